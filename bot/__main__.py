@@ -1,0 +1,119 @@
+"""`python -m bot` runs the bot with long polling; `python -m bot migrate` only migrates."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+
+from aiogram import Bot, Dispatcher
+from aiogram.exceptions import TelegramNetworkError, TelegramUnauthorizedError
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from pydantic import ValidationError
+
+from bot.app import Application, create_application, create_bot, create_dispatcher, create_sender
+from bot.commands import CommandMenus
+from bot.config import Settings, describe_error
+from bot.logging_setup import configure_logging
+from bot.middlewares.in_flight import InFlightMiddleware
+from bot.migrate import upgrade
+from bot.scheduler import create_scheduler
+from services.clock import SystemClock
+from services.outbox_sender import OutboxSender
+
+logger = logging.getLogger("bot")
+
+EXIT_CONFIGURATION = 2
+# How long shutdown waits for handlers and the current outbox batch.
+SHUTDOWN_GRACE_SECONDS = 30
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
+    parser.add_argument("command", nargs="?", default="run", choices=("run", "migrate"))
+    arguments = parser.parse_args(argv)
+    try:
+        settings = Settings()
+    except ValidationError as error:
+        print(describe_error(error), file=sys.stderr)
+        return EXIT_CONFIGURATION
+    configure_logging(settings.log_level, secrets=(settings.bot_token.get_secret_value(),))
+    if arguments.command == "migrate":
+        asyncio.run(upgrade(settings.database_url))
+        logger.info("The database is up to date")
+        return 0
+    return asyncio.run(run(settings))
+
+
+async def run(settings: Settings) -> int:
+    await upgrade(settings.database_url)
+    app = create_application(settings, SystemClock())
+    bot = create_bot(settings)
+    try:
+        return await _run_polling(app, bot)
+    finally:
+        await bot.session.close()
+        await app.database.dispose()
+
+
+async def _run_polling(app: Application, bot: Bot) -> int:
+    try:
+        me = await bot.get_me()
+    except TelegramUnauthorizedError:
+        print(
+            "Configuration error: BOT_TOKEN was rejected by Telegram (401 Unauthorized); "
+            "get a new token from @BotFather",
+            file=sys.stderr,
+        )
+        return EXIT_CONFIGURATION
+    except TelegramNetworkError as error:
+        print(
+            f"Cannot reach the Bot API at TELEGRAM_API_URL ({type(error).__name__}); "
+            "check the network and the setting",
+            file=sys.stderr,
+        )
+        return 1
+    logger.info("Running as bot id %s", me.id)
+
+    dispatcher = create_dispatcher(app)
+    menus: CommandMenus = dispatcher["menus"]
+    await menus.set_defaults(bot)
+    staff_menus = asyncio.create_task(menus.set_for_staff(bot))
+
+    sender = create_sender(app, bot)
+    scheduler = create_scheduler(sender)
+    scheduler.start()
+    try:
+        await dispatcher.start_polling(
+            bot,
+            handle_signals=True,
+            close_bot_session=False,
+            allowed_updates=dispatcher.resolve_used_update_types(),
+        )
+    finally:
+        await _shutdown(dispatcher, scheduler, sender, staff_menus)
+    return 0
+
+
+async def _shutdown(
+    dispatcher: Dispatcher,
+    scheduler: AsyncIOScheduler,
+    sender: OutboxSender,
+    background: asyncio.Task[None],
+) -> None:
+    """Stop taking work, then let handlers and the outbox batch in progress finish."""
+    scheduler.shutdown(wait=False)
+    background.cancel()
+    in_flight: InFlightMiddleware = dispatcher["in_flight"]
+    if not await in_flight.wait_idle(SHUTDOWN_GRACE_SECONDS):
+        logger.warning("%s handlers were still running at shutdown", in_flight.active)
+    try:
+        await asyncio.wait_for(sender.stop(), SHUTDOWN_GRACE_SECONDS)
+    except TimeoutError:
+        logger.warning("The outbox batch did not finish in time; its rows will be retried")
+    logger.info("Stopped")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,105 @@
+"""Factories for the Bot, the Dispatcher and everything they share. Tests use them too."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.session.base import BaseSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ParseMode
+from aiogram.fsm.storage.base import BaseStorage
+from aiogram.fsm.storage.memory import MemoryStorage
+from aiogram.utils.i18n import I18n
+
+from bot.commands import CommandMenus
+from bot.config import Settings
+from bot.container import Services, build_services
+from bot.db import Database, create_engine
+from bot.i18n import PersonLocaleMiddleware, create_i18n
+from bot.middlewares.in_flight import InFlightMiddleware
+from bot.middlewares.person import PersonMiddleware
+from bot.middlewares.throttling import ThrottlingMiddleware
+from bot.texts import Texts
+from bot.transport import TelegramTransport
+from handlers import errors, fallback, invites, membership, organisations, settings, start
+from services.clock import Clock
+from services.outbox_sender import OutboxSender
+from services.rate_limit import SendRateLimiter
+
+
+@dataclass(frozen=True, slots=True)
+class Application:
+    """Everything one running bot shares between handlers and scheduled jobs."""
+
+    settings: Settings
+    database: Database
+    clock: Clock
+    services: Services
+    i18n: I18n
+    texts: Texts
+
+
+def create_bot(settings: Settings, session: BaseSession | None = None) -> Bot:
+    if session is None:
+        session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
+    return Bot(
+        token=settings.bot_token.get_secret_value(),
+        session=session,
+        default=DefaultBotProperties(parse_mode=ParseMode.HTML, link_preview_is_disabled=True),
+    )
+
+
+def create_application(settings: Settings, clock: Clock) -> Application:
+    database = Database(create_engine(settings.database_url))
+    i18n = create_i18n(settings.default_locale)
+    return Application(
+        settings=settings,
+        database=database,
+        clock=clock,
+        services=build_services(database, clock, settings),
+        i18n=i18n,
+        texts=Texts(i18n),
+    )
+
+
+def create_dispatcher(app: Application, storage: BaseStorage | None = None) -> Dispatcher:
+    in_flight = InFlightMiddleware()
+    dispatcher = Dispatcher(
+        storage=storage or MemoryStorage(),
+        services=app.services,
+        texts=app.texts,
+        clock=app.clock,
+        menus=CommandMenus(app.i18n, app.services.people),
+        in_flight=in_flight,
+    )
+    dispatcher.update.outer_middleware(in_flight)
+    # Order matters: throttle before any database work, then find the person, whose stored
+    # language the I18n middleware (on every inner observer, errors included) then uses.
+    dispatcher.update.outer_middleware(
+        ThrottlingMiddleware(app.clock, app.i18n, rate=app.settings.throttle_rate_per_second)
+    )
+    dispatcher.update.outer_middleware(PersonMiddleware(app.services.people))
+    PersonLocaleMiddleware(app.i18n).setup(dispatcher)
+
+    dispatcher.include_routers(
+        errors.get_router(),
+        membership.get_router(),
+        start.get_router(),
+        settings.get_router(),
+        organisations.get_router(),
+        invites.get_router(),
+        fallback.get_router(),  # last: catches what nobody else understood
+    )
+    return dispatcher
+
+
+def create_sender(app: Application, bot: Bot) -> OutboxSender:
+    return OutboxSender(
+        app.services.outbox,
+        TelegramTransport(bot, app.texts),
+        SendRateLimiter(app.clock, per_second=app.settings.outbox_rate_per_second),
+        app.clock,
+    )

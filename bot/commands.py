@@ -1,0 +1,72 @@
+"""Command menus (setMyCommands) per role and language. Failures are logged, never fatal."""
+
+from __future__ import annotations
+
+import logging
+
+from aiogram import Bot
+from aiogram.types import BotCommand, BotCommandScopeChat, BotCommandScopeDefault
+from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import gettext as _
+
+from services.people import MenuLevel, MenuTarget, PeopleService
+
+logger = logging.getLogger(__name__)
+
+
+def commands_for(level: MenuLevel) -> list[BotCommand]:
+    """The menu of a role, in the current language."""
+    commands = [
+        BotCommand(command="start", description=_("Start, or join with an invite")),
+        BotCommand(command="help", description=_("What I can do")),
+        BotCommand(command="language", description=_("Change the language")),
+    ]
+    if level in (MenuLevel.CURATOR, MenuLevel.SUPERADMIN):
+        commands += [
+            BotCommand(command="invite", description=_("Create an invite link")),
+            BotCommand(command="invites", description=_("Active invites, revoke")),
+        ]
+    if level == MenuLevel.SUPERADMIN:
+        commands += [
+            BotCommand(command="org_new", description=_("Create an organisation")),
+            BotCommand(command="orgs", description=_("All organisations")),
+        ]
+    commands.append(BotCommand(command="cancel", description=_("Leave the current form")))
+    return commands
+
+
+class CommandMenus:
+    def __init__(self, i18n: I18n, people: PeopleService) -> None:
+        self._i18n = i18n
+        self._people = people
+
+    async def set_defaults(self, bot: Bot) -> None:
+        """The participant menu for everyone: Russian by default, English for English clients."""
+        for language_code in (None, *self._i18n.available_locales):
+            locale = language_code or self._i18n.default_locale
+            with self._i18n.context(), self._i18n.use_locale(locale):
+                commands = commands_for(MenuLevel.PARTICIPANT)
+            try:
+                await bot.set_my_commands(
+                    commands, scope=BotCommandScopeDefault(), language_code=language_code
+                )
+            except Exception as error:  # a menu is a convenience; the bot works without one
+                logger.warning("Could not set the default command menu: %s", type(error).__name__)
+                return
+
+    async def set_for_staff(self, bot: Bot) -> None:
+        for target in await self._people.staff_menu_targets():
+            await self._apply(bot, target)
+
+    async def refresh_for(self, bot: Bot, person_id: int) -> None:
+        """After a role or language change: this person's own menu, in their chosen language."""
+        await self._apply(bot, await self._people.menu_target(person_id))
+
+    async def _apply(self, bot: Bot, target: MenuTarget) -> None:
+        scope = BotCommandScopeChat(chat_id=target.telegram_id)
+        try:
+            with self._i18n.context(), self._i18n.use_locale(target.locale):
+                commands = commands_for(target.level)
+            await bot.set_my_commands(commands, scope=scope)
+        except Exception as error:
+            logger.warning("Could not set a command menu: %s", type(error).__name__)

@@ -1,0 +1,1 @@
+"""Functions that build reply markups; texts come from the current language."""

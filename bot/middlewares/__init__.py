@@ -1,0 +1,1 @@
+"""Outer middlewares: throttling, the current person, their language."""

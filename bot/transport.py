@@ -1,0 +1,65 @@
+"""Delivers outbox rows through the Bot API and turns Telegram's answers into outcomes."""
+
+from __future__ import annotations
+
+import logging
+
+from aiogram import Bot
+from aiogram.exceptions import (
+    TelegramBadRequest,
+    TelegramForbiddenError,
+    TelegramNetworkError,
+    TelegramRetryAfter,
+    TelegramServerError,
+    TelegramUnauthorizedError,
+)
+from jinja2 import TemplateNotFound
+
+from bot.texts import Texts
+from services.outbox import OutgoingMessage
+from services.outbox_sender import (
+    Blocked,
+    PermanentFailure,
+    RetryAfter,
+    SendOutcome,
+    Sent,
+    TemporaryFailure,
+)
+
+logger = logging.getLogger(__name__)
+
+
+class TelegramTransport:
+    """Renders `bot/templates/notifications/<kind>.j2` in the recipient's language and sends it."""
+
+    def __init__(self, bot: Bot, texts: Texts) -> None:
+        self._bot = bot
+        self._texts = texts
+
+    def render(self, message: OutgoingMessage) -> str:
+        return self._texts.render_in(
+            message.locale, f"notifications/{message.kind}.j2", **message.payload
+        )
+
+    async def send(self, message: OutgoingMessage) -> SendOutcome:
+        try:
+            text = self.render(message)
+        except TemplateNotFound:
+            return PermanentFailure(f"no template for kind {message.kind!r}")
+        try:
+            sent = await self._bot.send_message(message.telegram_id, text)
+        except TelegramRetryAfter as error:
+            return RetryAfter(float(error.retry_after))
+        except TelegramForbiddenError:
+            return Blocked()
+        except TelegramBadRequest as error:
+            if "chat not found" in error.message.lower():
+                return Blocked()
+            return PermanentFailure(f"bad request: {error.message[:200]}")
+        except TelegramUnauthorizedError:
+            # The token was revoked while running: keep the rows for when it is fixed.
+            logger.error("Telegram rejected the bot token while sending notifications")
+            return TemporaryFailure("unauthorized")
+        except (TelegramServerError, TelegramNetworkError, TimeoutError) as error:
+            return TemporaryFailure(type(error).__name__)
+        return Sent(sent.message_id)

@@ -1,0 +1,1 @@
+"""One router per feature; thin: parse, call one service method, render, reply."""

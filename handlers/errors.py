@@ -1,0 +1,69 @@
+"""One place where errors become words: domain errors get a short localized message, anything
+else is logged with its traceback and the person gets an apology."""
+
+from __future__ import annotations
+
+import logging
+
+from aiogram import Bot, Router
+from aiogram.exceptions import TelegramForbiddenError
+from aiogram.filters import ExceptionTypeFilter
+from aiogram.types import ErrorEvent
+from aiogram.utils.i18n import gettext as _
+
+from services.errors import DomainError, NotAllowed, StaleAction, ValidationFailed
+
+logger = logging.getLogger(__name__)
+
+
+def describe(error: DomainError) -> str:
+    if isinstance(error, NotAllowed):
+        return _("This is not available to you.")
+    if isinstance(error, StaleAction):
+        return _("This button is no longer active.")
+    if isinstance(error, ValidationFailed):
+        return _("This value cannot be used. Please check it and try again.")
+    return _("This cannot be done right now.")
+
+
+async def on_domain_error(event: ErrorEvent, bot: Bot) -> None:
+    """A rule of the programme was not met."""
+    error = event.exception
+    assert isinstance(error, DomainError)
+    text = describe(error)
+    update = event.update
+    if update.callback_query is not None:
+        # A stale or forged button: answer the press itself, change nothing.
+        await update.callback_query.answer(text, show_alert=True)
+    elif update.message is not None:
+        await update.message.answer(text)
+
+
+async def on_unexpected_error(event: ErrorEvent, bot: Bot) -> None:
+    """A bug or an outage: log it for the operator, apologise to the person."""
+    error = event.exception
+    if isinstance(error, TelegramForbiddenError):
+        logger.info("Update %s: the person blocked the bot mid-reply", event.update.update_id)
+        return
+    logger.error(
+        "Update %s failed: %s",
+        event.update.update_id,
+        type(error).__name__,
+        exc_info=(type(error), error, error.__traceback__),
+    )
+    text = _("Sorry, something went wrong on our side. Please try again in a minute.")
+    update = event.update
+    try:
+        if update.callback_query is not None:
+            await update.callback_query.answer(text, show_alert=True)
+        elif update.message is not None:
+            await update.message.answer(text)
+    except Exception:  # the apology itself failed; the log already has the cause
+        logger.warning("Could not send an apology for update %s", update.update_id)
+
+
+def get_router() -> Router:
+    router = Router(name="errors")
+    router.errors.register(on_domain_error, ExceptionTypeFilter(DomainError))
+    router.errors.register(on_unexpected_error)
+    return router

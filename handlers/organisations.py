@@ -1,0 +1,250 @@
+from __future__ import annotations
+
+from aiogram import Bot, F, Router
+from aiogram.filters import Command
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, Message
+from aiogram.utils.deep_linking import create_start_link
+from aiogram.utils.i18n import gettext as _
+
+from bot.callbacks import (
+    OrgCreateCallback,
+    OrgCuratorInviteCallback,
+    OrgPageCallback,
+    TimezoneCallback,
+)
+from bot.container import Services
+from bot.keyboards.organisations import (
+    confirm_organisation_keyboard,
+    organisations_keyboard,
+    timezone_keyboard,
+)
+from bot.states import OrganisationCreation
+from bot.texts import Texts
+from models import InviteRole
+from services.errors import StaleAction, ValidationFailed
+from services.organisations import clean_address, clean_name
+from services.people import PersonView
+from services.timezones import RUSSIAN_TIMEZONES, validate_timezone
+
+
+def _name_hint(reason: str) -> str:
+    if reason == "too_long":
+        return _("The name is too long: at most 200 characters.")
+    if reason == "invalid":
+        return _("The name contains characters that cannot be used. Send plain text.")
+    return _("The name is too short. Send the full name of the organisation.")
+
+
+async def cmd_org_new(
+    message: Message, state: FSMContext, person: PersonView, services: Services
+) -> None:
+    """/org_new (superadmin): start creating an organisation."""
+    actor = await services.people.actor(person.id)
+    actor.require_superadmin()
+    await state.clear()
+    await state.set_state(OrganisationCreation.name)
+    await message.answer(
+        _("New organisation. Send its full name, as in its charter.")
+        + "\n"
+        + _("Send /cancel to stop.")
+    )
+
+
+async def org_new_name(message: Message, state: FSMContext) -> None:
+    """The name of the new organisation."""
+    try:
+        name = clean_name(message.text or "")
+    except ValidationFailed as problem:
+        await message.answer(_name_hint(problem.reason))
+        return
+    await state.update_data(name=name)
+    await state.set_state(OrganisationCreation.address)
+    await message.answer(
+        _("Send the organisation's postal address. It is printed in the consent text.")
+    )
+
+
+async def org_new_address(message: Message, state: FSMContext) -> None:
+    """The postal address of the new organisation."""
+    try:
+        address = clean_address(message.text or "")
+    except ValidationFailed as problem:
+        hint = (
+            _("The address is too long: at most 300 characters.")
+            if problem.reason == "too_long"
+            else _("The address is too short. Send the full postal address.")
+        )
+        await message.answer(hint)
+        return
+    await state.update_data(address=address)
+    await state.set_state(OrganisationCreation.timezone)
+    await message.answer(
+        _(
+            "Choose the organisation's time zone, or type its IANA name "
+            "(for example, Asia/Novosibirsk)."
+        ),
+        reply_markup=timezone_keyboard(),
+    )
+
+
+async def org_new_timezone_typed(
+    message: Message, state: FSMContext, texts: Texts, bot: Bot
+) -> None:
+    """A time zone typed as an IANA name."""
+    try:
+        timezone = validate_timezone(message.text or "")
+    except ValidationFailed:
+        await message.answer(
+            _(
+                "I do not know this time zone. Choose one of the buttons or type a name "
+                "like Asia/Novosibirsk."
+            ),
+            reply_markup=timezone_keyboard(),
+        )
+        return
+    await _ask_confirmation(bot, message.chat.id, state, texts, timezone)
+
+
+async def on_org_new_timezone(
+    callback: CallbackQuery,
+    callback_data: TimezoneCallback,
+    state: FSMContext,
+    texts: Texts,
+    bot: Bot,
+) -> None:
+    """A time zone button."""
+    if not 0 <= callback_data.index < len(RUSSIAN_TIMEZONES):
+        raise StaleAction
+    await callback.answer()
+    timezone = RUSSIAN_TIMEZONES[callback_data.index][0]
+    await _ask_confirmation(bot, callback.from_user.id, state, texts, timezone)
+
+
+async def _ask_confirmation(
+    bot: Bot, chat_id: int, state: FSMContext, texts: Texts, timezone: str
+) -> None:
+    await state.update_data(timezone=timezone)
+    await state.set_state(OrganisationCreation.confirm)
+    data = await state.get_data()
+    await bot.send_message(
+        chat_id,
+        texts.render(
+            "organisations/confirm.j2",
+            name=data["name"],
+            address=data["address"],
+            timezone=timezone,
+        ),
+        reply_markup=confirm_organisation_keyboard(),
+    )
+
+
+async def on_org_new_confirm(
+    callback: CallbackQuery,
+    callback_data: OrgCreateCallback,
+    state: FSMContext,
+    person: PersonView,
+    services: Services,
+    texts: Texts,
+    bot: Bot,
+) -> None:
+    """Create or abandon the organisation described in the summary."""
+    data = await state.get_data()
+    await state.clear()
+    if callback_data.answer != "yes":
+        await callback.answer()
+        await bot.send_message(person.telegram_id, _("Cancelled. Nothing was saved."))
+        return
+    organisation, invite = await services.organisations.create(
+        person.id, name=data["name"], address=data["address"], timezone=data["timezone"]
+    )
+    await callback.answer()
+    link = await create_start_link(bot, invite.code)
+    await bot.send_message(
+        person.telegram_id,
+        texts.render(
+            "organisations/created.j2",
+            name=organisation.name,
+            timezone=organisation.timezone,
+            link=link,
+            invite=invite,
+        ),
+    )
+
+
+async def org_new_unexpected(message: Message) -> None:
+    """Anything but text inside the organisation form: ask again."""
+    await message.answer(
+        _("Please answer with text, or send /cancel to stop creating the organisation.")
+    )
+
+
+async def cmd_orgs(message: Message, person: PersonView, services: Services, texts: Texts) -> None:
+    """/orgs (superadmin): all organisations, with a curator invite for each."""
+    page = await services.organisations.list_page(person.id, 0)
+    await message.answer(
+        texts.render("organisations/list.j2", page=page),
+        reply_markup=organisations_keyboard(page),
+    )
+
+
+async def on_orgs_page(
+    callback: CallbackQuery,
+    callback_data: OrgPageCallback,
+    person: PersonView,
+    services: Services,
+    texts: Texts,
+    bot: Bot,
+) -> None:
+    """Paging through /orgs."""
+    page = await services.organisations.list_page(person.id, callback_data.page)
+    await callback.answer()
+    if callback.message is not None:
+        await bot.edit_message_text(
+            text=texts.render("organisations/list.j2", page=page),
+            chat_id=person.telegram_id,
+            message_id=callback.message.message_id,
+            reply_markup=organisations_keyboard(page),
+        )
+
+
+async def on_org_curator_invite(
+    callback: CallbackQuery,
+    callback_data: OrgCuratorInviteCallback,
+    person: PersonView,
+    services: Services,
+    texts: Texts,
+    bot: Bot,
+) -> None:
+    """A new single-use curator invite for an existing organisation."""
+    invite = await services.invites.create(
+        person.id, callback_data.organisation_id, InviteRole.CURATOR
+    )
+    await callback.answer()
+    link = await create_start_link(bot, invite.code)
+    await bot.send_message(
+        person.telegram_id,
+        texts.render("invites/created.j2", invite=invite, link=link),
+    )
+
+
+def get_router() -> Router:
+    router = Router(name="organisations")
+    router.message.register(cmd_org_new, Command("org_new"))
+    router.message.register(cmd_orgs, Command("orgs"))
+    router.callback_query.register(on_orgs_page, OrgPageCallback.filter())
+    router.callback_query.register(on_org_curator_invite, OrgCuratorInviteCallback.filter())
+
+    not_a_command = F.text & ~F.text.startswith("/")
+    router.message.register(org_new_name, OrganisationCreation.name, not_a_command)
+    router.message.register(org_new_address, OrganisationCreation.address, not_a_command)
+    router.message.register(org_new_timezone_typed, OrganisationCreation.timezone, not_a_command)
+    router.callback_query.register(
+        on_org_new_timezone, OrganisationCreation.timezone, TimezoneCallback.filter()
+    )
+    router.callback_query.register(
+        on_org_new_confirm, OrganisationCreation.confirm, OrgCreateCallback.filter()
+    )
+    for step in OrganisationCreation.__states__:
+        router.message.register(org_new_unexpected, step)
+    return router

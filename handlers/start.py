@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+from aiogram import Bot, Router
+from aiogram.filters import Command, CommandObject, CommandStart
+from aiogram.fsm.context import FSMContext
+from aiogram.types import Message
+
+from bot.commands import CommandMenus
+from bot.container import Services
+from bot.labels import role_name
+from bot.texts import Texts
+from services.errors import InviteNotUsable
+from services.people import PersonView
+
+
+async def cmd_start(
+    message: Message,
+    command: CommandObject,
+    state: FSMContext,
+    person: PersonView,
+    services: Services,
+    texts: Texts,
+    menus: CommandMenus,
+    bot: Bot,
+) -> None:
+    """/start, with or without an invite code (a second /start leaves any form)."""
+    await state.clear()
+    code = (command.args or "").strip()
+    if not code:
+        await message.answer(texts.render("start/welcome.j2"))
+        return
+    try:
+        joined = await services.invites.redeem(person.id, code)
+    except InviteNotUsable as problem:
+        await message.answer(texts.render("start/invite_problem.j2", problem=problem.problem.value))
+        return
+    await message.answer(
+        texts.render(
+            "start/joined.j2",
+            organisation=joined.organisation_name,
+            role=role_name(joined.role),
+            already=joined.already_member,
+            staff=joined.role.is_staff,
+        )
+    )
+    if joined.role.is_staff and not joined.already_member:
+        await menus.refresh_for(bot, person.id)
+
+
+async def cmd_help(message: Message, person: PersonView, services: Services, texts: Texts) -> None:
+    """/help: what the bot can do for this person's roles."""
+    actor = await services.people.actor(person.id)
+    await message.answer(
+        texts.render(
+            "start/help.j2",
+            curator=actor.is_curator_anywhere,
+            superadmin=actor.is_superadmin,
+        )
+    )
+
+
+def get_router() -> Router:
+    router = Router(name="start")
+    router.message.register(cmd_start, CommandStart())
+    router.message.register(cmd_help, Command("help"))
+    return router

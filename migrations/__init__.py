@@ -1,0 +1,1 @@
+"""Alembic migrations (sequential revisions in versions/)."""

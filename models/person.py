@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from models.base import Base, UTCDateTime, enum_column
+from models.enums import PersonStatus
+
+
+class Person(Base):
+    """Anyone who has written to the bot. Personal details are added only after consent."""
+
+    __tablename__ = "person"
+    __table_args__ = (sa.CheckConstraint("locale IN ('ru', 'en')", name="locale"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    telegram_id: Mapped[int] = mapped_column(sa.BigInteger, unique=True)
+    # The name as the person gives it in their profile (never copied from Telegram).
+    full_name: Mapped[str | None] = mapped_column(sa.String(200))
+    locale: Mapped[str] = mapped_column(sa.String(8))
+    status: Mapped[PersonStatus] = mapped_column(
+        enum_column(PersonStatus, "person_status"), default=PersonStatus.ACTIVE
+    )
+    unreachable_since: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime())

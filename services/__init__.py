@@ -1,0 +1,1 @@
+"""Use cases: one class per domain area. No aiogram imports here."""

@@ -1,0 +1,281 @@
+"""Test doubles: a fake clock, a recording Bot API session, and a person-like Telegram client."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.session.base import BaseSession
+from aiogram.exceptions import TelegramAPIError
+from aiogram.methods import (
+    AnswerCallbackQuery,
+    EditMessageText,
+    GetMe,
+    SendMessage,
+    TelegramMethod,
+)
+from aiogram.methods.base import TelegramType
+from aiogram.types import (
+    CallbackQuery,
+    Chat,
+    ChatMemberBanned,
+    ChatMemberMember,
+    ChatMemberUpdated,
+    InlineKeyboardMarkup,
+    Message,
+    PhotoSize,
+    Sticker,
+    Update,
+    User,
+)
+
+BOT_ID = 555_000_111
+BOT_USERNAME = "nastavnik_test_bot"
+TEST_TOKEN = f"{BOT_ID}:AAEexampleexampleexampleexample_xyz"
+START = datetime(2026, 9, 1, 6, 0, tzinfo=UTC)
+
+
+class FakeClock:
+    """Time that moves only when told to; `sleep` advances it instead of waiting."""
+
+    def __init__(self, start: datetime = START) -> None:
+        self._now = start
+        self._monotonic = 1_000.0
+        self.slept: list[float] = []
+
+    def now(self) -> datetime:
+        return self._now
+
+    def monotonic(self) -> float:
+        return self._monotonic
+
+    async def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.advance(seconds=max(seconds, 0))
+        await asyncio.sleep(0)
+
+    def advance(self, **delta: float) -> None:
+        step = timedelta(**delta)
+        self._now += step
+        self._monotonic += step.total_seconds()
+
+
+FailureFactory = Callable[[TelegramMethod[Any]], Exception]
+
+
+class RecordingSession(BaseSession):
+    """A Bot API that answers plausibly, records every call, and fails on demand."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.requests: list[TelegramMethod[Any]] = []
+        self._failures: list[tuple[Callable[[TelegramMethod[Any]], bool], FailureFactory]] = []
+        self._message_ids = itertools.count(1)
+        # id(SendMessage) -> message_id of the message it created, for clicking on it later.
+        self.message_ids: dict[int, int] = {}
+
+    def fail_next(
+        self,
+        factory: FailureFactory,
+        *,
+        when: Callable[[TelegramMethod[Any]], bool] = lambda method: True,
+        times: int = 1,
+    ) -> None:
+        for _ in range(times):
+            self._failures.append((when, factory))
+
+    async def make_request(
+        self, bot: Bot, method: TelegramMethod[TelegramType], timeout: int | None = None
+    ) -> TelegramType:
+        self.requests.append(method)
+        for index, (when, factory) in enumerate(self._failures):
+            if when(method):
+                del self._failures[index]
+                raise factory(method)
+        return self._answer(bot, method)  # type: ignore[return-value]
+
+    def _answer(self, bot: Bot, method: TelegramMethod[Any]) -> Any:
+        if isinstance(method, GetMe):
+            return User(id=BOT_ID, is_bot=True, first_name="Nastavnik", username=BOT_USERNAME)
+        if isinstance(method, SendMessage):
+            message_id = self.message_ids[id(method)] = next(self._message_ids)
+            return Message(
+                message_id=message_id,
+                date=START,
+                chat=Chat(id=int(method.chat_id), type="private"),
+                text=method.text,
+                reply_markup=method.reply_markup,
+            ).as_(bot)
+        if isinstance(method, EditMessageText):
+            return Message(
+                message_id=method.message_id or 0,
+                date=START,
+                chat=Chat(id=int(method.chat_id or 0), type="private"),
+                text=method.text,
+                reply_markup=method.reply_markup,
+            ).as_(bot)
+        return True
+
+    async def stream_content(self, *args: Any, **kwargs: Any) -> Any:  # pragma: no cover
+        raise NotImplementedError
+
+    async def close(self) -> None:
+        return None
+
+    def sent_to(self, chat_id: int) -> list[SendMessage | EditMessageText]:
+        return [
+            method
+            for method in self.requests
+            if isinstance(method, SendMessage | EditMessageText)
+            and method.chat_id is not None
+            and int(method.chat_id) == chat_id
+        ]
+
+
+def api_error(kind: type[TelegramAPIError], message: str, **extra: Any) -> FailureFactory:
+    def factory(method: TelegramMethod[Any]) -> Exception:
+        return kind(method=method, message=message, **extra)
+
+    return factory
+
+
+_update_ids = itertools.count(1)
+_incoming_message_ids = itertools.count(10_000)
+
+
+class TelegramClient:
+    """One person talking to the bot: `send` text or media, `click` a button by its label."""
+
+    def __init__(
+        self,
+        dispatcher: Dispatcher,
+        bot: Bot,
+        session: RecordingSession,
+        *,
+        user_id: int,
+        language_code: str | None = "ru",
+        first_name: str = "Анна",
+    ) -> None:
+        self.dispatcher = dispatcher
+        self.bot = bot
+        self.session = session
+        self.user = User(
+            id=user_id, is_bot=False, first_name=first_name, language_code=language_code
+        )
+        self._seen = 0
+        self._query_ids: set[str] = set()
+
+    @property
+    def chat(self) -> Chat:
+        return Chat(id=self.user.id, type="private")
+
+    async def send(self, text: str) -> list[str]:
+        return await self._message(text=text)
+
+    async def send_photo(self) -> list[str]:
+        photo = PhotoSize(file_id="photo", file_unique_id="photo", width=10, height=10)
+        return await self._message(photo=[photo])
+
+    async def send_sticker(self) -> list[str]:
+        sticker = Sticker(
+            file_id="s",
+            file_unique_id="s",
+            type="regular",
+            width=1,
+            height=1,
+            is_animated=False,
+            is_video=False,
+        )
+        return await self._message(sticker=sticker)
+
+    async def _message(self, **content: Any) -> list[str]:
+        message = Message(
+            message_id=next(_incoming_message_ids),
+            date=START,
+            chat=self.chat,
+            from_user=self.user,
+            **content,
+        )
+        await self.feed(Update(update_id=next(_update_ids), message=message))
+        return self.new_texts()
+
+    def keyboard_message(self, label: str) -> tuple[int, str]:
+        """The newest message to this person with a button labelled `label`: (id, data)."""
+        for method in reversed(self.session.sent_to(self.user.id)):
+            markup = method.reply_markup
+            if not isinstance(markup, InlineKeyboardMarkup):
+                continue
+            for row in markup.inline_keyboard:
+                for button in row:
+                    if button.text == label and button.callback_data is not None:
+                        if isinstance(method, EditMessageText):
+                            return method.message_id or 0, button.callback_data
+                        return self.session.message_ids[id(method)], button.callback_data
+        raise AssertionError(f"no button {label!r} in the messages to {self.user.id}")
+
+    def buttons(self) -> list[str]:
+        """Labels of the newest keyboard sent to this person."""
+        for method in reversed(self.session.sent_to(self.user.id)):
+            if isinstance(method.reply_markup, InlineKeyboardMarkup):
+                return [b.text for row in method.reply_markup.inline_keyboard for b in row]
+        return []
+
+    async def click(self, label: str) -> list[str]:
+        message_id, data = self.keyboard_message(label)
+        return await self.press(data, message_id=message_id)
+
+    async def press(self, data: str, *, message_id: int = 1) -> list[str]:
+        """Press a button with raw callback data (forged, stale or real)."""
+        query_id = f"q{next(_update_ids)}"
+        self._query_ids.add(query_id)
+        query = CallbackQuery(
+            id=query_id,
+            from_user=self.user,
+            chat_instance="test",
+            data=data,
+            message=Message(message_id=message_id, date=START, chat=self.chat, text="…"),
+        )
+        await self.feed(Update(update_id=next(_update_ids), callback_query=query))
+        return self.new_texts()
+
+    async def block_bot(self) -> None:
+        await self._chat_member(blocked=True)
+
+    async def unblock_bot(self) -> None:
+        await self._chat_member(blocked=False)
+
+    async def _chat_member(self, *, blocked: bool) -> None:
+        bot_user = User(id=BOT_ID, is_bot=True, first_name="Nastavnik")
+        member = ChatMemberMember(user=bot_user)
+        banned = ChatMemberBanned(user=bot_user, until_date=0)
+        event = ChatMemberUpdated(
+            chat=self.chat,
+            from_user=self.user,
+            date=START,
+            old_chat_member=member if blocked else banned,
+            new_chat_member=banned if blocked else member,
+        )
+        await self.feed(Update(update_id=next(_update_ids), my_chat_member=event))
+
+    async def feed(self, update: Update) -> None:
+        await self.dispatcher.feed_update(self.bot, update)
+
+    def new_texts(self) -> list[str]:
+        """Texts (messages and callback answers) sent to this person since the last call."""
+        texts = []
+        for method in self.session.requests[self._seen :]:
+            if isinstance(method, SendMessage | EditMessageText) and method.chat_id is not None:
+                if int(method.chat_id) == self.user.id:
+                    texts.append(method.text)
+            elif (
+                isinstance(method, AnswerCallbackQuery)
+                and method.text
+                and method.callback_query_id in self._query_ids
+            ):
+                texts.append(method.text)
+        self._seen = len(self.session.requests)
+        return texts
