@@ -1,4 +1,8 @@
-"""`python -m bot` runs the bot with long polling; `python -m bot migrate` only migrates."""
+"""`python -m bot` runs the bot with long polling.
+
+`python -m bot migrate` only brings the database up to date; `python -m bot backup FILE` writes a
+consistent copy of the SQLite database while the bot keeps running.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ import argparse
 import asyncio
 import logging
 import sys
+from pathlib import Path
 
 from aiogram import Bot, Dispatcher
 from aiogram.exceptions import TelegramNetworkError, TelegramUnauthorizedError
@@ -14,6 +19,7 @@ from pydantic import ValidationError
 
 from bot.app import Application, create_application, create_bot, create_dispatcher, create_sender
 from bot.commands import CommandMenus
+from bot.backup import BackupNotSupported, backup_sqlite
 from bot.config import Settings, describe_error
 from bot.logging_setup import configure_logging
 from bot.middlewares.in_flight import InFlightMiddleware
@@ -31,19 +37,39 @@ SHUTDOWN_GRACE_SECONDS = 30
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
-    parser.add_argument("command", nargs="?", default="run", choices=("run", "migrate"))
+    parser.add_argument(
+        "command", nargs="?", default="run", choices=("run", "migrate", "backup")
+    )
+    parser.add_argument("target", nargs="?", help="backup: the file to write")
     arguments = parser.parse_args(argv)
+    if arguments.command == "backup" and not arguments.target:
+        parser.error("backup needs a target file, e.g. python -m bot backup backups/today.db")
     try:
         settings = Settings()
     except ValidationError as error:
         print(describe_error(error), file=sys.stderr)
         return EXIT_CONFIGURATION
     configure_logging(settings.log_level, secrets=(settings.bot_token.get_secret_value(),))
+    if arguments.command == "backup":
+        return _backup(settings, Path(arguments.target))
     if arguments.command == "migrate":
         asyncio.run(upgrade(settings.database_url))
         logger.info("The database is up to date")
         return 0
     return asyncio.run(run(settings))
+
+
+def _backup(settings: Settings, target: Path) -> int:
+    try:
+        backup_sqlite(settings.database_url, target)
+    except BackupNotSupported:
+        print("Backup works for the SQLite database; for PostgreSQL use pg_dump", file=sys.stderr)
+        return EXIT_CONFIGURATION
+    except FileNotFoundError:
+        print("There is no database file yet: start the bot once first", file=sys.stderr)
+        return 1
+    logger.info("Backup written to %s", target)
+    return 0
 
 
 async def run(settings: Settings) -> int:

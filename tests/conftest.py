@@ -72,21 +72,25 @@ def postgres_url() -> Iterator[str]:
 
 
 @pytest.fixture(params=_backends())
-async def database_url(
-    request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path
-) -> AsyncIterator[str]:
+def database_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path) -> str:
+    """An empty, migrated database for one test: a copied SQLite file, or truncated tables."""
     if request.param == "sqlite":
         path = tmp_path / "nastavnik.db"
         shutil.copy(sqlite_template, path)
-        yield f"sqlite+aiosqlite:///{path}"
-        return
+        return f"sqlite+aiosqlite:///{path}"
     url: str = request.getfixturevalue("postgres_url")
-    engine = create_async_engine(url)
-    tables = ", ".join(f'"{table.name}"' for table in Base.metadata.sorted_tables)
-    async with engine.begin() as connection:
-        await connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-    await engine.dispose()
-    yield url
+
+    async def truncate() -> None:
+        engine = create_async_engine(url)
+        tables = ", ".join(f'"{table.name}"' for table in Base.metadata.sorted_tables)
+        try:
+            async with engine.begin() as connection:
+                await connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        finally:
+            await engine.dispose()
+
+    asyncio.run(truncate())
+    return url
 
 
 @pytest.fixture
@@ -137,10 +141,13 @@ PersonFactory = Callable[..., TelegramClient]
 
 
 @pytest.fixture
-def person(dispatcher: Dispatcher, bot: Bot, session: RecordingSession) -> PersonFactory:
+def person(
+    dispatcher: Dispatcher, bot: Bot, session: RecordingSession, clock: FakeClock
+) -> PersonFactory:
     """Make a person: `person(42)`, `person(43, language_code="en")`."""
 
     def make(user_id: int, **options: object) -> TelegramClient:
+        options.setdefault("clock", clock)
         return TelegramClient(dispatcher, bot, session, user_id=user_id, **options)  # type: ignore[arg-type]
 
     return make

@@ -159,7 +159,13 @@ class TelegramClient:
         user_id: int,
         language_code: str | None = "ru",
         first_name: str = "Анна",
+        clock: FakeClock | None = None,
+        seconds_between_actions: float = 2.0,
     ) -> None:
+        # A person reads a reply before tapping again; without this pause every action in a test
+        # would arrive in the same instant and trip the flood throttling.
+        self._clock = clock
+        self._pause = seconds_between_actions
         self.dispatcher = dispatcher
         self.bot = bot
         self.session = session
@@ -262,6 +268,8 @@ class TelegramClient:
         await self.feed(Update(update_id=next(_update_ids), my_chat_member=event))
 
     async def feed(self, update: Update) -> None:
+        if self._clock is not None:
+            self._clock.advance(seconds=self._pause)
         await self.dispatcher.feed_update(self.bot, update)
 
     def new_texts(self) -> list[str]:
