@@ -18,8 +18,8 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from pydantic import ValidationError
 
 from bot.app import Application, create_application, create_bot, create_dispatcher, create_sender
-from bot.commands import CommandMenus
 from bot.backup import BackupNotSupported, backup_sqlite
+from bot.commands import CommandMenus
 from bot.config import Settings, describe_error
 from bot.logging_setup import configure_logging
 from bot.middlewares.in_flight import InFlightMiddleware
@@ -37,9 +37,7 @@ SHUTDOWN_GRACE_SECONDS = 30
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
-    parser.add_argument(
-        "command", nargs="?", default="run", choices=("run", "migrate", "backup")
-    )
+    parser.add_argument("command", nargs="?", default="run", choices=("run", "migrate", "backup"))
     parser.add_argument("target", nargs="?", help="backup: the file to write")
     arguments = parser.parse_args(argv)
     if arguments.command == "backup" and not arguments.target:

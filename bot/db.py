@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -78,6 +79,10 @@ class Database:
 
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
+        # SQLite has one writer at a time. Queueing writers of this process here is fair and
+        # immediate, where SQLite's busy handler would make them poll with growing sleeps;
+        # busy_timeout still covers other processes (a backup, `migrate`).
+        self._sqlite_writer = asyncio.Lock() if engine.dialect.name == "sqlite" else None
         self._read_sessions = async_sessionmaker(engine, expire_on_commit=False)
         self._write_sessions = async_sessionmaker(
             engine.execution_options(**{_WRITE_OPTION: True}), expire_on_commit=False
@@ -94,7 +99,11 @@ class Database:
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[AsyncSession]:
-        async with self._write_sessions() as session, session.begin():
+        if self._sqlite_writer is None:
+            async with self._write_sessions() as session, session.begin():
+                yield session
+            return
+        async with self._sqlite_writer, self._write_sessions() as session, session.begin():
             yield session
 
     async def dispose(self) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 
 from aiogram import Bot, Router
-from aiogram.exceptions import TelegramForbiddenError
+from aiogram.exceptions import TelegramForbiddenError, TelegramRetryAfter
 from aiogram.filters import ExceptionTypeFilter
 from aiogram.types import ErrorEvent
 from aiogram.utils.i18n import gettext as _
@@ -44,6 +44,12 @@ async def on_unexpected_error(event: ErrorEvent, bot: Bot) -> None:
     error = event.exception
     if isinstance(error, TelegramForbiddenError):
         logger.info("Update %s: the person blocked the bot mid-reply", event.update.update_id)
+        return
+    if isinstance(error, TelegramRetryAfter):
+        # An apology would meet the same flood limit; the outbox already keeps well below it.
+        logger.warning(
+            "Update %s: Telegram asked to wait %s s", event.update.update_id, error.retry_after
+        )
         return
     logger.error(
         "Update %s failed: %s",

@@ -150,9 +150,16 @@ class OutboxService:
         await session.execute(
             update(Notification)
             .where(
-                Notification.status == NotificationStatus.PENDING,
                 Notification.expires_at.is_not(None),
                 Notification.expires_at <= now,
+                or_(
+                    Notification.status == NotificationStatus.PENDING,
+                    # Claimed by a sender that died: its lease ran out after the row expired.
+                    and_(
+                        Notification.status == NotificationStatus.SENDING,
+                        Notification.lease_expires_at <= now,
+                    ),
+                ),
             )
             .values(status=NotificationStatus.EXPIRED)
         )

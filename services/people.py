@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Person, PersonStatus, RoleAssignment, RoleKind
@@ -86,7 +87,15 @@ class PeopleService:
                 and not await self._superadmin_missing(session, person)
             ):
                 return _view(person)
+        try:
+            return await self._record_contact(telegram_id, language_code)
+        except IntegrityError:
+            # Two first updates from one new person raced (PostgreSQL); the other one created
+            # the row, so this second attempt finds it.
+            return await self._record_contact(telegram_id, language_code)
 
+    async def _record_contact(self, telegram_id: int, language_code: str | None) -> PersonView:
+        now = self._clock.now()
         async with self._transactions.write() as session:
             person = await _by_telegram_id(session, telegram_id)
             is_new = person is None

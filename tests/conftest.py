@@ -101,7 +101,7 @@ def clock() -> FakeClock:
 @pytest.fixture
 def settings(database_url: str) -> Settings:
     return Settings(
-        _env_file=None,  # type: ignore[call-arg]
+        _env_file=None,
         BOT_TOKEN=TEST_TOKEN,
         DATABASE_URL=database_url,
         SUPERADMIN_IDS=str(SUPERADMIN_TELEGRAM_ID),

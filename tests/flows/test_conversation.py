@@ -136,3 +136,15 @@ async def test_group_messages_are_ignored(person: PersonFactory, session: Record
     )
     await teacher.feed(Update(update_id=999_999, message=message))
     assert not [m for m in session.requests if isinstance(m, SendMessage | AnswerCallbackQuery)]
+
+
+async def test_two_first_updates_at_once_create_one_person(
+    person: PersonFactory, app: Application
+) -> None:
+    import asyncio
+
+    teacher = person(77, seconds_between_actions=0)
+    await asyncio.gather(*(teacher.send("/start") for _ in range(5)))
+    async with app.database.read() as db:
+        people = (await db.scalars(select(Person).where(Person.telegram_id == 77))).all()
+    assert len(people) == 1

@@ -4,25 +4,32 @@ Redeeming an invite reads `invite.uses`, checks it and writes it back. Many peop
 same link at once must all be counted, a single-use link must appoint exactly one person, and one
 person opening a link many times must join once. Every redemption runs in its own transaction on
 its own connection, at the same time (`asyncio.gather`); the test checks they really overlapped.
+
+Within one process SQLite writers also queue on an asyncio lock, so the calls are spread over two
+applications on the same database, as two bot processes would be: what keeps them from losing
+updates or failing with "database is locked" is then `BEGIN IMMEDIATE` and busy_timeout alone.
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Awaitable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+import pytest
 import sqlalchemy as sa
 from sqlalchemy import event
 
-from bot.app import Application
+from bot.app import Application, create_application
+from bot.config import Settings
 from models import AuditEntry, Invite, InviteRole, RoleAssignment, RoleKind
 from services.errors import InviteNotUsable, InviteProblem
 from services.invites import InviteView, JoinResult
 from tests.conftest import SUPERADMIN_TELEGRAM_ID
+from tests.fakes import FakeClock
 
 T = TypeVar("T")
 
@@ -41,8 +48,8 @@ class Overlap:
 
 
 @contextmanager
-def measure_overlap(app: Application) -> Iterator[Overlap]:
-    pool = app.database.engine.sync_engine.pool
+def measure_overlap(apps: list[Application]) -> Iterator[Overlap]:
+    pools = [app.database.engine.sync_engine.pool for app in apps]
     overlap = Overlap()
 
     def checkout(*_: Any) -> None:
@@ -52,19 +59,44 @@ def measure_overlap(app: Application) -> Iterator[Overlap]:
     def checkin(*_: Any) -> None:
         overlap.current -= 1
 
-    event.listen(pool, "checkout", checkout)
-    event.listen(pool, "checkin", checkin)
+    for pool in pools:
+        event.listen(pool, "checkout", checkout)
+        event.listen(pool, "checkin", checkin)
     try:
         yield overlap
     finally:
-        event.remove(pool, "checkout", checkout)
-        event.remove(pool, "checkin", checkin)
+        for pool in pools:
+            event.remove(pool, "checkout", checkout)
+            event.remove(pool, "checkin", checkin)
 
 
-async def run_at_once(app: Application, calls: list[Awaitable[T]]) -> list[T | BaseException]:
+@pytest.fixture
+async def apps(
+    app: Application, settings: Settings, clock: FakeClock
+) -> AsyncIterator[list[Application]]:
+    """The test's application and a second one on the same database (another process)."""
+    other = create_application(settings, clock)
+    yield [app, other]
+    await other.database.dispose()
+
+
+def redeem_calls(
+    apps: list[Application], pairs: list[tuple[int, str]]
+) -> list[Awaitable[JoinResult]]:
+    """Each redemption through one of the applications, alternating."""
+    return [
+        apps[index % len(apps)].services.invites.redeem(person_id, code)
+        for index, (person_id, code) in enumerate(pairs)
+    ]
+
+
+async def run_at_once(
+    apps: list[Application], calls: list[Awaitable[T]]
+) -> list[T | BaseException]:
     """Run the calls concurrently and prove they overlapped; print how long they took."""
+    app = apps[0]
     started = time.perf_counter()
-    with measure_overlap(app) as overlap:
+    with measure_overlap(apps) as overlap:
         results = await asyncio.gather(*calls, return_exceptions=True)
     elapsed = time.perf_counter() - started
     print(f"{len(calls)} concurrent calls on {app.database.dialect}: {elapsed:.3f}s")
@@ -129,14 +161,16 @@ def unexpected(results: list[Any]) -> list[BaseException]:
     ]
 
 
-async def test_many_people_redeem_one_multi_use_invite_at_once(app: Application) -> None:
+async def test_many_people_redeem_one_multi_use_invite_at_once(
+    app: Application, apps: list[Application]
+) -> None:
     superadmin_id, organisation_id, _ = await superadmin_with_organisation(app)
     invite = await app.services.invites.create(superadmin_id, organisation_id, InviteRole.MENTEE)
     assert invite.max_uses is None
     people = await make_people(app, MANY)
 
     results = await run_at_once(
-        app, [app.services.invites.redeem(person_id, invite.code) for person_id in people]
+        apps, redeem_calls(apps, [(person_id, invite.code) for person_id in people])
     )
 
     assert unexpected(results) == []
@@ -147,14 +181,15 @@ async def test_many_people_redeem_one_multi_use_invite_at_once(app: Application)
     assert await grants_recorded(app, organisation_id) == MANY
 
 
-async def test_a_single_use_invite_appoints_exactly_one_of_many(app: Application) -> None:
+async def test_a_single_use_invite_appoints_exactly_one_of_many(
+    app: Application, apps: list[Application]
+) -> None:
     _, organisation_id, curator_invite = await superadmin_with_organisation(app)
     assert curator_invite.max_uses == 1
     people = await make_people(app, CROWD)
 
     results = await run_at_once(
-        app,
-        [app.services.invites.redeem(person_id, curator_invite.code) for person_id in people],
+        apps, redeem_calls(apps, [(person_id, curator_invite.code) for person_id in people])
     )
 
     assert unexpected(results) == []
@@ -172,14 +207,14 @@ async def test_a_single_use_invite_appoints_exactly_one_of_many(app: Application
     assert await grants_recorded(app, organisation_id) == 1
 
 
-async def test_one_person_opening_a_link_many_times_joins_once(app: Application) -> None:
+async def test_one_person_opening_a_link_many_times_joins_once(
+    app: Application, apps: list[Application]
+) -> None:
     superadmin_id, organisation_id, _ = await superadmin_with_organisation(app)
     invite = await app.services.invites.create(superadmin_id, organisation_id, InviteRole.MENTOR)
     [person_id] = await make_people(app, 1)
 
-    results = await run_at_once(
-        app, [app.services.invites.redeem(person_id, invite.code) for _ in range(REPEATS)]
-    )
+    results = await run_at_once(apps, redeem_calls(apps, [(person_id, invite.code)] * REPEATS))
 
     assert unexpected(results) == []
     joins = [result for result in results if isinstance(result, JoinResult)]

@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def load(**environment: str) -> Settings:
-    return Settings(_env_file=None, **environment)  # type: ignore[call-arg]
+    return Settings(_env_file=None, **environment)  # type: ignore[arg-type]
 
 
 def test_defaults() -> None:
@@ -131,9 +131,7 @@ async def test_rejected_token_exits_2_without_traceback(
         "-m",
         "bot",
         cwd=tmp_path,
-        env={
-            k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "DATABASE_"))
-        }
+        env={k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "DATABASE_"))}
         | {
             "PYTHONPATH": str(ROOT),
             "BOT_TOKEN": TEST_TOKEN,
