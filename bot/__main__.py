@@ -127,7 +127,9 @@ async def _shutdown(
     background: asyncio.Task[None],
 ) -> None:
     """Stop taking work, then let handlers and the outbox batch in progress finish."""
-    scheduler.shutdown(wait=False)
+    # pause(), not shutdown(), until the batch is done: APScheduler's asyncio executor cancels
+    # running jobs on shutdown, which would cut the batch off and leave its rows leased.
+    scheduler.pause()
     background.cancel()
     in_flight: InFlightMiddleware = dispatcher["in_flight"]
     if not await in_flight.wait_idle(SHUTDOWN_GRACE_SECONDS):
@@ -136,6 +138,7 @@ async def _shutdown(
         await asyncio.wait_for(sender.stop(), SHUTDOWN_GRACE_SECONDS)
     except TimeoutError:
         logger.warning("The outbox batch did not finish in time; its rows will be retried")
+    scheduler.shutdown(wait=False)
     logger.info("Stopped")
 
 

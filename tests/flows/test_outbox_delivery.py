@@ -6,6 +6,7 @@ blocks, server errors and a sender that dies in the middle of a batch.
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter
 from collections.abc import AsyncIterator
 from typing import Any
@@ -15,7 +16,7 @@ from aiogram import Bot
 from aiogram.client.default import Default
 from aiogram.enums import ParseMode
 from aiogram.exceptions import (
-    TelegramAPIError,
+    TelegramBadRequest,
     TelegramForbiddenError,
     TelegramNetworkError,
     TelegramRetryAfter,
@@ -56,7 +57,10 @@ class FakeTelegram(RecordingSession):
         self.dead = False
 
     async def make_request(
-        self, bot: Bot, method: TelegramMethod[TelegramType], timeout: int | None = None
+        self,
+        bot: Bot,
+        method: TelegramMethod[TelegramType],
+        timeout: int | None = None,  # noqa: ASYNC109 - aiogram's signature
     ) -> TelegramType:
         if self.dead:
             raise Crash
@@ -180,7 +184,8 @@ async def many(app: Application, count: int, first_telegram_id: int = 5000) -> l
     [
         (
             "ru",
-            f"Ваше приглашение использовано: в <b>{ESCAPED_NAME}</b> новый участник в роли «куратор».",
+            f"Ваше приглашение использовано: в <b>{ESCAPED_NAME}</b> "
+            "новый участник в роли «куратор».",
         ),
         ("en", f"Your invite was used: <b>{ESCAPED_NAME}</b> now has a new curator."),
     ],
@@ -443,8 +448,6 @@ async def test_temporary_failure_is_retried_after_backoff_and_delivered_once(
 async def test_bad_request_fails_the_row_without_retrying(
     app: Application, sender: OutboxSender, session: FakeTelegram, clock: FakeClock
 ) -> None:
-    from aiogram.exceptions import TelegramBadRequest
-
     curator = await add_person(app, 42)
     await notify(app, curator, "event:1")
     session.fail_next(
@@ -472,17 +475,20 @@ async def restarted(settings: Settings, clock: FakeClock) -> AsyncIterator[Appli
     await application.database.dispose()
 
 
-async def wait_for_orphans() -> None:
-    """The dead sender's other workers: let them run into the dead session and finish.
+async def crash(sender: OutboxSender) -> None:
+    """Run a tick that dies with Crash, then let the dead sender's other workers finish.
 
-    In a real crash they die with the process; here they live on in this event loop and must
-    not touch the database while the new sender works.
+    In a real crash they die with the process. Here they live on in this event loop (gather does
+    not cancel its other children) until each runs into the dead session; they must be gone
+    before the new sender starts.
     """
-    import asyncio
-
-    others = asyncio.all_tasks() - {asyncio.current_task()}
-    if others:
-        await asyncio.wait(others)
+    before = asyncio.all_tasks()
+    with pytest.raises(Crash):
+        await sender.run_once()
+    orphans = asyncio.all_tasks() - before
+    if orphans:
+        _, still_running = await asyncio.wait(orphans, timeout=10)
+        assert not still_running
 
 
 @pytest.mark.parametrize(
@@ -503,18 +509,17 @@ async def test_restart_in_the_middle_of_a_batch_delivers_everything_once(
     session.crash_after = crash_on
     session.crash_before_delivery = not delivered_before_crash
 
-    with pytest.raises(Crash):
-        await sender.run_once()
-    await wait_for_orphans()
+    await crash(sender)
 
     before = Counter(int(m.chat_id) for m in session.delivered())
     in_flight = 1 if delivered_before_crash else 0
     assert sum(before.values()) == crash_on - 1 + in_flight
-    statuses = Counter(row.status for row in (await rows(app)).values())
-    assert statuses == {NotificationStatus.SENT: crash_on - 1, NotificationStatus.SENDING: 21 - crash_on}
-    sent_before = {
-        row.recipient_id for row in (await rows(app)).values() if row.status == NotificationStatus.SENT
-    }  # fmt: skip
+    stored = await rows(app)
+    assert Counter(row.status for row in stored.values()) == {
+        NotificationStatus.SENT: crash_on - 1,  # each recorded right after its own send
+        NotificationStatus.SENDING: 21 - crash_on,  # the rest of the batch: claimed, leased
+    }
+    sent_before = {r.recipient_id for r in stored.values() if r.status == NotificationStatus.SENT}
 
     # A new process on the same database.
     new_session = FakeTelegram(clock)

@@ -203,9 +203,7 @@ async def test_late_mark_from_a_sender_whose_lease_was_taken_over_is_ignored(
 
 async def test_expired_row_is_never_sent(app: Application, clock: FakeClock) -> None:
     curator = await add_person(app, 101)
-    await add_notification(
-        app, curator, "reminder", expires_at=clock.now() + timedelta(minutes=30)
-    )
+    await add_notification(app, curator, "reminder", expires_at=clock.now() + timedelta(minutes=30))
     await add_notification(app, curator, "other")
     clock.advance(minutes=30)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import heapq
+import itertools
 from collections.abc import Coroutine
 from datetime import datetime, timedelta
 from typing import Any
@@ -123,7 +124,7 @@ async def test_same_chat_interval_holds_for_a_burst() -> None:
     for _ in range(5):
         await limiter.wait_turn(42)
         times.append(clock.monotonic())
-    gaps = [later - earlier for earlier, later in zip(times, times[1:], strict=False)]
+    gaps = [later - earlier for earlier, later in itertools.pairwise(times)]
     assert all(gap >= 1.0 - EPSILON for gap in gaps), gaps
 
 

@@ -1,0 +1,175 @@
+"""A tiny Bot API server for driving the real bot process (crash tests, benchmarks).
+
+It answers `POST /bot<token>/<method>` the way Telegram does for the calls the bot makes on its
+own: getMe, getUpdates (a long poll that never has updates), the command-menu calls, and
+sendMessage, whose chat id and text it records. Anything else is answered `true`.
+
+    async with FakeBotApi() as api:
+        ...  # start the bot with TELEGRAM_API_URL=api.url
+        api.messages  # what the bot sent, in order
+
+Run it on its own with `python -m tests.fake_bot_api --port 8081`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import itertools
+import json
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Any
+
+from aiohttp import web
+
+FAKE_BOT_ID = 123456
+FAKE_BOT_USERNAME = "fake_nastavnik_bot"
+
+
+@dataclass(frozen=True, slots=True)
+class SentMessage:
+    chat_id: int
+    text: str
+    message_id: int
+    at: float  # time.monotonic() when the request arrived
+
+
+class FakeBotApi:
+    """The fake server; `url` is what the bot's TELEGRAM_API_URL must be set to."""
+
+    def __init__(
+        self,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        long_poll_cap: float = 1.0,
+        send_latency: float = 0.0,
+        on_message: Callable[[SentMessage], None] | None = None,
+    ) -> None:
+        self._host = host
+        self._port = port
+        # getUpdates waits at most this long (the bot asks for more), so shutdowns are quick.
+        self._long_poll_cap = long_poll_cap
+        # Extra delay before answering sendMessage, to imitate the round trip to Telegram.
+        self._send_latency = send_latency
+        # Called with each message as soon as it is recorded, before the bot gets its answer
+        # (a crash test kills the bot here, so the message is delivered but never acknowledged).
+        self.on_message = on_message
+        self._message_ids = itertools.count(1)
+        self._closing = asyncio.Event()
+        self._runner: web.AppRunner | None = None
+        self.messages: list[SentMessage] = []
+        self.calls: Counter[str] = Counter()
+        self.tokens: set[str] = set()
+
+    @property
+    def url(self) -> str:
+        if self._runner is None:
+            raise RuntimeError("the fake Bot API is not running")
+        host, port = self._runner.addresses[0][:2]
+        return f"http://{host}:{port}"
+
+    def per_chat(self) -> Counter[int]:
+        return Counter(message.chat_id for message in self.messages)
+
+    async def start(self) -> None:
+        app = web.Application()
+        app.router.add_post("/bot{token}/{method}", self._handle)
+        runner = web.AppRunner(app, access_log=None, shutdown_timeout=2.0)
+        await runner.setup()
+        await web.TCPSite(runner, self._host, self._port).start()
+        self._runner = runner
+
+    async def stop(self) -> None:
+        self._closing.set()
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    async def __aenter__(self) -> FakeBotApi:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.stop()
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        self.tokens.add(request.match_info["token"])
+        self.calls[method] += 1
+        fields = await request.post()
+        params = {key: str(value) for key, value in fields.items()}
+        result = await self._answer(method.lower(), params)
+        return web.json_response({"ok": True, "result": result})
+
+    async def _answer(self, method: str, params: dict[str, str]) -> Any:
+        if method == "getme":
+            return {
+                "id": FAKE_BOT_ID,
+                "is_bot": True,
+                "first_name": "Nastavnik",
+                "username": FAKE_BOT_USERNAME,
+                "can_join_groups": False,
+                "can_read_all_group_messages": False,
+                "supports_inline_queries": False,
+            }
+        if method == "getupdates":
+            wait = min(float(params.get("timeout") or 0), self._long_poll_cap)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._closing.wait(), timeout=wait)
+            return []
+        if method == "sendmessage":
+            return await self._send_message(params)
+        return True
+
+    async def _send_message(self, params: dict[str, str]) -> dict[str, Any]:
+        arrived = time.monotonic()
+        if self._send_latency:
+            await asyncio.sleep(self._send_latency)
+        chat_id = int(params["chat_id"])
+        text = params.get("text", "")
+        message_id = next(self._message_ids)
+        message = SentMessage(chat_id, text, message_id, arrived)
+        self.messages.append(message)
+        if self.on_message is not None:
+            self.on_message(message)
+        return {
+            "message_id": message_id,
+            "date": int(time.time()),
+            "chat": {"id": chat_id, "type": "private"},
+            "text": text,
+        }
+
+
+async def _serve(port: int, send_latency: float) -> None:
+    async with FakeBotApi(port=port, send_latency=send_latency) as api:
+        print(f"Fake Bot API at {api.url}; Ctrl+C stops it", flush=True)
+        try:
+            while True:
+                await asyncio.sleep(5)
+                print(json.dumps({"messages": len(api.messages), **api.calls}), flush=True)
+        except asyncio.CancelledError:
+            pass
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--port", type=int, default=8081)
+    parser.add_argument("--send-latency", type=float, default=0.0)
+    arguments = parser.parse_args()
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(_serve(arguments.port, arguments.send_latency))
+
+
+if __name__ == "__main__":
+    main()
