@@ -13,7 +13,7 @@ class Notification(Base):
     """One message the bot sends on its own initiative: the outbox row.
 
     The row is the state: the sender claims due rows with a lease, sends, and marks each row right
-    after its own send, so a crash repeats at most the one message in flight.
+    after its own send, so a crash repeats at most the messages in flight.
     """
 
     __tablename__ = "notification"

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import Update, and_, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -34,6 +34,18 @@ class OutgoingMessage:
     kind: str
     payload: dict[str, Any]
     attempts: int
+    expires_at: datetime | None = None
+
+
+def _end_claim(notification_id: int, **values: Any) -> Update:
+    return (
+        update(Notification)
+        .where(
+            Notification.id == notification_id,
+            Notification.status == NotificationStatus.SENDING,
+        )
+        .values(lease_expires_at=None, **values)
+    )
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -142,6 +154,7 @@ class OutboxService:
                     kind=row.kind,
                     payload=dict(row.payload),
                     attempts=row.attempts,
+                    expires_at=row.expires_at,
                 )
                 for row, telegram_id, locale in rows
             ]
@@ -165,86 +178,56 @@ class OutboxService:
         )
 
     async def mark_sent(self, notification_id: int, telegram_message_id: int | None) -> None:
-        async with self._transactions.write() as session:
-            await session.execute(
-                update(Notification)
-                .where(
-                    Notification.id == notification_id,
-                    Notification.status == NotificationStatus.SENDING,
-                )
-                .values(
-                    status=NotificationStatus.SENT,
-                    sent_at=self._clock.now(),
-                    telegram_message_id=telegram_message_id,
-                    lease_expires_at=None,
-                    last_error=None,
-                )
-            )
+        await self._finish(
+            notification_id,
+            status=NotificationStatus.SENT,
+            sent_at=self._clock.now(),
+            telegram_message_id=telegram_message_id,
+            last_error=None,
+        )
 
     async def release(self, notification_id: int, *, refund_attempt: bool = True) -> None:
         """Give a claimed, unsent row back (shutdown, or a 429 that was not this row's fault)."""
-        values: dict[str, Any] = {"status": NotificationStatus.PENDING, "lease_expires_at": None}
+        values: dict[str, Any] = {"status": NotificationStatus.PENDING}
         if refund_attempt:
             values["attempts"] = Notification.attempts - 1
-        async with self._transactions.write() as session:
-            await session.execute(
-                update(Notification)
-                .where(
-                    Notification.id == notification_id,
-                    Notification.status == NotificationStatus.SENDING,
-                )
-                .values(**values)
-            )
+        await self._finish(notification_id, **values)
 
     async def mark_retry(self, notification_id: int, attempts: int, error: str) -> bool:
         """Schedule another try with backoff; after MAX_ATTEMPTS the row fails. True if retried."""
         now = self._clock.now()
         give_up = attempts >= MAX_ATTEMPTS
-        async with self._transactions.write() as session:
-            await session.execute(
-                update(Notification)
-                .where(
-                    Notification.id == notification_id,
-                    Notification.status == NotificationStatus.SENDING,
-                )
-                .values(
-                    status=NotificationStatus.FAILED if give_up else NotificationStatus.PENDING,
-                    due_at=now if give_up else now + retry_delay(attempts),
-                    lease_expires_at=None,
-                    last_error=error[:_ERROR_LENGTH],
-                )
-            )
+        await self._finish(
+            notification_id,
+            status=NotificationStatus.FAILED if give_up else NotificationStatus.PENDING,
+            due_at=now if give_up else now + retry_delay(attempts),
+            last_error=error[:_ERROR_LENGTH],
+        )
         return not give_up
 
+    async def mark_expired(self, notification_id: int) -> None:
+        await self._finish(notification_id, status=NotificationStatus.EXPIRED)
+
     async def mark_failed(self, notification_id: int, error: str) -> None:
+        await self._finish(
+            notification_id, status=NotificationStatus.FAILED, last_error=error[:_ERROR_LENGTH]
+        )
+
+    async def _finish(self, notification_id: int, **values: Any) -> None:
+        """End this sender's claim on a row. A row no longer `sending` (a slow send overtaken by
+        an expired lease) is left as the other sender made it."""
         async with self._transactions.write() as session:
-            await session.execute(
-                update(Notification)
-                .where(
-                    Notification.id == notification_id,
-                    Notification.status == NotificationStatus.SENDING,
-                )
-                .values(
-                    status=NotificationStatus.FAILED,
-                    lease_expires_at=None,
-                    last_error=error[:_ERROR_LENGTH],
-                )
-            )
+            await session.execute(_end_claim(notification_id, **values))
 
     async def mark_recipient_unreachable(self, notification_id: int, recipient_id: int) -> None:
         """403: the person blocked the bot. The row waits (pending) until they write again."""
         now = self._clock.now()
         async with self._transactions.write() as session:
             await session.execute(
-                update(Notification)
-                .where(
-                    Notification.id == notification_id,
-                    Notification.status == NotificationStatus.SENDING,
-                )
-                .values(
+                _end_claim(
+                    notification_id,
                     status=NotificationStatus.PENDING,
                     attempts=Notification.attempts - 1,
-                    lease_expires_at=None,
                     last_error="blocked by the user",
                 )
             )
@@ -265,8 +248,6 @@ class OutboxService:
 
     async def counts(self) -> dict[NotificationStatus, int]:
         """Rows per status, for the operator's health view and tests."""
-        from sqlalchemy import func
-
         async with self._transactions.read() as session:
             rows = (
                 await session.execute(

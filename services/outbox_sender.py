@@ -1,7 +1,7 @@
 """The one path for everything the bot sends on its own initiative.
 
 A tick claims due rows, waits for a send slot, hands each row to the transport, and records the
-outcome of that row before touching the next, so a crash repeats at most the message in flight.
+outcome of each row right after its own send, so a crash repeats at most the messages in flight.
 """
 
 from __future__ import annotations
@@ -19,6 +19,9 @@ logger = logging.getLogger(__name__)
 
 # How many times one row may meet a 429 inside a tick before it is handed back for a later tick.
 MAX_FLOOD_WAITS_PER_TICK = 5
+# Sends under way at once. Telegram answers in 100-300 ms, so one at a time could not reach 25
+# messages a second. It is also how many messages a `kill -9` can repeat: those in flight.
+SEND_CONCURRENCY = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +67,7 @@ class OutboxSender:
         clock: Clock,
         *,
         batch_size: int = 50,
-        concurrency: int = 4,
+        concurrency: int = SEND_CONCURRENCY,
     ) -> None:
         self._outbox = outbox
         self._transport = transport
@@ -73,6 +76,7 @@ class OutboxSender:
         self._batch_size = batch_size
         self._concurrency = concurrency
         self._stopping = False
+        self._stop_requested = asyncio.Event()
         self._tick_lock = asyncio.Lock()
 
     async def run_once(self) -> int:
@@ -94,6 +98,7 @@ class OutboxSender:
     async def stop(self) -> None:
         """Finish the sends already under way, hand the rest of the batch back, then return."""
         self._stopping = True
+        self._stop_requested.set()
         async with self._tick_lock:
             pass
 
@@ -112,9 +117,12 @@ class OutboxSender:
 
     async def _deliver(self, message: OutgoingMessage) -> None:
         for _ in range(MAX_FLOOD_WAITS_PER_TICK):
-            await self._limiter.wait_turn(message.telegram_id)
-            if self._stopping:
+            if not await self._turn_or_stop(message.telegram_id):
                 await self._outbox.release(message.notification_id)
+                return
+            if message.expires_at is not None and self._clock.now() >= message.expires_at:
+                # Held back by 429 pauses until it no longer matters (a reminder for the past).
+                await self._outbox.mark_expired(message.notification_id)
                 return
             try:
                 outcome = await self._transport.send(message)
@@ -127,6 +135,19 @@ class OutboxSender:
             logger.warning("Telegram asked to wait %.0f s (429)", outcome.seconds)
             self._limiter.pause(outcome.seconds)
         await self._outbox.release(message.notification_id)
+
+    async def _turn_or_stop(self, chat_id: int) -> bool:
+        """Wait for a send slot; False if a stop was requested first (the row is handed back)."""
+        if self._stopping:
+            return False
+        turn = asyncio.ensure_future(self._limiter.wait_turn(chat_id))
+        stop = asyncio.ensure_future(self._stop_requested.wait())
+        await asyncio.wait((turn, stop), return_when=asyncio.FIRST_COMPLETED)
+        stop.cancel()
+        if turn.done() and not self._stopping:
+            return True
+        turn.cancel()
+        return False
 
     async def _record(self, message: OutgoingMessage, outcome: SendOutcome) -> None:
         row = message.notification_id

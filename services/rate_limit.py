@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from services.clock import Clock
 
+# Telegram allows about one message a second in one chat, measured when the message arrives;
+# network jitter can bring two sends spaced exactly 1 s apart closer than that, so keep a margin.
+CHAT_INTERVAL = 1.1
+
 
 class SendRateLimiter:
     """Hands out send slots: at most `per_second` overall and one per `chat_interval` per chat.
@@ -12,7 +16,9 @@ class SendRateLimiter:
     everything, because Telegram's flood limit is per bot, not per chat.
     """
 
-    def __init__(self, clock: Clock, *, per_second: float, chat_interval: float = 1.0) -> None:
+    def __init__(
+        self, clock: Clock, *, per_second: float, chat_interval: float = CHAT_INTERVAL
+    ) -> None:
         self._clock = clock
         self._spacing = 1.0 / per_second
         self._chat_interval = chat_interval

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 from collections import Counter
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -544,3 +545,70 @@ async def test_restart_in_the_middle_of_a_batch_delivers_everything_once(
     assert {row.status for row in stored.values()} == {NotificationStatus.SENT}
     resent_ids = {await person_id(app, chat) for chat in after}
     assert not resent_ids & sent_before, "a row marked sent was sent again"
+
+
+# --- stopping and expiry while waiting ----------------------------------------------------------
+
+
+class GatedClock(FakeClock):
+    """A clock whose waits last until the test opens the gate, like a real 30-second 429 pause."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.gate = asyncio.Event()
+        self.waiting = asyncio.Event()
+
+    async def sleep(self, seconds: float) -> None:
+        self.waiting.set()
+        await self.gate.wait()
+        await super().sleep(seconds)
+
+
+async def test_stop_during_a_429_pause_hands_the_batch_back_at_once(
+    settings: Settings, session: FakeTelegram
+) -> None:
+    clock = GatedClock()
+    app = create_application(settings, clock)
+    bot = create_bot(settings, session=session)
+    try:
+        chats = await many(app, 6)
+        session.fail_next(too_many_requests(30), when=is_send)
+        sender = create_sender(app, bot)
+        running = asyncio.create_task(sender.run_once())
+        await asyncio.wait_for(clock.waiting.wait(), timeout=5)
+
+        await asyncio.wait_for(sender.stop(), timeout=5)  # does not wait out the 30 s
+        await asyncio.wait_for(running, timeout=5)
+
+        assert session.delivered() == []
+        statuses = {row.status for row in (await rows(app)).values()}
+        assert statuses == {NotificationStatus.PENDING}  # handed back, nothing lost
+        assert {row.attempts for row in (await rows(app)).values()} == {0}
+        assert len(chats) == 6
+    finally:
+        await bot.session.close()
+        await app.database.dispose()
+
+
+async def test_row_that_expires_during_a_429_pause_is_not_sent(
+    app: Application, sender: OutboxSender, session: FakeTelegram, clock: FakeClock
+) -> None:
+    recipient = await add_person(app, 42)
+    now = clock.now()
+    async with app.database.write() as db:
+        await outbox.enqueue(
+            db,
+            recipient_id=recipient,
+            kind="staff_joined",
+            dedupe_key="soon-stale",
+            due_at=now,
+            now=now,
+            expires_at=now + timedelta(seconds=3),
+            payload={"organisation_name": "Школа", "role": "curator"},
+        )
+    session.fail_next(too_many_requests(5), when=is_send)
+
+    await sender.run_once()
+
+    assert session.delivered() == []
+    assert (await rows(app))["soon-stale"].status == NotificationStatus.EXPIRED

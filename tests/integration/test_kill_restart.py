@@ -1,6 +1,6 @@
 """A real crash: the bot process is SIGKILLed while it sends notifications, then started again.
 
-The bot runs as `python -m bot` against a fake Bot API (tests/fake_bot_api.py) and a fresh SQLite
+The bot runs as `python -m bot` against a fake Bot API (bench/fake_bot_api.py) and a fresh SQLite
 file. This is the one test that runs in real time, because it drives a real process; every wait
 polls a condition with a deadline.
 """
@@ -19,11 +19,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select, update
 
+from bench.fake_bot_api import FakeBotApi, SentMessage
 from bot.db import Database, create_engine
 from bot.migrate import upgrade
 from models import Notification, NotificationStatus, Person, PersonStatus
 from services import outbox
-from tests.fake_bot_api import FakeBotApi, SentMessage
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "123456:AAE" + "abcdefghijklmnopqrstuvwxyzABCD"

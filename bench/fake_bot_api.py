@@ -4,11 +4,14 @@ It answers `POST /bot<token>/<method>` the way Telegram does for the calls the b
 own: getMe, getUpdates (a long poll that never has updates), the command-menu calls, and
 sendMessage, whose chat id and text it records. Anything else is answered `true`.
 
+With `global_limit` and `per_chat_interval` it enforces Telegram's flood limits the way Telegram
+does: a sendMessage over the limit is refused with 429 and `retry_after`, and is not delivered.
+
     async with FakeBotApi() as api:
         ...  # start the bot with TELEGRAM_API_URL=api.url
         api.messages  # what the bot sent, in order
 
-Run it on its own with `python -m tests.fake_bot_api --port 8081`.
+Run it on its own with `python -m bench.fake_bot_api --port 8081`.
 """
 
 from __future__ import annotations
@@ -18,8 +21,9 @@ import asyncio
 import contextlib
 import itertools
 import json
+import math
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from types import TracebackType
@@ -29,6 +33,11 @@ from aiohttp import web
 
 FAKE_BOT_ID = 123456
 FAKE_BOT_USERNAME = "fake_nastavnik_bot"
+
+
+@dataclass(frozen=True, slots=True)
+class FloodWait:
+    retry_after: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +59,8 @@ class FakeBotApi:
         long_poll_cap: float = 1.0,
         send_latency: float = 0.0,
         on_message: Callable[[SentMessage], None] | None = None,
+        global_limit: int | None = None,
+        per_chat_interval: float | None = None,
     ) -> None:
         self._host = host
         self._port = port
@@ -60,6 +71,13 @@ class FakeBotApi:
         # Called with each message as soon as it is recorded, before the bot gets its answer
         # (a crash test kills the bot here, so the message is delivered but never acknowledged).
         self.on_message = on_message
+        # Flood limits: at most `global_limit` messages in any second, and one per chat per
+        # `per_chat_interval` seconds; None switches a limit off.
+        self._global_limit = global_limit
+        self._per_chat_interval = per_chat_interval
+        self._recent: deque[float] = deque()
+        self._last_per_chat: dict[int, float] = {}
+        self.refused: list[tuple[int, float]] = []  # (chat id, time) of each 429
         self._message_ids = itertools.count(1)
         self._closing = asyncio.Event()
         self._runner: web.AppRunner | None = None
@@ -110,6 +128,16 @@ class FakeBotApi:
         fields = await request.post()
         params = {key: str(value) for key, value in fields.items()}
         result = await self._answer(method.lower(), params)
+        if isinstance(result, FloodWait):
+            return web.json_response(
+                {
+                    "ok": False,
+                    "error_code": 429,
+                    "description": f"Too Many Requests: retry after {result.retry_after}",
+                    "parameters": {"retry_after": result.retry_after},
+                },
+                status=429,
+            )
         return web.json_response({"ok": True, "result": result})
 
     async def _answer(self, method: str, params: dict[str, str]) -> Any:
@@ -132,11 +160,29 @@ class FakeBotApi:
             return await self._send_message(params)
         return True
 
-    async def _send_message(self, params: dict[str, str]) -> dict[str, Any]:
+    def _flood_wait(self, chat_id: int, now: float) -> float:
+        """Seconds the sender must wait, or 0 if this message is within the limits."""
+        while self._recent and now - self._recent[0] >= 1.0:
+            self._recent.popleft()
+        wait = 0.0
+        if self._global_limit is not None and len(self._recent) >= self._global_limit:
+            wait = 1.0 - (now - self._recent[0])
+        last = self._last_per_chat.get(chat_id)
+        if self._per_chat_interval is not None and last is not None:
+            wait = max(wait, self._per_chat_interval - (now - last))
+        return wait
+
+    async def _send_message(self, params: dict[str, str]) -> Any:
         arrived = time.monotonic()
+        chat_id = int(params["chat_id"])
+        wait = self._flood_wait(chat_id, arrived)
+        if wait > 0:
+            self.refused.append((chat_id, arrived))
+            return FloodWait(max(1, math.ceil(wait)))
+        self._recent.append(arrived)
+        self._last_per_chat[chat_id] = arrived
         if self._send_latency:
             await asyncio.sleep(self._send_latency)
-        chat_id = int(params["chat_id"])
         text = params.get("text", "")
         message_id = next(self._message_ids)
         message = SentMessage(chat_id, text, message_id, arrived)
