@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
 from collections.abc import AsyncIterator
@@ -149,3 +150,37 @@ async def test_rejected_token_exits_2_without_traceback(
     assert TEST_TOKEN not in stderr.decode()
     # The database was created and migrated before the token was checked.
     assert (tmp_path / "bot.db").exists()
+
+
+def test_migrate_command_creates_and_keeps_the_database(tmp_path: Path) -> None:
+    database = tmp_path / "data" / "nastavnik.db"
+    environment = {
+        "PYTHONPATH": str(ROOT),
+        "BOT_TOKEN": TEST_TOKEN,
+        "DATABASE_URL": f"sqlite+aiosqlite:///{database}",
+    }
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "DATABASE_"))}
+
+    def migrate() -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "bot", "migrate"],
+            env=clean | environment,
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+
+    assert migrate().returncode == 0
+    with sqlite3.connect(database) as connection:
+        connection.execute(
+            "INSERT INTO person (telegram_id, locale, status, created_at, last_seen_at) "
+            "VALUES (42, 'ru', 'active', '2026-09-01 00:00:00', '2026-09-01 00:00:00')"
+        )
+    connection.close()
+    second = migrate()
+    assert second.returncode == 0, second.stderr
+    with sqlite3.connect(database) as connection:
+        assert connection.execute("SELECT telegram_id FROM person").fetchall() == [(42,)]
+    connection.close()
