@@ -16,7 +16,8 @@ class Person(Base):
     __table_args__ = (sa.CheckConstraint("locale IN ('ru', 'en')", name="locale"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    telegram_id: Mapped[int] = mapped_column(sa.BigInteger, unique=True)
+    # NULL once consent is withdrawn: the person can no longer be identified.
+    telegram_id: Mapped[int | None] = mapped_column(sa.BigInteger, unique=True)
     # The name as the person gives it in their profile (never copied from Telegram).
     full_name: Mapped[str | None] = mapped_column(sa.String(200))
     locale: Mapped[str] = mapped_column(sa.String(8))
@@ -24,5 +25,7 @@ class Person(Base):
         enum_column(PersonStatus, "person_status"), default=PersonStatus.ACTIVE
     )
     unreachable_since: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # "Withdrawn participant #N" in lists and aggregates after consent is withdrawn.
+    withdrawn_number: Mapped[int | None] = mapped_column(unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime())

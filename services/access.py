@@ -62,7 +62,8 @@ async def load_actor(
     session: AsyncSession, person_id: int, superadmin_ids: frozenset[int]
 ) -> Actor:
     person = await session.get(Person, person_id)
-    if person is None:
+    if person is None or person.telegram_id is None:
+        # Gone, or anonymised after withdrawing consent: nothing can be done as them.
         raise StaleAction
     assignments = (
         await session.scalars(select(RoleAssignment).where(RoleAssignment.person_id == person_id))

@@ -120,7 +120,7 @@ class OutboxService:
             candidates = (
                 select(Notification.id)
                 .join(Person, Person.id == Notification.recipient_id)
-                .where(due, Person.status == PersonStatus.ACTIVE)
+                .where(due, Person.status == PersonStatus.ACTIVE, Person.telegram_id.is_not(None))
                 .order_by(Notification.due_at, Notification.id)
                 .limit(limit)
                 .with_for_update(of=Notification, skip_locked=True)
@@ -149,7 +149,7 @@ class OutboxService:
                 OutgoingMessage(
                     notification_id=row.id,
                     recipient_id=row.recipient_id,
-                    telegram_id=telegram_id,
+                    telegram_id=int(telegram_id or 0),  # never NULL: filtered in the claim
                     locale=locale,
                     kind=row.kind,
                     payload=dict(row.payload),

@@ -58,7 +58,8 @@ def locale_from_telegram(language_code: str | None, default_locale: str) -> str:
 
 
 def _view(person: Person, *, is_new: bool = False) -> PersonView:
-    return PersonView(person.id, person.telegram_id, person.locale, person.status, is_new)
+    # Only people found by their Telegram id get here, so the id is there.
+    return PersonView(person.id, int(person.telegram_id or 0), person.locale, person.status, is_new)
 
 
 class PeopleService:
@@ -166,7 +167,7 @@ class PeopleService:
             )
             return [
                 MenuTarget(
-                    person.telegram_id,
+                    int(person.telegram_id or 0),
                     person.locale,
                     MenuLevel.SUPERADMIN
                     if person.telegram_id in self._superadmin_ids
