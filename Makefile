@@ -29,7 +29,7 @@ test: lint
 locales: install
 	$(BIN)/pybabel extract -F babel.cfg -k _ -k gettext -k lazy_gettext --no-location \
 		--sort-output --project=Nastavnik -o locales/messages.pot .
-	$(BIN)/pybabel update -i locales/messages.pot -d locales -D messages --no-location --no-fuzzy-matching
+	$(BIN)/pybabel update -i locales/messages.pot -d locales -D messages --no-fuzzy-matching --ignore-obsolete
 	$(BIN)/pybabel compile -d locales -D messages --statistics
 
 bench: install

@@ -100,6 +100,9 @@ async def _run_polling(app: Application, bot: Bot) -> int:
         return 1
     logger.info("Running as bot id %s", me.id)
 
+    # A new consent template shipped with this version becomes a new version for every
+    # organisation; participants are asked again at their next message.
+    await app.services.consent.refresh_documents()
     dispatcher = create_dispatcher(app)
     menus: CommandMenus = dispatcher["menus"]
     await menus.set_defaults(bot)

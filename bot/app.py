@@ -15,16 +15,30 @@ from aiogram.fsm.storage.memory import MemoryStorage
 from aiogram.utils.i18n import I18n
 
 from bot.commands import CommandMenus
-from bot.config import Settings
+from bot.config import SUPPORTED_LOCALES, Settings
+from bot.consent_texts import TemplateConsentTexts
 from bot.container import Services, build_services
 from bot.db import Database, create_engine
 from bot.i18n import PersonLocaleMiddleware, create_i18n
+from bot.middlewares.consent_gate import ConsentGateMiddleware
 from bot.middlewares.in_flight import InFlightMiddleware
 from bot.middlewares.person import PersonMiddleware
 from bot.middlewares.throttling import ThrottlingMiddleware
 from bot.texts import Texts
 from bot.transport import TelegramTransport
-from handlers import errors, fallback, invites, membership, organisations, settings, start
+from handlers import (
+    consent,
+    errors,
+    fallback,
+    invites,
+    membership,
+    organisations,
+    participants,
+    privacy,
+    profile,
+    settings,
+    start,
+)
 from services.clock import Clock
 from services.outbox_sender import OutboxSender
 from services.rate_limit import SendRateLimiter
@@ -55,13 +69,21 @@ def create_bot(settings: Settings, session: BaseSession | None = None) -> Bot:
 def create_application(settings: Settings, clock: Clock) -> Application:
     database = Database(create_engine(settings.database_url))
     i18n = create_i18n(settings.default_locale)
+    texts = Texts(i18n)
+    services = build_services(
+        database,
+        clock,
+        settings,
+        consent_texts=TemplateConsentTexts(texts),
+        locales=SUPPORTED_LOCALES,
+    )
     return Application(
         settings=settings,
         database=database,
         clock=clock,
-        services=build_services(database, clock, settings),
+        services=services,
         i18n=i18n,
-        texts=Texts(i18n),
+        texts=texts,
     )
 
 
@@ -83,12 +105,19 @@ def create_dispatcher(app: Application, storage: BaseStorage | None = None) -> D
     )
     dispatcher.update.outer_middleware(PersonMiddleware(app.services.people))
     PersonLocaleMiddleware(app.i18n).setup(dispatcher)
+    consent_gate = ConsentGateMiddleware()
+    dispatcher.message.outer_middleware(consent_gate)
+    dispatcher.callback_query.outer_middleware(consent_gate)
 
     dispatcher.include_routers(
         errors.get_router(),
         membership.get_router(),
         start.get_router(),
         settings.get_router(),
+        consent.get_router(),
+        privacy.get_router(),
+        profile.get_router(),
+        participants.get_router(),
         organisations.get_router(),
         invites.get_router(),
         fallback.get_router(),  # last: catches what nobody else understood

@@ -46,3 +46,40 @@ class InviteRevokeCallback(CallbackData, prefix="iv"):
 
     invite_id: int
     step: str
+
+
+class ConsentCallback(CallbackData, prefix="cs"):
+    """An answer to one consent document: `yes`, `no`, `show` again, or `erase` (a confirmed
+    refusal of a changed text)."""
+
+    document_id: int
+    answer: str
+
+
+class ProfileCallback(CallbackData, prefix="pf"):
+    """The profile form and /profile: `action` is a step or command, `value` its argument."""
+
+    action: str
+    value: str = ""
+
+
+class PrivacyCallback(CallbackData, prefix="pv"):
+    """/privacy: `export`, `withdraw` (asks), `withdraw_yes`, `withdraw_no`."""
+
+    action: str
+
+
+class ParticipantsCallback(CallbackData, prefix="pl"):
+    """/participants: a page of the list with a role and status filter ("" = any)."""
+
+    organisation_id: int
+    role: str = ""
+    status: str = ""
+    page: int = 0
+
+
+class ParticipantsActionCallback(CallbackData, prefix="pr"):
+    """/participants actions: `remind` those waiting for consent."""
+
+    organisation_id: int
+    action: str

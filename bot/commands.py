@@ -19,10 +19,13 @@ def commands_for(level: MenuLevel) -> list[BotCommand]:
     commands = [
         BotCommand(command="start", description=_("Start, or join with an invite")),
         BotCommand(command="help", description=_("What I can do")),
+        BotCommand(command="profile", description=_("My profile")),
+        BotCommand(command="privacy", description=_("My data and consent")),
         BotCommand(command="language", description=_("Change the language")),
     ]
     if level in (MenuLevel.CURATOR, MenuLevel.SUPERADMIN):
         commands += [
+            BotCommand(command="participants", description=_("Participants and their status")),
             BotCommand(command="invite", description=_("Create an invite link")),
             BotCommand(command="invites", description=_("Active invites, revoke")),
         ]

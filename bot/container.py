@@ -6,10 +6,14 @@ from dataclasses import dataclass
 
 from bot.config import Settings
 from services.clock import Clock
+from services.consent import ConsentService, ConsentTexts
 from services.invites import InviteService
 from services.organisations import OrganisationService
 from services.outbox import OutboxService
+from services.participants import ParticipantService
 from services.people import PeopleService
+from services.privacy import PrivacyService
+from services.profiles import ProfileService
 from services.transactions import Transactions
 
 
@@ -19,9 +23,20 @@ class Services:
     organisations: OrganisationService
     invites: InviteService
     outbox: OutboxService
+    consent: ConsentService
+    profiles: ProfileService
+    privacy: PrivacyService
+    participants: ParticipantService
 
 
-def build_services(transactions: Transactions, clock: Clock, settings: Settings) -> Services:
+def build_services(
+    transactions: Transactions,
+    clock: Clock,
+    settings: Settings,
+    *,
+    consent_texts: ConsentTexts,
+    locales: tuple[str, ...],
+) -> Services:
     superadmins = settings.superadmin_ids
     return Services(
         people=PeopleService(
@@ -40,4 +55,8 @@ def build_services(transactions: Transactions, clock: Clock, settings: Settings)
             transactions, clock, superadmin_ids=superadmins, ttl_days=settings.invite_ttl_days
         ),
         outbox=OutboxService(transactions, clock),
+        consent=ConsentService(transactions, clock, consent_texts, locales=locales),
+        profiles=ProfileService(transactions, clock),
+        privacy=PrivacyService(transactions, clock),
+        participants=ParticipantService(transactions, clock, superadmin_ids=superadmins),
     )

@@ -158,6 +158,7 @@ async def on_org_new_confirm(
     organisation, invite = await services.organisations.create(
         person.id, name=data["name"], address=data["address"], timezone=data["timezone"]
     )
+    await services.consent.refresh_documents(organisation.id)
     await callback.answer()
     link = await create_start_link(bot, invite.code)
     await bot.send_message(

@@ -6,9 +6,11 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import Message
 
 from bot.commands import CommandMenus
+from bot.consent_prompt import ask_for_consent
 from bot.container import Services
 from bot.labels import role_name
 from bot.texts import Texts
+from handlers import consent
 from services.errors import InviteNotUsable
 from services.people import PersonView
 
@@ -27,24 +29,44 @@ async def cmd_start(
     await state.clear()
     code = (command.args or "").strip()
     if not code:
-        await message.answer(texts.render("start/welcome.j2"))
+        if not await consent.ask_pending(bot, person, services, texts):
+            await message.answer(texts.render("start/welcome.j2"))
         return
     try:
         joined = await services.invites.redeem(person.id, code)
     except InviteNotUsable as problem:
         await message.answer(texts.render("start/invite_problem.j2", problem=problem.problem.value))
         return
-    await message.answer(
-        texts.render(
-            "start/joined.j2",
-            organisation=joined.organisation_name,
-            role=role_name(joined.role),
-            already=joined.already_member,
-            staff=joined.role.is_staff,
+    if joined.role.is_staff:
+        await message.answer(
+            texts.render(
+                "start/joined.j2",
+                organisation=joined.organisation_name,
+                role=role_name(joined.role),
+                already=joined.already_member,
+            )
         )
+        if not joined.already_member:
+            await menus.refresh_for(bot, person.id)
+        return
+    # A participant: the organisation's welcome, then the consent as a separate message.
+    await services.consent.refresh_documents(joined.organisation_id)
+    requests = await services.consent.pending(person.id, person.locale)
+    request = next((r for r in requests if r.organisation_id == joined.organisation_id), None)
+    if request is None:
+        await message.answer(
+            texts.render(
+                "start/joined.j2",
+                organisation=joined.organisation_name,
+                role=role_name(joined.role),
+                already=True,
+            )
+        )
+        return
+    await message.answer(
+        texts.render("start/org_welcome.j2", organisation=joined.organisation_name)
     )
-    if joined.role.is_staff and not joined.already_member:
-        await menus.refresh_for(bot, person.id)
+    await ask_for_consent(bot, person.telegram_id, request, texts)
 
 
 async def cmd_help(message: Message, person: PersonView, services: Services, texts: Texts) -> None:

@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from aiogram.types import InlineKeyboardMarkup
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.callbacks import ConsentCallback
+
+
+def consent_keyboard(document_id: int) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(
+        text="✅ " + _("I agree"),
+        callback_data=ConsentCallback(document_id=document_id, answer="yes"),
+    )
+    builder.button(
+        text=_("Decline"), callback_data=ConsentCallback(document_id=document_id, answer="no")
+    )
+    builder.adjust(1)
+    return builder.as_markup()
+
+
+def renewal_refusal_keyboard(document_id: int) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(
+        text=_("Yes, withdraw and erase my data"),
+        callback_data=ConsentCallback(document_id=document_id, answer="erase"),
+    )
+    builder.button(
+        text=_("Back to the consent text"),
+        callback_data=ConsentCallback(document_id=document_id, answer="show"),
+    )
+    builder.adjust(1)
+    return builder.as_markup()

@@ -1,0 +1,102 @@
+"""Asking for consent, and recording the answer."""
+
+from __future__ import annotations
+
+from aiogram import Bot, Router
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery
+from aiogram.utils.i18n import gettext as _
+
+from bot.callbacks import ConsentCallback
+from bot.consent_prompt import ask_for_consent
+from bot.container import Services
+from bot.keyboards.consent import renewal_refusal_keyboard
+from bot.texts import Texts
+from handlers import profile
+from services.errors import StaleAction
+from services.people import PersonView
+
+
+async def ask_pending(bot: Bot, person: PersonView, services: Services, texts: Texts) -> bool:
+    """Show the first consent still missing; False if there is none."""
+    requests = await services.consent.pending(person.id, person.locale)
+    if not requests:
+        return False
+    await ask_for_consent(bot, person.telegram_id, requests[0], texts)
+    return True
+
+
+async def on_consent(
+    callback: CallbackQuery,
+    callback_data: ConsentCallback,
+    state: FSMContext,
+    person: PersonView,
+    services: Services,
+    texts: Texts,
+    bot: Bot,
+) -> None:
+    """Agree, Decline, or the confirmed refusal of a changed text."""
+    chat_id = person.telegram_id
+    if callback_data.answer == "yes":
+        decision = await services.consent.agree(person.id, callback_data.document_id)
+        await callback.answer()
+        await _drop_buttons(callback, bot)
+        await bot.send_message(chat_id, texts.render("consent/agreed.j2", version=decision.version))
+        if not await ask_pending(bot, person, services, texts):
+            await profile.start_profile(
+                bot, chat_id, state, person, services, texts, preset=decision.programme_role
+            )
+        return
+    if callback_data.answer == "no":
+        requests = await services.consent.pending(person.id, person.locale)
+        request = next((r for r in requests if r.document_id == callback_data.document_id), None)
+        if request is None:
+            raise StaleAction
+        await callback.answer()
+        if request.renewal:
+            await bot.send_message(
+                chat_id,
+                _(
+                    "Declining the new text means withdrawing your consent: your participation "
+                    "ends and your personal data are erased. Do you want that?"
+                ),
+                reply_markup=renewal_refusal_keyboard(callback_data.document_id),
+            )
+            return
+        decision = await services.consent.decline(person.id, callback_data.document_id)
+        await _drop_buttons(callback, bot)
+        await state.clear()
+        await bot.send_message(
+            chat_id, texts.render("consent/declined.j2", organisation=decision.organisation_name)
+        )
+        return
+    if callback_data.answer == "show":
+        await callback.answer()
+        await ask_pending(bot, person, services, texts)
+        return
+    if callback_data.answer == "erase":
+        requests = await services.consent.pending(person.id, person.locale)
+        if not any(r.document_id == callback_data.document_id and r.renewal for r in requests):
+            raise StaleAction
+        withdrawal = await services.privacy.withdraw(person.id)
+        await state.clear()
+        await callback.answer()
+        await bot.send_message(
+            chat_id, texts.render("privacy/withdrawn.j2", number=withdrawal.number)
+        )
+        return
+    raise StaleAction
+
+
+async def _drop_buttons(callback: CallbackQuery, bot: Bot) -> None:
+    """The consent message keeps its text (what was agreed to) but loses its buttons."""
+    if callback.message is not None:
+        await bot.edit_message_reply_markup(
+            chat_id=callback.from_user.id, message_id=callback.message.message_id, reply_markup=None
+        )
+
+
+def get_router() -> Router:
+    router = Router(name="consent")
+    router.callback_query.register(on_consent, ConsentCallback.filter())
+    return router

@@ -1,0 +1,7 @@
+"""/privacy: what is stored, download, withdraw (being built in this issue)."""
+
+from aiogram import Router
+
+
+def get_router() -> Router:
+    return Router(name="privacy")
