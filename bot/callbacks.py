@@ -83,3 +83,10 @@ class ParticipantsActionCallback(CallbackData, prefix="pr"):
 
     organisation_id: int
     action: str
+
+
+class ConsentSettingsCallback(CallbackData, prefix="cr"):
+    """/consent (curator): show an organisation's consent settings (`years` 0) or set the period."""
+
+    organisation_id: int
+    years: int = 0

@@ -28,6 +28,7 @@ def commands_for(level: MenuLevel) -> list[BotCommand]:
             BotCommand(command="participants", description=_("Participants and their status")),
             BotCommand(command="invite", description=_("Create an invite link")),
             BotCommand(command="invites", description=_("Active invites, revoke")),
+            BotCommand(command="consent", description=_("Consent text and storage period")),
         ]
     if level == MenuLevel.SUPERADMIN:
         commands += [

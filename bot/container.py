@@ -55,7 +55,9 @@ def build_services(
             transactions, clock, superadmin_ids=superadmins, ttl_days=settings.invite_ttl_days
         ),
         outbox=OutboxService(transactions, clock),
-        consent=ConsentService(transactions, clock, consent_texts, locales=locales),
+        consent=ConsentService(
+            transactions, clock, consent_texts, locales=locales, superadmin_ids=superadmins
+        ),
         profiles=ProfileService(transactions, clock),
         privacy=PrivacyService(transactions, clock),
         participants=ParticipantService(transactions, clock, superadmin_ids=superadmins),

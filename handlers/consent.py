@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from aiogram import Bot, Router
+from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery
+from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.callbacks import ConsentCallback
+from bot.callbacks import ConsentCallback, ConsentSettingsCallback
 from bot.consent_prompt import ask_for_consent
 from bot.container import Services
-from bot.keyboards.consent import renewal_refusal_keyboard
+from bot.keyboards.consent import renewal_refusal_keyboard, retention_keyboard
 from bot.texts import Texts
 from handlers import profile
 from services.errors import StaleAction
@@ -96,7 +98,71 @@ async def _drop_buttons(callback: CallbackQuery, bot: Bot) -> None:
         )
 
 
+async def cmd_consent(
+    message: Message, person: PersonView, services: Services, texts: Texts, bot: Bot
+) -> None:
+    """/consent (curator): the consent text's version and storage period, which can be changed."""
+    organisations = await services.organisations.curated(person.id)
+    if not organisations:
+        await message.answer(_("You curate no organisation. Use /orgs to invite a curator."))
+        return
+    if len(organisations) > 1:
+        builder = InlineKeyboardBuilder()
+        for organisation in organisations:
+            builder.button(
+                text=organisation.name[:60],
+                callback_data=ConsentSettingsCallback(organisation_id=organisation.id),
+            )
+        builder.adjust(1)
+        await message.answer(_("Which organisation?"), reply_markup=builder.as_markup())
+        return
+    await _show_settings(bot, person, services, texts, organisations[0].id)
+
+
+async def on_consent_settings(
+    callback: CallbackQuery,
+    callback_data: ConsentSettingsCallback,
+    person: PersonView,
+    services: Services,
+    texts: Texts,
+    bot: Bot,
+) -> None:
+    """Show an organisation's consent settings, or change the storage period."""
+    if callback_data.years:
+        version = await services.consent.set_retention(
+            person.id, callback_data.organisation_id, callback_data.years
+        )
+        await callback.answer(
+            _("Saved. Version {version} is published; participants will be asked again.").format(
+                version=version
+            ),
+            show_alert=True,
+        )
+    else:
+        await callback.answer()
+    await _show_settings(bot, person, services, texts, callback_data.organisation_id)
+
+
+async def _show_settings(
+    bot: Bot, person: PersonView, services: Services, texts: Texts, organisation_id: int
+) -> None:
+    settings = await services.consent.settings_for(person.id, organisation_id)
+    await bot.send_message(
+        person.telegram_id,
+        texts.render(
+            "consent/settings.j2",
+            organisation=settings.organisation_name,
+            version=settings.version,
+            years=settings.retention_years,
+            agreed=settings.agreed_to_current,
+        ),
+        reply_markup=retention_keyboard(organisation_id, settings.retention_years),
+    )
+
+
 def get_router() -> Router:
     router = Router(name="consent")
     router.callback_query.register(on_consent, ConsentCallback.filter())
+    router.message.register(cmd_consent, Command("consent"))
+    router.callback_query.register(on_consent_settings, ConsentSettingsCallback.filter())
     return router

@@ -27,7 +27,8 @@ from models import (
 )
 from services import audit
 from services.clock import Clock
-from services.errors import StaleAction
+from services.access import load_actor
+from services.errors import StaleAction, ValidationFailed
 from services.transactions import Transactions
 
 DEFAULT_RETENTION_YEARS = 3
@@ -60,6 +61,15 @@ class ConsentRequest:
     version: int
     text: str
     renewal: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ConsentSettings:
+    organisation_id: int
+    organisation_name: str
+    version: int
+    retention_years: int
+    agreed_to_current: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,11 +114,68 @@ class ConsentService:
         texts: ConsentTexts,
         *,
         locales: tuple[str, ...],
+        superadmin_ids: frozenset[int],
     ) -> None:
         self._transactions = transactions
         self._clock = clock
         self._texts = texts
         self._locales = locales
+        self._superadmin_ids = superadmin_ids
+
+    async def settings_for(self, actor_id: int, organisation_id: int) -> ConsentSettings:
+        """The curator's view: current version, storage period, and the text in their language."""
+        async with self._transactions.read() as session:
+            actor = await load_actor(session, actor_id, self._superadmin_ids)
+            actor.require_curator(organisation_id)
+            organisation = await session.get(Organisation, organisation_id)
+            if organisation is None:
+                raise StaleAction
+            version = (await current_versions(session, [organisation_id])).get(organisation_id, 0)
+            agreed = await session.scalar(
+                select(func.count(func.distinct(Consent.person_id))).where(
+                    Consent.organisation_id == organisation_id,
+                    Consent.decision == ConsentDecision.AGREED,
+                    Consent.version == version,
+                )
+            )
+            return ConsentSettings(
+                organisation_id,
+                organisation.name,
+                version,
+                retention_years(organisation),
+                agreed or 0,
+            )
+
+    async def set_retention(self, actor_id: int, organisation_id: int, years: int) -> int:
+        """Change the storage period; the text changes, so a new version is published and every
+        participant is asked again. Returns the new version number."""
+        if years not in RETENTION_CHOICES:
+            raise ValidationFailed("retention_years", "choice")
+        now = self._clock.now()
+        async with self._transactions.write() as session:
+            actor = await load_actor(session, actor_id, self._superadmin_ids)
+            actor.require_curator(organisation_id)
+            organisation = await session.scalar(
+                select(Organisation).where(Organisation.id == organisation_id).with_for_update()
+            )
+            if organisation is None:
+                raise StaleAction
+            if retention_years(organisation) == years:
+                raise StaleAction
+            organisation.settings = {**(organisation.settings or {}), RETENTION_SETTING: years}
+            audit.record(
+                session,
+                at=now,
+                action="organisation.settings_changed",
+                actor_id=actor_id,
+                organisation_id=organisation_id,
+                setting=RETENTION_SETTING,
+                value=years,
+            )
+        await self.refresh_documents(organisation_id)
+        async with self._transactions.read() as session:
+            versions = await current_versions(session, [organisation_id])
+        return versions.get(organisation_id, 0)
 
     async def refresh_documents(self, organisation_id: int | None = None) -> int:
         """Create a new version wherever the rendered text changed; returns how many were made.

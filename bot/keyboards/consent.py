@@ -2,9 +2,11 @@ from __future__ import annotations
 
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.callbacks import ConsentCallback
+from bot.callbacks import ConsentCallback, ConsentSettingsCallback
+from services.consent import RETENTION_CHOICES
 
 
 def consent_keyboard(document_id: int) -> InlineKeyboardMarkup:
@@ -31,4 +33,16 @@ def renewal_refusal_keyboard(document_id: int) -> InlineKeyboardMarkup:
         callback_data=ConsentCallback(document_id=document_id, answer="show"),
     )
     builder.adjust(1)
+    return builder.as_markup()
+
+
+def retention_keyboard(organisation_id: int, current: int) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for years in RETENTION_CHOICES:
+        label = ngettext("{count} year", "{count} years", years).format(count=years)
+        builder.button(
+            text=("✓ " if years == current else "") + label,
+            callback_data=ConsentSettingsCallback(organisation_id=organisation_id, years=years),
+        )
+    builder.adjust(3)
     return builder.as_markup()
