@@ -14,10 +14,19 @@ from pathlib import Path
 
 from aiogram import Bot, Dispatcher
 from aiogram.exceptions import TelegramNetworkError, TelegramUnauthorizedError
+from aiogram.fsm.storage.redis import RedisStorage
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from pydantic import ValidationError
+from redis.exceptions import RedisError
 
-from bot.app import Application, create_application, create_bot, create_dispatcher, create_sender
+from bot.app import (
+    Application,
+    create_application,
+    create_bot,
+    create_dispatcher,
+    create_sender,
+    create_storage,
+)
 from bot.backup import BackupNotSupported, backup_sqlite
 from bot.commands import CommandMenus
 from bot.config import Settings, describe_error
@@ -103,7 +112,19 @@ async def _run_polling(app: Application, bot: Bot) -> int:
     # A new consent template shipped with this version becomes a new version for every
     # organisation; participants are asked again at their next message.
     await app.services.consent.refresh_documents()
-    dispatcher = create_dispatcher(app)
+    storage = create_storage(app.settings)
+    if isinstance(storage, RedisStorage):
+        try:
+            await storage.redis.ping()
+        except (RedisError, OSError) as error:
+            print(
+                f"Cannot reach Redis at REDIS_URL ({type(error).__name__}); "
+                "check the server or unset REDIS_URL to keep forms in memory",
+                file=sys.stderr,
+            )
+            await storage.close()
+            return 1
+    dispatcher = create_dispatcher(app, storage)
     menus: CommandMenus = dispatcher["menus"]
     await menus.set_defaults(bot)
     staff_menus = asyncio.create_task(menus.set_for_staff(bot))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
@@ -10,8 +11,9 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.session.base import BaseSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
-from aiogram.fsm.storage.base import BaseStorage
+from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder
 from aiogram.fsm.storage.memory import MemoryStorage
+from aiogram.fsm.storage.redis import RedisStorage
 from aiogram.utils.i18n import I18n
 
 from bot.commands import CommandMenus
@@ -84,6 +86,22 @@ def create_application(settings: Settings, clock: Clock) -> Application:
         services=services,
         i18n=i18n,
         texts=texts,
+    )
+
+
+# A form nobody touched for a week is forgotten rather than kept forever.
+FORM_TTL = timedelta(days=7)
+
+
+def create_storage(settings: Settings) -> BaseStorage:
+    """Where forms in progress live: Redis when configured (they survive restarts), else memory."""
+    if settings.redis_url is None:
+        return MemoryStorage()
+    return RedisStorage.from_url(
+        settings.redis_url,
+        key_builder=DefaultKeyBuilder(prefix="nastavnik:fsm", with_bot_id=True),
+        state_ttl=FORM_TTL,
+        data_ttl=FORM_TTL,
     )
 
 

@@ -40,6 +40,8 @@ class Settings(BaseSettings):
     default_locale: str = Field(default="ru", alias="DEFAULT_LOCALE")
     default_timezone: str = Field(default="Europe/Moscow", alias="DEFAULT_TIMEZONE")
     log_level: str = Field(default="INFO", alias="LOG_LEVEL")
+    # Optional: keeps half-filled forms across restarts and shared between instances.
+    redis_url: str | None = Field(default=None, alias="REDIS_URL")
     invite_ttl_days: int = Field(default=30, ge=1, le=365, alias="INVITE_TTL_DAYS")
     outbox_rate_per_second: float = Field(default=25.0, gt=0, le=30, alias="OUTBOX_RATE_PER_SECOND")
     throttle_rate_per_second: float = Field(
@@ -71,6 +73,15 @@ class Settings(BaseSettings):
         if not re.match(r"^https?://[^\s/]+", value):
             raise ValueError("must be an http:// or https:// URL")
         return value.rstrip("/")
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_url(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        if not re.match(r"^(rediss?|unix)://", value):
+            raise ValueError("must start with redis://, rediss:// or unix://")
+        return value
 
     @field_validator("superadmin_ids", mode="before")
     @classmethod
