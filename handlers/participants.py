@@ -1,7 +1,149 @@
-"""/participants for curators (being built in this issue)."""
+"""/participants (curator): who has joined and where each person stands; reminders."""
 
-from aiogram import Router
+from __future__ import annotations
+
+from aiogram import Bot, Router
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.filters import Command
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
+
+from bot.callbacks import ParticipantsActionCallback, ParticipantsCallback
+from bot.container import Services
+from bot.keyboards.participants import (
+    STATUSES_BY_CODE,
+    participants_keyboard,
+    participants_organisation_keyboard,
+)
+from bot.labels import participant_status_name, profile_role_name, role_name
+from bot.texts import Texts
+from services.errors import StaleAction
+from services.participants import PAGE_SIZE, ParticipantStatus
+from services.people import PersonView
+
+ROLE_FILTERS = frozenset({"", "mentee", "mentor"})
+
+
+def participant_role_name(role: str) -> str:
+    """A row's role is a profile role (`both`) or, before the profile, an invite's (`either`)."""
+    return profile_role_name(role) if role == "both" else role_name(role)
+
+
+async def cmd_participants(
+    message: Message, person: PersonView, services: Services, texts: Texts
+) -> None:
+    """/participants (curator): the list, or first a choice of organisation."""
+    organisations = await services.organisations.curated(person.id)
+    if not organisations:
+        # Only a superadmin who curates nowhere gets here; others were refused by the service.
+        await message.answer(_("You curate no organisation. Use /orgs to invite a curator."))
+        return
+    if len(organisations) > 1:
+        await message.answer(
+            _("Which organisation's participants do you want to see?"),
+            reply_markup=participants_organisation_keyboard(organisations),
+        )
+        return
+    text, markup = await _page(
+        person, services, texts, ParticipantsCallback(organisation_id=organisations[0].id)
+    )
+    await message.answer(text, reply_markup=markup)
+
+
+async def on_participants_page(
+    callback: CallbackQuery,
+    callback_data: ParticipantsCallback,
+    person: PersonView,
+    services: Services,
+    texts: Texts,
+    bot: Bot,
+) -> None:
+    """An organisation chosen, a filter or a page: the same message shows the new list."""
+    text, markup = await _page(person, services, texts, callback_data)
+    await callback.answer()
+    if callback.message is not None:
+        try:
+            await bot.edit_message_text(
+                text=text,
+                chat_id=person.telegram_id,
+                message_id=callback.message.message_id,
+                reply_markup=markup,
+            )
+            return
+        except TelegramBadRequest as error:
+            if "message is not modified" in error.message:
+                return  # the same filter pressed twice
+            # Too old or gone: fall through to a new message.
+    await bot.send_message(person.telegram_id, text, reply_markup=markup)
+
+
+async def _page(
+    person: PersonView, services: Services, texts: Texts, query: ParticipantsCallback
+) -> tuple[str, InlineKeyboardMarkup]:
+    if query.role not in ROLE_FILTERS:
+        raise StaleAction
+    if query.status and query.status not in STATUSES_BY_CODE:
+        raise StaleAction
+    status = STATUSES_BY_CODE[query.status] if query.status else None
+    page = await services.participants.list_page(
+        person.id, query.organisation_id, role=query.role or None, status=status, page=query.page
+    )
+    text = texts.render(
+        "participants/list.j2",
+        page=page,
+        first_number=page.page * PAGE_SIZE + 1,
+        statuses=list(ParticipantStatus),
+        filtered=bool(query.role or query.status),
+        role_filter=query.role,
+        status_filter=status,
+        role_label=participant_role_name,
+        status_label=participant_status_name,
+    )
+    markup = participants_keyboard(
+        query.organisation_id, page, role=query.role, status=query.status
+    )
+    return text, markup
+
+
+async def on_participants_action(
+    callback: CallbackQuery,
+    callback_data: ParticipantsActionCallback,
+    person: PersonView,
+    services: Services,
+    bot: Bot,
+) -> None:
+    """ "Remind those waiting for consent"."""
+    if callback_data.action != "remind":
+        raise StaleAction
+    reminders = await services.participants.remind_waiting(person.id, callback_data.organisation_id)
+    await callback.answer()
+    skipped = reminders.waiting - reminders.queued
+    if not reminders.waiting:
+        text = _("Nobody is waiting for consent: there is no one to remind.")
+    elif not reminders.queued:
+        text = _(
+            "No reminders queued: everyone waiting for consent was already reminded in the "
+            "last 3 days. You can remind them again later."
+        )
+    else:
+        text = ngettext(
+            "{count} reminder queued; it goes out within minutes.",
+            "{count} reminders queued; they go out within minutes.",
+            reminders.queued,
+        ).format(count=reminders.queued)
+        if skipped:
+            text += " " + ngettext(
+                "{count} more participant was already reminded in the last 3 days.",
+                "{count} more participants were already reminded in the last 3 days.",
+                skipped,
+            ).format(count=skipped)
+    await bot.send_message(person.telegram_id, text)
 
 
 def get_router() -> Router:
-    return Router(name="participants")
+    router = Router(name="participants")
+    router.message.register(cmd_participants, Command("participants"))
+    router.callback_query.register(on_participants_page, ParticipantsCallback.filter())
+    router.callback_query.register(on_participants_action, ParticipantsActionCallback.filter())
+    return router

@@ -26,8 +26,8 @@ from models import (
     RoleKind,
 )
 from services import audit
-from services.clock import Clock
 from services.access import load_actor
+from services.clock import Clock
 from services.errors import StaleAction, ValidationFailed
 from services.transactions import Transactions
 

@@ -55,6 +55,15 @@ class ParticipantPage:
     pages: int
     total: int
     counts: dict[ParticipantStatus, int]
+    organisation_name: str
+    timezone: str
+
+
+@dataclass(frozen=True, slots=True)
+class Reminders:
+    queued: int
+    # Everyone still waiting for consent, reminded just now or within the last three days.
+    waiting: int
 
 
 def _role_matches(role: str, wanted: str | None) -> bool:
@@ -84,7 +93,7 @@ class ParticipantService:
         status: ParticipantStatus | None = None,
         page: int = 0,
     ) -> ParticipantPage:
-        rows = await self._rows(actor_id, organisation_id)
+        organisation, rows = await self._rows(actor_id, organisation_id)
         counts = {value: 0 for value in ParticipantStatus}
         for row in rows:
             counts[row.status] += 1
@@ -96,14 +105,23 @@ class ParticipantService:
         pages = max(1, -(-len(chosen) // PAGE_SIZE))
         page = min(max(page, 0), pages - 1)
         return ParticipantPage(
-            chosen[page * PAGE_SIZE : (page + 1) * PAGE_SIZE], page, pages, len(chosen), counts
+            chosen[page * PAGE_SIZE : (page + 1) * PAGE_SIZE],
+            page,
+            pages,
+            len(chosen),
+            counts,
+            organisation.name,
+            organisation.timezone,
         )
 
-    async def _rows(self, actor_id: int, organisation_id: int) -> list[ParticipantRow]:
+    async def _rows(
+        self, actor_id: int, organisation_id: int
+    ) -> tuple[Organisation, list[ParticipantRow]]:
         async with self._transactions.read() as session:
             actor = await load_actor(session, actor_id, self._superadmin_ids)
             actor.require_curator(organisation_id)
-            if await session.get(Organisation, organisation_id) is None:
+            organisation = await session.get(Organisation, organisation_id)
+            if organisation is None:
                 raise StaleAction
             roles = {
                 role.person_id: role
@@ -156,12 +174,12 @@ class ParticipantService:
                 )
             )
         rows.sort(key=lambda row: (row.full_name is None, row.full_name or "", row.person_id))
-        return rows
+        return organisation, rows
 
-    async def remind_waiting(self, actor_id: int, organisation_id: int) -> int:
+    async def remind_waiting(self, actor_id: int, organisation_id: int) -> Reminders:
         """Queue one "waiting for your consent" reminder to each person who opened the invite
-        but did not answer; nobody gets more than one in three days. Returns how many."""
-        rows = await self._rows(actor_id, organisation_id)
+        but did not answer; nobody gets more than one in three days."""
+        _, rows = await self._rows(actor_id, organisation_id)
         waiting = [row.person_id for row in rows if row.status == ParticipantStatus.INVITED]
         now = self._clock.now()
         queued = 0
@@ -195,7 +213,7 @@ class ParticipantService:
                     now=now,
                     payload={"organisation_name": organisation.name},
                 )
-        return queued
+        return Reminders(queued, len(waiting))
 
 
 def _status(

@@ -6,10 +6,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import (
+    AuditEntry,
     Consent,
     ConsentDecision,
     Notification,
@@ -49,10 +50,13 @@ class PrivacyOverview:
     first_contact: datetime
     roles: list[tuple[str, RoleKind, str | None]]
     consents: list[ConsentRecord]
-    profile: dict[str, Any] | None
+    profiles: list[dict[str, Any]]
     notifications: int
+    log_entries: int
     has_agreed: bool = False
     organisation_names: list[str] = field(default_factory=list)
+    # The zone of the person's first organisation: everything a person sees is in that zone.
+    timezone: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +77,20 @@ class PrivacyService:
     async def overview(self, person_id: int) -> PrivacyOverview:
         async with self._transactions.read() as session:
             data = await self._collect(session, person_id)
+            timezone = await session.scalar(
+                select(Organisation.timezone)
+                .join(RoleAssignment, RoleAssignment.organisation_id == Organisation.id)
+                .where(RoleAssignment.person_id == person_id)
+                .order_by(RoleAssignment.id)
+                .limit(1)
+            ) or await session.scalar(
+                # Someone who declined has no role left, only the decision.
+                select(Organisation.timezone)
+                .join(Consent, Consent.organisation_id == Organisation.id)
+                .where(Consent.person_id == person_id)
+                .order_by(Consent.id)
+                .limit(1)
+            )
         consents = [
             ConsentRecord(
                 row["organisation"],
@@ -95,10 +113,12 @@ class PrivacyService:
                 for role in data["roles"]
             ],
             consents=consents,
-            profile=data["profiles"][0] if data["profiles"] else None,
+            profiles=data["profiles"],
             notifications=len(data["notifications"]),
+            log_entries=len(data["activity_log"]),
             has_agreed=any(r.decision == ConsentDecision.AGREED for r in latest.values()),
             organisation_names=sorted({role["organisation"] for role in data["roles"]}),
+            timezone=timezone,
         )
 
     async def export(self, person_id: int) -> dict[str, Any]:
@@ -128,6 +148,13 @@ class PrivacyService:
             .where(Notification.recipient_id == person_id)
             .order_by(Notification.id)
         )
+        # The audit trail of what they did or what was done to them: action and time only,
+        # because its details may name other people's ids.
+        log = await session.scalars(
+            select(AuditEntry)
+            .where(or_(AuditEntry.actor_id == person_id, AuditEntry.target_person_id == person_id))
+            .order_by(AuditEntry.id)
+        )
         return {
             "person": {
                 "telegram_id": person.telegram_id,
@@ -136,6 +163,7 @@ class PrivacyService:
                 "status": person.status.value,
                 "first_contact": _iso(person.created_at),
                 "last_seen": _iso(person.last_seen_at),
+                "unreachable_since": _iso(person.unreachable_since),
             },
             "roles": [
                 {
@@ -189,6 +217,14 @@ class PrivacyService:
                 }
                 for notification in notifications
             ],
+            "activity_log": [
+                {
+                    "action": entry.action,
+                    "organisation": names.get(entry.organisation_id or 0, ""),
+                    "at": _iso(entry.occurred_at),
+                }
+                for entry in log
+            ],
         }
 
     async def withdraw(self, person_id: int) -> Withdrawal:
@@ -205,6 +241,11 @@ class PrivacyService:
             if person is None or person.telegram_id is None:
                 raise StaleAction
             decisions = await latest_decisions(session, person_id)
+            if not any(d.decision == ConsentDecision.AGREED for d in decisions.values()):
+                # Nothing to withdraw: a forged or stale button, or the same Telegram user back
+                # as a new person after an earlier withdrawal. Erasing them would invent a
+                # "withdrawn participant" who never took part.
+                raise StaleAction
             organisation_ids = sorted(
                 {
                     role.organisation_id

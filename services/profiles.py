@@ -6,6 +6,7 @@ import re
 from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -14,9 +15,11 @@ from models import (
     CompetenceDomain,
     MeetingFormat,
     MenteeCategory,
+    Organisation,
     Person,
     Profile,
     ProfileRole,
+    ProgrammeRole,
     RoleAssignment,
     RoleKind,
 )
@@ -32,6 +35,8 @@ SUBJECT_MAX = 60
 SUBJECTS_MAX = 8
 MAX_EXPERIENCE = 60
 MAX_CAPACITY = 10
+# Mentees a mentor takes at once when they have not said otherwise (Profile.capacity is NULL).
+DEFAULT_CAPACITY = 2
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat")
 TIMES = ("morning", "midday", "afternoon", "evening")
 
@@ -163,8 +168,9 @@ class ProfileDraft:
         assert self.organisation_years is not None
         if self.organisation_years > self.experience_years:
             raise ValidationFailed("organisation_years", "more_than_total")
-        for domain in (*self.offered_domains, *self.needed_domains):
-            CompetenceDomain(domain)
+        known_domains = {domain.value for domain in CompetenceDomain}
+        if not {*self.offered_domains, *self.needed_domains} <= known_domains:
+            raise ValidationFailed("domains", "invalid")
         if not set(self.days) <= set(DAYS) or not set(self.times) <= set(TIMES):
             raise ValidationFailed("days", "invalid")
 
@@ -209,6 +215,33 @@ class ProfileService:
                 if await has_current_consent(session, person_id, organisation_id):
                     return organisation_id
         raise NotAllowed
+
+    async def invited_role(self, person_id: int, organisation_id: int) -> ProgrammeRole | None:
+        """The role the person's invite set (it spares them the role question), if any."""
+        async with self._transactions.read() as session:
+            return await session.scalar(
+                select(RoleAssignment.programme_role)
+                .where(
+                    RoleAssignment.person_id == person_id,
+                    RoleAssignment.organisation_id == organisation_id,
+                    RoleAssignment.role == RoleKind.PARTICIPANT,
+                )
+                .limit(1)
+            )
+
+    async def local_today(self, person_id: int) -> date:
+        """Today in the time zone of the person's profile organisation (dates they type)."""
+        async with self._transactions.read() as session:
+            timezone = await session.scalar(
+                select(Organisation.timezone)
+                .join(Profile, Profile.organisation_id == Organisation.id)
+                .where(Profile.person_id == person_id)
+                .order_by(Profile.id)
+                .limit(1)
+            )
+        if timezone is None:
+            raise StaleAction
+        return self._clock.now().astimezone(ZoneInfo(timezone)).date()
 
     async def save(self, person_id: int, organisation_id: int, draft: ProfileDraft) -> ProfileView:
         """Store a complete profile (first time or after editing). Only after consent."""

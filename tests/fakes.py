@@ -15,16 +15,19 @@ from aiogram.methods import (
     AnswerCallbackQuery,
     EditMessageText,
     GetMe,
+    SendDocument,
     SendMessage,
     TelegramMethod,
 )
 from aiogram.methods.base import TelegramType
 from aiogram.types import (
+    BufferedInputFile,
     CallbackQuery,
     Chat,
     ChatMemberBanned,
     ChatMemberMember,
     ChatMemberUpdated,
+    Document,
     InlineKeyboardMarkup,
     Message,
     PhotoSize,
@@ -77,6 +80,8 @@ class RecordingSession(BaseSession):
         self._message_ids = itertools.count(1)
         # id(SendMessage) -> message_id of the message it created, for clicking on it later.
         self.message_ids: dict[int, int] = {}
+        # (chat id, file name, bytes) of every file sent, so a test can read what was in it.
+        self.documents: list[tuple[int, str, bytes]] = []
 
     def fail_next(
         self,
@@ -111,6 +116,19 @@ class RecordingSession(BaseSession):
                 date=START,
                 chat=Chat(id=int(method.chat_id), type="private"),
                 text=method.text,
+            ).as_(bot)
+        if isinstance(method, SendDocument):
+            document = method.document
+            assert isinstance(document, BufferedInputFile), "the bot sends files it built itself"
+            self.documents.append((int(method.chat_id), document.filename or "", document.data))
+            return Message(
+                message_id=next(self._message_ids),
+                date=START,
+                chat=Chat(id=int(method.chat_id), type="private"),
+                document=Document(
+                    file_id="document", file_unique_id="document", file_name=document.filename
+                ),
+                caption=method.caption,
             ).as_(bot)
         if isinstance(method, EditMessageText):
             return Message(

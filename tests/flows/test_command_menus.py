@@ -30,7 +30,14 @@ async def test_default_menus_in_both_languages(
     assert set(by_language) == {None, "ru", "en"}
     assert all(isinstance(call.scope, BotCommandScopeDefault) for call in calls)
     default, english = by_language[None], by_language["en"]
-    assert [c.command for c in default.commands] == ["start", "help", "language", "cancel"]
+    assert [c.command for c in default.commands] == [
+        "start",
+        "help",
+        "profile",
+        "privacy",
+        "language",
+        "cancel",
+    ]
     assert default.commands[1].description == "Что я умею"
     assert english.commands[1].description == "What I can do"
 

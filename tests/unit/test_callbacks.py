@@ -12,6 +12,9 @@ from bot.callbacks import (
     OrgCreateCallback,
     OrgCuratorInviteCallback,
     OrgPageCallback,
+    ParticipantsActionCallback,
+    ParticipantsCallback,
+    PrivacyCallback,
     TimezoneCallback,
 )
 
@@ -28,6 +31,9 @@ def test_worst_cases_fit_in_64_bytes() -> None:
         InviteOrganisationCallback(organisation_id=BIG, purpose="list"),
         InviteRoleCallback(organisation_id=BIG, role="either"),
         InviteRevokeCallback(invite_id=BIG, step="yes"),
+        PrivacyCallback(action="withdraw_yes"),
+        ParticipantsCallback(organisation_id=BIG, role="mentor", status="p", page=BIG),
+        ParticipantsActionCallback(organisation_id=BIG, action="remind"),
     ]
     for data in worst:
         assert len(data.pack().encode()) <= 64, data
