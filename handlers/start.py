@@ -10,8 +10,8 @@ from bot.consent_prompt import ask_for_consent
 from bot.container import Services
 from bot.labels import role_name
 from bot.texts import Texts
-from handlers import consent
-from services.errors import InviteNotUsable
+from handlers import consent, profile
+from services.errors import InviteNotUsable, NotAllowed
 from services.people import PersonView
 
 
@@ -29,8 +29,13 @@ async def cmd_start(
     await state.clear()
     code = (command.args or "").strip()
     if not code:
-        if not await consent.ask_pending(bot, person, services, texts):
-            await message.answer(texts.render("start/welcome.j2"))
+        if await consent.ask_pending(bot, person, services, texts):
+            return
+        if await _profile_missing(person, services):
+            # A consented participant who left the form: pick it up again rather than greet.
+            await profile.cmd_profile(message, state, person, services, texts, bot)
+            return
+        await message.answer(texts.render("start/welcome.j2"))
         return
     try:
         joined = await services.invites.redeem(person.id, code)
@@ -79,6 +84,16 @@ async def cmd_help(message: Message, person: PersonView, services: Services, tex
             superadmin=actor.is_superadmin,
         )
     )
+
+
+async def _profile_missing(person: PersonView, services: Services) -> bool:
+    if await services.profiles.get(person.id) is not None:
+        return False
+    try:
+        await services.profiles.organisation_for_form(person.id)
+    except NotAllowed:
+        return False
+    return True
 
 
 def get_router() -> Router:

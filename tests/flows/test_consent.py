@@ -264,3 +264,16 @@ async def test_curator_roles_need_no_participant_consent(
     async with app.database.read() as db:
         roles = (await db.scalars(select(RoleAssignment.role))).all()
     assert RoleKind.CURATOR in roles
+
+
+async def test_second_start_after_leaving_the_form_resumes_it(
+    superadmin: TelegramClient, person: PersonFactory
+) -> None:
+    _, code = await _invite(superadmin, person)
+    teacher = person(4001)
+    await teacher.send(f"/start {code}")
+    await teacher.click(AGREE)
+    await teacher.send("Иванова Анна Сергеевна")
+    replies = await teacher.send("/start")
+    assert any("профиль" in text for text in replies)
+    assert any("фамилию, имя и отчество" in text for text in replies)
