@@ -66,6 +66,13 @@ class CommandMenus:
         """After a role or language change: this person's own menu, in their chosen language."""
         await self._apply(bot, await self._people.menu_target(person_id))
 
+    async def reset_for(self, bot: Bot, chat_id: int) -> None:
+        """Back to the default menu (after withdrawal the person holds no role any more)."""
+        try:
+            await bot.delete_my_commands(scope=BotCommandScopeChat(chat_id=chat_id))
+        except Exception as error:
+            logger.warning("Could not reset a command menu: %s", type(error).__name__)
+
     async def _apply(self, bot: Bot, target: MenuTarget) -> None:
         scope = BotCommandScopeChat(chat_id=target.telegram_id)
         try:

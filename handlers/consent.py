@@ -10,6 +10,7 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.callbacks import ConsentCallback, ConsentSettingsCallback
+from bot.commands import CommandMenus
 from bot.consent_prompt import ask_for_consent
 from bot.container import Services
 from bot.keyboards.consent import renewal_refusal_keyboard, retention_keyboard
@@ -36,6 +37,7 @@ async def on_consent(
     services: Services,
     texts: Texts,
     bot: Bot,
+    menus: CommandMenus,
 ) -> None:
     """Agree, Decline, or the confirmed refusal of a changed text."""
     chat_id = person.telegram_id
@@ -86,6 +88,7 @@ async def on_consent(
         await bot.send_message(
             chat_id, texts.render("privacy/withdrawn.j2", number=withdrawal.number)
         )
+        await menus.reset_for(bot, chat_id)
         return
     raise StaleAction
 

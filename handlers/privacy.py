@@ -15,6 +15,7 @@ from aiogram.utils.i18n import gettext as _
 
 from bot import labels
 from bot.callbacks import PrivacyCallback
+from bot.commands import CommandMenus
 from bot.container import Services
 from bot.keyboards.common import LANGUAGE_NAMES
 from bot.keyboards.privacy import privacy_keyboard, withdraw_confirm_keyboard
@@ -101,6 +102,7 @@ async def on_privacy(
     services: Services,
     texts: Texts,
     bot: Bot,
+    menus: CommandMenus,
 ) -> None:
     """The /privacy buttons: download, withdraw (asks first), and the answer to the question."""
     chat_id = person.telegram_id
@@ -135,6 +137,7 @@ async def on_privacy(
         await bot.send_message(
             chat_id, texts.render("privacy/withdrawn.j2", number=withdrawal.number)
         )
+        await menus.reset_for(bot, chat_id)
         return
     if action == "withdraw_no":
         await callback.answer()

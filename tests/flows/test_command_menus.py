@@ -7,13 +7,13 @@ import logging
 import pytest
 from aiogram import Bot, Dispatcher
 from aiogram.exceptions import TelegramServerError
-from aiogram.methods import SetMyCommands
+from aiogram.methods import DeleteMyCommands, SetMyCommands
 from aiogram.types import BotCommandScopeChat, BotCommandScopeDefault
 
 from bot.commands import CommandMenus
 from tests.conftest import PersonFactory
 from tests.fakes import RecordingSession, TelegramClient, api_error
-from tests.flows.helpers import make_curator
+from tests.flows.helpers import curator_invite, join_with_consent, make_curator
 
 
 def _menus(session: RecordingSession) -> list[SetMyCommands]:
@@ -99,3 +99,24 @@ async def test_language_change_updates_own_menu(
     await teacher.click("English")
     personal = [c for c in _menus(session) if isinstance(c.scope, BotCommandScopeChat)]
     assert personal[-1].commands[1].description == "What I can do"
+
+
+async def test_withdrawal_resets_the_personal_menu(
+    superadmin: TelegramClient, person: PersonFactory, session: RecordingSession
+) -> None:
+    curator = person(2001)
+    await make_curator(superadmin, curator)
+    code = await curator_invite(curator, "Наставник")
+    await join_with_consent(curator, code)  # the curator also mentors
+    await curator.send("/cancel")
+    await curator.send("/privacy")
+    await curator.click("Отозвать согласие")
+    await curator.click("Да, отозвать")
+    resets = [
+        m
+        for m in session.requests
+        if isinstance(m, DeleteMyCommands)
+        and isinstance(m.scope, BotCommandScopeChat)
+        and m.scope.chat_id == 2001
+    ]
+    assert len(resets) == 1
