@@ -301,72 +301,47 @@ class ConsentService:
 
     async def agree(self, person_id: int, document_id: int) -> Decision:
         """Agree to exactly this document; an outdated or foreign one is a stale button."""
-        now = self._clock.now()
-        async with self._transactions.write() as session:
-            document, role = await self._answerable(session, person_id, document_id)
-            decisions = await latest_decisions(session, person_id)
-            previous = decisions.get(document.organisation_id)
-            if (
-                previous is not None
-                and previous.decision == ConsentDecision.AGREED
-                and previous.version == document.version
-            ):
-                raise StaleAction
-            session.add(
-                Consent(
-                    person_id=person_id,
-                    organisation_id=document.organisation_id,
-                    decision=ConsentDecision.AGREED,
-                    version=document.version,
-                    document_id=document.id,
-                    decided_at=now,
-                )
-            )
-            audit.record(
-                session,
-                at=now,
-                action="consent.agreed",
-                actor_id=person_id,
-                organisation_id=document.organisation_id,
-                version=document.version,
-                locale=document.locale,
-            )
-            organisation = await session.get(Organisation, document.organisation_id)
-            return Decision(
-                document.organisation_id,
-                organisation.name if organisation else "",
-                role.programme_role,
-                document.version,
-            )
+        return await self._decide(person_id, document_id, ConsentDecision.AGREED)
 
     async def decline(self, person_id: int, document_id: int) -> Decision:
         """Decline a first consent: keep only the refusal and its time, leave the programme."""
+        return await self._decide(person_id, document_id, ConsentDecision.DECLINED)
+
+    async def _decide(
+        self, person_id: int, document_id: int, decision: ConsentDecision
+    ) -> Decision:
         now = self._clock.now()
         async with self._transactions.write() as session:
             document, role = await self._answerable(session, person_id, document_id)
-            decisions = await latest_decisions(session, person_id)
-            previous = decisions.get(document.organisation_id)
-            if previous is not None and previous.decision == ConsentDecision.AGREED:
+            previous = (await latest_decisions(session, person_id)).get(document.organisation_id)
+            agreed_before = previous is not None and previous.decision == ConsentDecision.AGREED
+            if decision == ConsentDecision.AGREED:
+                # A second press on the same Agree button.
+                if agreed_before and previous is not None and previous.version == document.version:
+                    raise StaleAction
+            elif agreed_before:
                 # Declining a renewal is a withdrawal; the privacy service does that.
                 raise StaleAction
             session.add(
                 Consent(
                     person_id=person_id,
                     organisation_id=document.organisation_id,
-                    decision=ConsentDecision.DECLINED,
+                    decision=decision,
                     version=document.version,
                     document_id=document.id,
                     decided_at=now,
                 )
             )
-            await session.execute(delete(RoleAssignment).where(RoleAssignment.id == role.id))
+            if decision == ConsentDecision.DECLINED:
+                await session.execute(delete(RoleAssignment).where(RoleAssignment.id == role.id))
             audit.record(
                 session,
                 at=now,
-                action="consent.declined",
+                action=f"consent.{decision.value}",
                 actor_id=person_id,
                 organisation_id=document.organisation_id,
                 version=document.version,
+                locale=document.locale,
             )
             organisation = await session.get(Organisation, document.organisation_id)
             return Decision(
