@@ -68,6 +68,9 @@ async def test_consent_is_a_separate_message_naming_the_operator(
     ):
         assert part in document
     assert teacher.buttons() == [AGREE, DECLINE]
+    # Six paragraphs (title, statement, data, actions, period, withdrawal) a phone can read.
+    assert document.count("\n\n") == 5
+    assert "\n\n\n" not in document
     # The buttons belong to the document message itself, nothing else is in that message.
     last = [m for m in session.requests if isinstance(m, SendMessage)][-1]
     assert last.text == document
@@ -119,6 +122,7 @@ async def test_decline_keeps_only_the_refusal(
     await teacher.send(f"/start {code}")
     replies = await teacher.click(DECLINE)
     assert "это ваше право" in replies[-1]
+    assert "отказа.\n\nБез согласия" in replies[-1]
     assert "ссылку-приглашение ещё раз" in replies[-1]
     [consent] = await _consents(app, 4001)
     assert consent.decision == ConsentDecision.DECLINED
