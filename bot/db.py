@@ -25,13 +25,19 @@ _WRITE_OPTION = "nastavnik_write_transaction"
 
 
 def create_engine(database_url: str, *, echo: bool = False) -> AsyncEngine:
-    """Create the engine; for SQLite, make sure the file's folder exists and set up locking."""
+    """Create the engine; for SQLite, make sure the file's folder exists and set up locking.
+
+    `hide_parameters` keeps the values of a failed statement (names, answers) out of exception
+    messages, and so out of the logs.
+    """
     url = make_url(database_url)
     if url.get_backend_name() != "sqlite":
-        return create_async_engine(url, echo=echo, pool_pre_ping=True)
+        return create_async_engine(url, echo=echo, pool_pre_ping=True, hide_parameters=True)
 
     ensure_sqlite_folder(database_url)
-    engine = create_async_engine(url, echo=echo, pool_size=10, max_overflow=20)
+    engine = create_async_engine(
+        url, echo=echo, pool_size=10, max_overflow=20, hide_parameters=True
+    )
     _install_sqlite_transaction_control(engine)
     return engine
 

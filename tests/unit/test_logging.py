@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import io
 import logging
+from pathlib import Path
+
+import pytest
 
 from bot.logging_setup import RedactingFilter, redact
 from tests.fakes import TEST_TOKEN
@@ -35,3 +38,23 @@ def test_filter_redacts_messages_arguments_and_tracebacks() -> None:
     assert TEST_TOKEN not in output
     assert output.count("[REDACTED]") == 2
     assert "RuntimeError" in output  # the traceback itself is kept
+
+
+async def test_database_errors_do_not_carry_personal_data(tmp_path: Path) -> None:
+    import sqlalchemy as sa
+    from sqlalchemy.exc import IntegrityError
+
+    from bot.db import create_engine
+
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path}/x.db")
+    try:
+        async with engine.begin() as connection:
+            await connection.execute(sa.text("CREATE TABLE t (name TEXT UNIQUE)"))
+            await connection.execute(sa.text("INSERT INTO t VALUES (:n)"), {"n": "Иванова Анна"})
+            with pytest.raises(IntegrityError) as error:
+                await connection.execute(
+                    sa.text("INSERT INTO t VALUES (:n)"), {"n": "Иванова Анна"}
+                )
+            assert "Иванова" not in str(error.value)
+    finally:
+        await engine.dispose()
