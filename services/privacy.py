@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import delete, func, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import (
@@ -27,6 +27,9 @@ from services.clock import Clock
 from services.consent import latest_decisions
 from services.errors import StaleAction
 from services.transactions import Transactions
+
+# Any fixed number; it names the PostgreSQL advisory lock that orders withdrawals.
+WITHDRAWAL_LOCK_KEY = 152_021
 
 # What "erased" means, listed in the audit entry so an inspector can see it.
 ERASED_FIELDS = ("telegram_id", "full_name", "profile")
@@ -235,6 +238,12 @@ class PrivacyService:
         """
         now = self._clock.now()
         async with self._transactions.write() as session:
+            if self._transactions.dialect == "postgresql":
+                # Withdrawals are rare; taking them one at a time lets "max + 1" give each person
+                # their own number N (SQLite's BEGIN IMMEDIATE already does this).
+                await session.execute(
+                    text("SELECT pg_advisory_xact_lock(:key)"), {"key": WITHDRAWAL_LOCK_KEY}
+                )
             person = await session.scalar(
                 select(Person).where(Person.id == person_id).with_for_update()
             )

@@ -413,3 +413,23 @@ async def test_reminders_skip_those_reminded_in_three_days(
             )
         ).all()
     assert recipients == [first, second, first]
+
+
+async def test_many_withdrawals_at_once_get_distinct_numbers(
+    app: Application, clock: FakeClock
+) -> None:
+    """Concurrent withdrawals: each person gets their own "withdrawn participant #N"."""
+    import asyncio
+
+    school = await _school(app, clock)
+    people = []
+    for index in range(8):
+        person_id = await _join(app, clock, 90_000 + index, school.mentee_code)
+        await _agree(app, clock, person_id)
+        people.append(person_id)
+    results = await asyncio.gather(
+        *(app.services.privacy.withdraw(person_id) for person_id in people),
+        return_exceptions=True,
+    )
+    numbers = sorted(r.number for r in results if not isinstance(r, BaseException))
+    assert numbers == list(range(1, 9)), results
