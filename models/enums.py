@@ -101,3 +101,105 @@ class MeetingFormat(enum.StrEnum):
     IN_PERSON = "in_person"
     ONLINE = "online"
     ANY = "any"
+
+
+class RequestTopic(enum.StrEnum):
+    """What a mentee asks help with (DOMAIN §3, 003 L379)."""
+
+    SUBJECT_CONTENT = "subject_content"
+    TEACHING_METHODS = "teaching_methods"
+    UPBRINGING = "upbringing"
+    LESSONS_AND_ACTIVITIES = "lessons_activities"
+    PSYCHOLOGICAL_SUPPORT = "psychological_support"
+    PARENTS = "parents"
+    ADDITIONAL_EDUCATION = "additional_education"
+
+
+class MentoringType(enum.StrEnum):
+    """The kinds of mentoring a mentee may ask for (DOMAIN §3); group is a separate yes/no."""
+
+    TRADITIONAL = "traditional"
+    SHORT_TERM = "short_term"
+    SITUATIONAL = "situational"
+
+
+class Urgency(enum.StrEnum):
+    MONTH = "month"
+    TWO_WEEKS = "two_weeks"
+    THIS_WEEK = "this_week"
+
+
+class RequestStatus(enum.StrEnum):
+    # Waiting for the mentee's (or the curator's) choice of mentor, or for a mentor to take it.
+    OPEN = "open"
+    # Sent to one mentor, who has not answered yet.
+    AWAITING_MENTOR = "awaiting_mentor"
+    MATCHED = "matched"
+    WITHDRAWN = "withdrawn"
+    # Closed without a pair: the mentee withdrew consent or left the programme.
+    CLOSED = "closed"
+
+    @property
+    def is_live(self) -> bool:
+        return self in (RequestStatus.OPEN, RequestStatus.AWAITING_MENTOR)
+
+
+class OfferStatus(enum.StrEnum):
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    EXPIRED = "expired"
+    CANCELLED = "cancelled"
+
+
+class DeclineReason(enum.StrEnum):
+    NO_TIME = "no_time"
+    OUTSIDE_EXPERTISE = "outside_expertise"
+    PERSONAL = "personal"
+    CONFLICT_OF_INTEREST = "conflict"
+    OTHER = "other"
+
+
+class PairStatus(enum.StrEnum):
+    PENDING_ORDER = "pending_order"
+    ACTIVE = "active"
+    PAUSED = "paused"
+    COMPLETED = "completed"
+    ENDED_EARLY = "ended_early"
+
+    @property
+    def is_live(self) -> bool:
+        return self in (PairStatus.PENDING_ORDER, PairStatus.ACTIVE, PairStatus.PAUSED)
+
+
+class PairOrigin(enum.StrEnum):
+    """How a pair came about (reports and the audit trail)."""
+
+    MENTOR_ACCEPTED = "mentor_accepted"
+    MENTOR_TOOK = "mentor_took"
+    CURATOR_ASSIGNED = "curator_assigned"
+    COHORT_MATCH = "cohort_match"
+
+
+class PetitionKind(enum.StrEnum):
+    # ходатайство о замене наставника
+    REPLACE_MENTOR = "replace_mentor"
+    # заявление о сложении обязанностей наставника
+    RELIEVE_MENTOR = "relieve_mentor"
+
+
+class PetitionStatus(enum.StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+class ChangeReason(enum.StrEnum):
+    """Why a pair asks to end or ends early."""
+
+    NO_CONTACT = "no_contact"
+    MISMATCH = "mismatch"
+    WORKLOAD = "workload"
+    PERSONAL = "personal"
+    LEFT = "left"
+    OTHER = "other"

@@ -27,6 +27,11 @@ class Notification(Base):
         sa.ForeignKey("person.id", ondelete="CASCADE"), index=True
     )
     kind: Mapped[str] = mapped_column(sa.String(64))
+    # The person the payload talks about (a mentee's request sent to a mentor): when they withdraw
+    # consent, such payloads are erased and unsent rows cancelled.
+    about_person_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("person.id", ondelete="SET NULL"), index=True
+    )
     payload: Mapped[JsonDict] = mapped_column(json_column(), default=dict)
     # One event, one row: a second insert with the same key is ignored.
     dedupe_key: Mapped[str] = mapped_column(sa.String(200), unique=True)

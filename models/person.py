@@ -20,6 +20,8 @@ class Person(Base):
     telegram_id: Mapped[int | None] = mapped_column(sa.BigInteger, unique=True)
     # The name as the person gives it in their profile (never copied from Telegram).
     full_name: Mapped[str | None] = mapped_column(sa.String(200))
+    # Telegram @username, kept current on every update, so paired people can reach each other.
+    username: Mapped[str | None] = mapped_column(sa.String(64))
     locale: Mapped[str] = mapped_column(sa.String(8))
     status: Mapped[PersonStatus] = mapped_column(
         enum_column(PersonStatus, "person_status"), default=PersonStatus.ACTIVE

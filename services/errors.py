@@ -37,3 +37,26 @@ class InviteNotUsable(DomainError):
     def __init__(self, problem: InviteProblem) -> None:
         super().__init__(problem.value)
         self.problem = problem
+
+
+class RequestProblem(enum.StrEnum):
+    """Why a request, an offer or a pair can no longer be acted on."""
+
+    ALREADY_OPEN = "already_open"  # the mentee already has a live request
+    NOT_A_MENTEE = "not_a_mentee"  # no complete mentee profile with current consent
+    TAKEN = "taken"  # another mentor took it, or the curator assigned one
+    WITHDRAWN = "withdrawn"  # the mentee withdrew it
+    EXPIRED = "expired"  # the time to answer ran out
+    ALREADY_ACCEPTED = "already_accepted"
+    ALREADY_DECLINED = "already_declined"
+    NO_PLACE = "no_place"  # the mentor's capacity is used up
+    NOT_ELIGIBLE = "not_eligible"  # the mentor no longer fits (unavailable, paired, blocked…)
+    AWAITING_MENTOR = "awaiting_mentor"  # a mentor is deciding right now
+    PETITION_PENDING = "petition_pending"
+    PAIR_ENDED = "pair_ended"
+
+
+class RequestUnavailable(DomainError):
+    def __init__(self, problem: RequestProblem) -> None:
+        super().__init__(problem.value)
+        self.problem = problem

@@ -1,0 +1,80 @@
+"""An organisation's rules for matching and pairs, kept in `organisation.settings`."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, replace
+from typing import Any
+
+from models import Organisation
+from services import audit
+from services.access import load_actor
+from services.clock import Clock
+from services.errors import StaleAction, ValidationFailed
+from services.transactions import Transactions
+
+SETTINGS_KEY = "programme"
+MAX_CAPACITY = 10
+OFFER_TTL_CHOICES_HOURS = (24, 48, 72, 120, 168)
+
+
+@dataclass(frozen=True, slots=True)
+class ProgrammeSettings:
+    # Mentees a mentor takes at once unless they (or the curator) said otherwise.
+    default_capacity: int = 2
+    # How long a mentor has to answer a request; the reminder comes at half-time.
+    offer_ttl_hours: int = 72
+    # Pairs wait for the head's order (приказ о закреплении) before they start.
+    pairs_require_order: bool = False
+
+    @classmethod
+    def of(cls, organisation: Organisation) -> ProgrammeSettings:
+        stored: dict[str, Any] = (organisation.settings or {}).get(SETTINGS_KEY) or {}
+        known = {key: stored[key] for key in cls.__dataclass_fields__ if key in stored}
+        return cls(**known)
+
+    def validated(self) -> ProgrammeSettings:
+        if not 0 <= self.default_capacity <= MAX_CAPACITY:
+            raise ValidationFailed("default_capacity", "range")
+        if self.offer_ttl_hours not in OFFER_TTL_CHOICES_HOURS:
+            raise ValidationFailed("offer_ttl_hours", "range")
+        return self
+
+
+class ProgrammeSettingsService:
+    def __init__(
+        self, transactions: Transactions, clock: Clock, *, superadmin_ids: frozenset[int]
+    ) -> None:
+        self._transactions = transactions
+        self._clock = clock
+        self._superadmins = superadmin_ids
+
+    async def get(self, actor_id: int, organisation_id: int) -> ProgrammeSettings:
+        async with self._transactions.read() as session:
+            actor = await load_actor(session, actor_id, self._superadmins)
+            actor.require_curator(organisation_id)
+            organisation = await session.get(Organisation, organisation_id)
+            if organisation is None:
+                raise StaleAction
+            return ProgrammeSettings.of(organisation)
+
+    async def change(
+        self, actor_id: int, organisation_id: int, **changes: Any
+    ) -> ProgrammeSettings:
+        """Change one or more settings (curator of the organisation); audited."""
+        async with self._transactions.write() as session:
+            actor = await load_actor(session, actor_id, self._superadmins)
+            actor.require_curator(organisation_id)
+            organisation = await session.get(Organisation, organisation_id, with_for_update=True)
+            if organisation is None:
+                raise StaleAction
+            updated = replace(ProgrammeSettings.of(organisation), **changes).validated()
+            organisation.settings = {**(organisation.settings or {}), SETTINGS_KEY: asdict(updated)}
+            audit.record(
+                session,
+                at=self._clock.now(),
+                action="organisation.programme_settings_changed",
+                actor_id=actor_id,
+                organisation_id=organisation_id,
+                **changes,
+            )
+            return updated
