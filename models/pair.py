@@ -27,7 +27,9 @@ class PairOrder(Base):
 
     __tablename__ = "pair_order"
     __table_args__: Any = (
-        sa.UniqueConstraint("organisation_id", "number", "order_date", name="uq_pair_order_number_date"),
+        sa.UniqueConstraint(
+            "organisation_id", "number", "order_date", name="uq_pair_order_number_date"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -142,7 +144,9 @@ class PairingBlock(Base):
     """ "Don't pair us again": never suggest this mentor to this mentee."""
 
     __tablename__ = "pairing_block"
-    __table_args__: Any = (sa.UniqueConstraint("mentee_id", "mentor_id", name="uq_pairing_block_people"),)
+    __table_args__: Any = (
+        sa.UniqueConstraint("mentee_id", "mentor_id", name="uq_pairing_block_people"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     mentee_id: Mapped[int] = mapped_column(sa.ForeignKey("person.id", ondelete="CASCADE"))

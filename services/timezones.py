@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from services.errors import ValidationFailed
@@ -36,3 +37,8 @@ def validate_timezone(name: str) -> str:
     except ZoneInfoNotFoundError:
         raise ValidationFailed("timezone", "unknown") from None
     return canonical
+
+
+def local_date(moment: datetime, timezone: str) -> date:
+    """The calendar date at `moment` in the organisation's zone."""
+    return moment.astimezone(ZoneInfo(timezone)).date()
