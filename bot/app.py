@@ -30,14 +30,20 @@ from bot.texts import Texts
 from bot.transport import TelegramTransport
 from handlers import (
     consent,
+    curator_pairs,
+    curator_requests,
     errors,
     fallback,
     invites,
+    match,
     membership,
+    offers,
     organisations,
+    pairs,
     participants,
     privacy,
     profile,
+    requests,
     settings,
     start,
 )
@@ -138,6 +144,12 @@ def create_dispatcher(app: Application, storage: BaseStorage | None = None) -> D
         participants.get_router(),
         organisations.get_router(),
         invites.get_router(),
+        requests.get_router(),
+        offers.get_router(),
+        curator_requests.get_router(),
+        match.get_router(),
+        pairs.get_router(),
+        curator_pairs.get_router(),
         fallback.get_router(),  # last: catches what nobody else understood
     )
     return dispatcher
@@ -146,7 +158,7 @@ def create_dispatcher(app: Application, storage: BaseStorage | None = None) -> D
 def create_sender(app: Application, bot: Bot) -> OutboxSender:
     return OutboxSender(
         app.services.outbox,
-        TelegramTransport(bot, app.texts),
+        TelegramTransport(bot, app.texts, app.i18n),
         SendRateLimiter(app.clock, per_second=app.settings.outbox_rate_per_second),
         app.clock,
     )

@@ -90,3 +90,149 @@ class ConsentSettingsCallback(CallbackData, prefix="cr"):
 
     organisation_id: int
     years: int = 0
+
+
+# --- Requests (the mentee's side) -------------------------------------------------------------
+
+
+class RequestFormCallback(CallbackData, prefix="rq"):
+    """The /request form: `action` is a step or command (toggle, done, back, edit, submit…),
+    `value` its argument."""
+
+    action: str
+    value: str = ""
+
+
+class RequestActionCallback(CallbackData, prefix="ra"):
+    """A live request: `edit`, `withdraw` (asks), `withdraw_yes`, `suggest`, `curator`."""
+
+    request_id: int
+    action: str
+
+
+class ChooseMentorCallback(CallbackData, prefix="rm"):
+    """The mentee asks this suggested mentor to take the request."""
+
+    request_id: int
+    mentor_id: int
+
+
+class FileForCallback(CallbackData, prefix="ff"):
+    """A curator files a request for a mentee (`mentee_id` 0 = the list, with `page`)."""
+
+    organisation_id: int
+    mentee_id: int = 0
+    page: int = 0
+
+
+# --- Offers and open requests (the mentor's side) --------------------------------------------
+
+
+class OfferCallback(CallbackData, prefix="of"):
+    """A mentor's answer to an offered request: `accept`, `close` (accept and close intake),
+    `decline` (asks the reason), `skip` (no comment), `show`."""
+
+    offer_id: int
+    action: str
+
+
+class DeclineReasonCallback(CallbackData, prefix="od"):
+    offer_id: int
+    reason: str
+
+
+class TakeRequestCallback(CallbackData, prefix="tk"):
+    """A mentor takes an open request from /requests: `ask` shows it, `yes` takes it."""
+
+    request_id: int
+    step: str
+
+
+class OpenRequestsPageCallback(CallbackData, prefix="rp"):
+    page: int
+
+
+# --- The curator's requests, matching, orders, settings ---------------------------------------
+
+
+class CuratorRequestsCallback(CallbackData, prefix="cl"):
+    organisation_id: int
+    page: int = 0
+
+
+class CuratorRequestCallback(CallbackData, prefix="cq"):
+    """One request in the curator's list: `show` (with suggestions), `withdraw`."""
+
+    request_id: int
+    action: str
+
+
+class AssignCallback(CallbackData, prefix="as"):
+    """The curator pairs a request with a mentor: `ask` confirms, `yes` pairs."""
+
+    request_id: int
+    mentor_id: int
+    step: str
+
+
+class MatchCallback(CallbackData, prefix="mt"):
+    """/match review: `objective` (value 0 best fit, 1 everyone), `edit` (value: request id),
+    `page`, `approve`, `cancel`."""
+
+    action: str
+    value: int = 0
+
+
+class MatchPickCallback(CallbackData, prefix="mk"):
+    """A mentor for one line of the draft (`mentor_id` 0 = leave without a mentor)."""
+
+    request_id: int
+    mentor_id: int
+
+
+class ProgrammeSettingCallback(CallbackData, prefix="ps"):
+    organisation_id: int
+    setting: str
+    value: str = ""
+
+
+class OrderCallback(CallbackData, prefix="oo"):
+    """Recording an order: `toggle` a pair (value: pair id), `all`, `done`, `cancel`."""
+
+    action: str
+    value: int = 0
+
+
+# --- Pairs -----------------------------------------------------------------------------------
+
+
+class PairActionCallback(CallbackData, prefix="pa"):
+    """A participant's pair in /mypairs: `show`, `petition`, `pause`, `resume`."""
+
+    pair_id: int
+    action: str
+
+
+class PetitionReasonCallback(CallbackData, prefix="pe"):
+    pair_id: int
+    reason: str
+
+
+class PetitionDecisionCallback(CallbackData, prefix="pd"):
+    """The curator approves (`yes`) or rejects (`no`) a petition."""
+
+    petition_id: int
+    decision: str
+
+
+class CuratorPairsCallback(CallbackData, prefix="cp"):
+    organisation_id: int
+    page: int = 0
+
+
+class PairManageCallback(CallbackData, prefix="pm"):
+    """The curator on one pair: `show`, `pause`, `resume`, `complete`, `end` (asks the reason),
+    `end_<reason>`."""
+
+    pair_id: int
+    action: str

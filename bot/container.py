@@ -6,14 +6,20 @@ from dataclasses import dataclass
 
 from bot.config import Settings
 from services.clock import Clock
+from services.cohort_match import CohortMatchService
 from services.consent import ConsentService, ConsentTexts
 from services.invites import InviteService
+from services.offers import OfferService
 from services.organisations import OrganisationService
 from services.outbox import OutboxService
+from services.pairs import PairService
 from services.participants import ParticipantService
 from services.people import PeopleService
+from services.petitions import PetitionService
 from services.privacy import PrivacyService
 from services.profiles import ProfileService
+from services.programme_settings import ProgrammeSettingsService
+from services.requests import RequestService
 from services.transactions import Transactions
 
 
@@ -27,6 +33,12 @@ class Services:
     profiles: ProfileService
     privacy: PrivacyService
     participants: ParticipantService
+    programme: ProgrammeSettingsService
+    requests: RequestService
+    offers: OfferService
+    pairs: PairService
+    petitions: PetitionService
+    cohort: CohortMatchService
 
 
 def build_services(
@@ -61,4 +73,10 @@ def build_services(
         profiles=ProfileService(transactions, clock),
         privacy=PrivacyService(transactions, clock),
         participants=ParticipantService(transactions, clock, superadmin_ids=superadmins),
+        programme=ProgrammeSettingsService(transactions, clock, superadmin_ids=superadmins),
+        requests=RequestService(transactions, clock, superadmin_ids=superadmins),
+        offers=OfferService(transactions, clock, superadmin_ids=superadmins),
+        pairs=PairService(transactions, clock, superadmin_ids=superadmins),
+        petitions=PetitionService(transactions, clock, superadmin_ids=superadmins),
+        cohort=CohortMatchService(transactions, clock, superadmin_ids=superadmins),
     )

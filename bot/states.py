@@ -28,3 +28,32 @@ class ProfileForm(StatesGroup):
 
 class ProfileAvailability(StatesGroup):
     unavailable_until = State()
+
+
+class RequestForm(StatesGroup):
+    topics = State()
+    difficulty = State()
+    hopes = State()
+    meeting_format = State()
+    mentoring_type = State()
+    group_ok = State()
+    urgency = State()
+    summary = State()
+
+
+class OfferDecline(StatesGroup):
+    comment = State()
+
+
+class PairPause(StatesGroup):
+    until = State()
+
+
+class OrderRecording(StatesGroup):
+    pairs = State()
+    number = State()
+    order_date = State()
+
+
+class CohortMatch(StatesGroup):
+    review = State()

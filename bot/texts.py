@@ -11,13 +11,24 @@ from aiogram.utils.i18n import I18n
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from bot.labels import role_name
+from bot.mentoring_labels import TEMPLATE_GLOBALS
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 
 
-def format_local(moment: datetime, timezone: str) -> str:
-    """A UTC moment as the organisation's local date and time, e.g. 22.12.2026 09:00."""
+def format_local(moment: datetime | str, timezone: str) -> str:
+    """A UTC moment (or its ISO text, as stored in a notification payload) as the organisation's
+    local date and time, e.g. 22.12.2026 09:00."""
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
     return moment.astimezone(ZoneInfo(timezone)).strftime("%d.%m.%Y %H:%M")
+
+
+def format_local_date(moment: datetime | str, timezone: str) -> str:
+    """A UTC moment (or its ISO text, as stored in a notification) as a local date, 22.12.2026."""
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
+    return moment.astimezone(ZoneInfo(timezone)).strftime("%d.%m.%Y")
 
 
 class Texts:
@@ -43,6 +54,8 @@ class Texts:
         )
         self._env.filters["local_time"] = format_local
         self._env.globals["role_name"] = role_name
+        self._env.globals.update(TEMPLATE_GLOBALS)
+        self._env.filters["local_date"] = format_local_date
 
     def render(self, template: str, /, **context: Any) -> str:
         return self._env.get_template(template).render(**context).strip()

@@ -13,8 +13,11 @@ from aiogram.exceptions import (
     TelegramServerError,
     TelegramUnauthorizedError,
 )
+from aiogram.types import InlineKeyboardMarkup
+from aiogram.utils.i18n import I18n
 from jinja2 import TemplateNotFound
 
+from bot.notification_keyboards import keyboard_for
 from bot.texts import Texts
 from services.outbox import OutgoingMessage
 from services.outbox_sender import (
@@ -30,24 +33,31 @@ logger = logging.getLogger(__name__)
 
 
 class TelegramTransport:
-    """Renders `bot/templates/notifications/<kind>.j2` in the recipient's language and sends it."""
+    """Renders `bot/templates/notifications/<kind>.j2` in the recipient's language, with the
+    kind's buttons, and sends it."""
 
-    def __init__(self, bot: Bot, texts: Texts) -> None:
+    def __init__(self, bot: Bot, texts: Texts, i18n: I18n) -> None:
         self._bot = bot
         self._texts = texts
+        self._i18n = i18n
 
     def render(self, message: OutgoingMessage) -> str:
         return self._texts.render_in(
             message.locale, f"notifications/{message.kind}.j2", **message.payload
         )
 
+    def keyboard(self, message: OutgoingMessage) -> InlineKeyboardMarkup | None:
+        with self._i18n.context(), self._i18n.use_locale(message.locale):
+            return keyboard_for(message.kind, message.payload)
+
     async def send(self, message: OutgoingMessage) -> SendOutcome:
         try:
             text = self.render(message)
+            markup = self.keyboard(message)
         except TemplateNotFound:
             return PermanentFailure(f"no template for kind {message.kind!r}")
         try:
-            sent = await self._bot.send_message(message.telegram_id, text)
+            sent = await self._bot.send_message(message.telegram_id, text, reply_markup=markup)
         except TelegramRetryAfter as error:
             return RetryAfter(float(error.retry_after))
         except TelegramForbiddenError:

@@ -11,12 +11,51 @@ from aiogram.filters import ExceptionTypeFilter
 from aiogram.types import ErrorEvent
 from aiogram.utils.i18n import gettext as _
 
-from services.errors import DomainError, NotAllowed, StaleAction, ValidationFailed
+from services.errors import (
+    DomainError,
+    NotAllowed,
+    RequestProblem,
+    RequestUnavailable,
+    StaleAction,
+    ValidationFailed,
+)
 
 logger = logging.getLogger(__name__)
 
 
+def request_problem_text(problem: RequestProblem) -> str:
+    texts = {
+        RequestProblem.ALREADY_OPEN: _(
+            "You already have an open request. Open /request to see, edit or withdraw it."
+        ),
+        RequestProblem.NOT_A_MENTEE: _(
+            "Requests are for mentees. Fill in your profile as a mentee first: /profile."
+        ),
+        RequestProblem.TAKEN: _("This request already has a mentor. Nothing was changed."),
+        RequestProblem.WITHDRAWN: _("The mentee has withdrawn this request. Nothing was changed."),
+        RequestProblem.EXPIRED: _("The time to answer this request has run out."),
+        RequestProblem.ALREADY_ACCEPTED: _("You have already accepted this request."),
+        RequestProblem.ALREADY_DECLINED: _("You have already declined this request."),
+        RequestProblem.NO_PLACE: _(
+            "You have no free places for mentees. Change your capacity in /profile to take more."
+        ),
+        RequestProblem.NOT_ELIGIBLE: _(
+            "This mentor cannot take the request now (unavailable, full or already paired)."
+        ),
+        RequestProblem.AWAITING_MENTOR: _(
+            "A mentor is considering this request right now. Please wait for their answer."
+        ),
+        RequestProblem.PETITION_PENDING: _(
+            "A petition about this pair is already with the curator."
+        ),
+        RequestProblem.PAIR_ENDED: _("This pair has already ended."),
+    }
+    return texts[problem]
+
+
 def describe(error: DomainError) -> str:
+    if isinstance(error, RequestUnavailable):
+        return request_problem_text(error.problem)
     if isinstance(error, NotAllowed):
         return _("This is not available to you.")
     if isinstance(error, StaleAction):

@@ -76,8 +76,14 @@ class PeopleService:
         self._default_locale = default_locale
         self._superadmin_ids = superadmin_ids
 
-    async def touch(self, telegram_id: int, language_code: str | None) -> PersonView:
-        """For every update: find or create the person, writing only when something changed."""
+    async def touch(
+        self, telegram_id: int, language_code: str | None, username: str | None = None
+    ) -> PersonView:
+        """For every update: find or create the person, writing only when something changed.
+
+        The Telegram @username is personal data: it is kept only for people with a profile
+        (given after consent), so that their mentor or mentee can reach them.
+        """
         now = self._clock.now()
         async with self._transactions.read() as session:
             person = await _by_telegram_id(session, telegram_id)
@@ -85,17 +91,20 @@ class PeopleService:
                 person is not None
                 and person.status == PersonStatus.ACTIVE
                 and now - person.last_seen_at < LAST_SEEN_RESOLUTION
+                and person.username == _kept_username(person, username)
                 and not await self._superadmin_missing(session, person)
             ):
                 return _view(person)
         try:
-            return await self._record_contact(telegram_id, language_code)
+            return await self._record_contact(telegram_id, language_code, username)
         except IntegrityError:
             # Two first updates from one new person raced (PostgreSQL); the other one created
             # the row, so this second attempt finds it.
-            return await self._record_contact(telegram_id, language_code)
+            return await self._record_contact(telegram_id, language_code, username)
 
-    async def _record_contact(self, telegram_id: int, language_code: str | None) -> PersonView:
+    async def _record_contact(
+        self, telegram_id: int, language_code: str | None, username: str | None
+    ) -> PersonView:
         now = self._clock.now()
         async with self._transactions.write() as session:
             person = await _by_telegram_id(session, telegram_id)
@@ -117,6 +126,7 @@ class PeopleService:
                 person.unreachable_since = None
                 audit.record(session, at=now, action="person.reachable_again", actor_id=person.id)
             person.last_seen_at = now
+            person.username = _kept_username(person, username)
             if await self._superadmin_missing(session, person):
                 session.add(
                     RoleAssignment(person_id=person.id, role=RoleKind.SUPERADMIN, granted_at=now)
@@ -205,6 +215,10 @@ class PeopleService:
                 actor_id=person.id,
                 source="chat_member",
             )
+
+
+def _kept_username(person: Person, username: str | None) -> str | None:
+    return username[:64] if username and person.full_name else None
 
 
 async def _by_telegram_id(session: AsyncSession, telegram_id: int) -> Person | None:

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
@@ -7,6 +10,9 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot.callbacks import LanguageCallback
 
 LANGUAGE_NAMES = {"ru": "Русский", "en": "English"}
+
+# Builds the buttons of one kind of outbox notification from its payload (ids only).
+NotificationKeyboard = Callable[[dict[str, Any]], InlineKeyboardMarkup | None]
 
 
 def language_keyboard(current: str) -> InlineKeyboardMarkup:

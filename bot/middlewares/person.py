@@ -37,5 +37,5 @@ class PersonMiddleware(BaseMiddleware):
             return await handler(event, data)
         if user is None or user.is_bot:
             return None
-        data["person"] = await self._people.touch(user.id, user.language_code)
+        data["person"] = await self._people.touch(user.id, user.language_code, user.username)
         return await handler(event, data)
