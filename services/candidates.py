@@ -58,7 +58,7 @@ async def live_loads(session: AsyncSession, mentor_ids: list[int]) -> dict[int, 
         )
         .group_by(MentoringPair.mentor_id)
     )
-    return {mentor_id: count for mentor_id, count in rows.tuples()}
+    return {mentor_id: count for mentor_id, count in rows.all()}
 
 
 async def consented(session: AsyncSession, organisation_id: int, person_ids: list[int]) -> set[int]:
@@ -146,7 +146,7 @@ async def rank_mentors(
     )
     if only is not None:
         query = query.where(Profile.person_id == only)
-    rows = (await session.execute(query)).tuples().all()
+    rows = (await session.execute(query)).all()
     excluded = await excluded_mentors(session, request)
     rows = [
         (profile, person)

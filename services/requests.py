@@ -322,18 +322,16 @@ class RequestService:
         async with self._transactions.read() as session:
             actor = await load_actor(session, actor_id, self._superadmins)
             actor.require_curator(organisation_id)
-            rows = (
-                await session.execute(
-                    select(Person.id, Person.full_name)
-                    .join(Profile, Profile.person_id == Person.id)
-                    .where(
-                        Profile.organisation_id == organisation_id,
-                        Profile.role.in_((ProfileRole.MENTEE, ProfileRole.BOTH)),
-                        Person.status != PersonStatus.WITHDRAWN,
-                    )
-                    .order_by(Person.full_name)
+            rows = await session.execute(
+                select(Person.id, Person.full_name)
+                .join(Profile, Profile.person_id == Person.id)
+                .where(
+                    Profile.organisation_id == organisation_id,
+                    Profile.role.in_((ProfileRole.MENTEE, ProfileRole.BOTH)),
+                    Person.status != PersonStatus.WITHDRAWN,
                 )
-            ).tuples()
+                .order_by(Person.full_name)
+            )
             people = list(rows)
             agreed = await consented(session, organisation_id, [pid for pid, _name in people])
             busy = set(

@@ -61,8 +61,10 @@ async def complete_profile(
     telegram_id: int,
     full_name: str = "Иванова Анна Петровна",
     role: ProfileRole = ProfileRole.MENTEE,
+    **answers: object,
 ) -> int:
-    """Store a complete profile through the service (as the form would); returns the person id."""
+    """Store a complete profile through the service (as the form would); returns the person id.
+    `answers` override any ProfileDraft field (subjects, experience_years, offered_domains…)."""
     async with app.database.read() as db:
         person_id = await db.scalar(select(Person.id).where(Person.telegram_id == telegram_id))
     assert person_id is not None
@@ -81,7 +83,7 @@ async def complete_profile(
         days=("mon", "wed"),
         times=("morning",),
         capacity=2 if role.mentors else None,
-    )
+    ).with_changes(**answers)
     await app.services.profiles.save(person_id, organisation_id, draft)
     return person_id
 
