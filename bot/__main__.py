@@ -130,7 +130,7 @@ async def _run_polling(app: Application, bot: Bot) -> int:
     staff_menus = asyncio.create_task(menus.set_for_staff(bot))
 
     sender = create_sender(app, bot)
-    scheduler = create_scheduler(sender)
+    scheduler = create_scheduler(sender, app.services)
     scheduler.start()
     try:
         await dispatcher.start_polling(

@@ -16,16 +16,30 @@ logger = logging.getLogger(__name__)
 
 def commands_for(level: MenuLevel) -> list[BotCommand]:
     """The menu of a role, in the current language."""
+    staff = level in (MenuLevel.CURATOR, MenuLevel.SUPERADMIN)
     commands = [
         BotCommand(command="start", description=_("Start, or join with an invite")),
         BotCommand(command="help", description=_("What I can do")),
+        BotCommand(command="request", description=_("Ask for a mentor")),
+        BotCommand(command="mypairs", description=_("My mentoring pairs")),
+        BotCommand(
+            command="requests",
+            description=_("All requests, assign mentors")
+            if staff
+            else _("Open requests (for mentors)"),
+        ),
         BotCommand(command="profile", description=_("My profile")),
         BotCommand(command="privacy", description=_("My data and consent")),
         BotCommand(command="language", description=_("Change the language")),
     ]
-    if level in (MenuLevel.CURATOR, MenuLevel.SUPERADMIN):
+    if staff:
         commands += [
             BotCommand(command="participants", description=_("Participants and their status")),
+            BotCommand(command="match", description=_("Match all open requests at once")),
+            BotCommand(command="pairs", description=_("Mentoring pairs")),
+            BotCommand(command="order", description=_("Record an order fixing pairs")),
+            BotCommand(command="request_for", description=_("File a request for a teacher")),
+            BotCommand(command="programme", description=_("Matching and pair settings")),
             BotCommand(command="invite", description=_("Create an invite link")),
             BotCommand(command="invites", description=_("Active invites, revoke")),
             BotCommand(command="consent", description=_("Consent text and storage period")),

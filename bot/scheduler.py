@@ -2,14 +2,34 @@
 
 from __future__ import annotations
 
+import logging
+
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from bot.container import Services
 from services.outbox_sender import OutboxSender
 
+logger = logging.getLogger(__name__)
+
 SENDER_TICK_SECONDS = 1
+# Offers expire after days and pauses end on a date: a minute's precision is plenty.
+PROGRAMME_TICK_SECONDS = 60
 
 
-def create_scheduler(sender: OutboxSender) -> AsyncIOScheduler:
+async def run_programme_jobs(services: Services) -> None:
+    """Half-time reminders and expiry of offers to mentors; paused pairs whose date came."""
+    reminded, expired = await services.offers.process_due()
+    resumed = await services.pairs.resume_due()
+    if reminded or expired or resumed:
+        logger.info(
+            "Programme jobs: %s offer reminders, %s offers expired, %s pairs resumed",
+            reminded,
+            expired,
+            resumed,
+        )
+
+
+def create_scheduler(sender: OutboxSender, services: Services) -> AsyncIOScheduler:
     scheduler = AsyncIOScheduler(timezone="UTC")
     scheduler.add_job(
         sender.run_once,
@@ -21,5 +41,15 @@ def create_scheduler(sender: OutboxSender) -> AsyncIOScheduler:
         max_instances=2,
         coalesce=True,
         misfire_grace_time=30,
+    )
+    scheduler.add_job(
+        run_programme_jobs,
+        "interval",
+        seconds=PROGRAMME_TICK_SECONDS,
+        args=[services],
+        id="programme_jobs",
+        max_instances=1,
+        coalesce=True,
+        misfire_grace_time=300,
     )
     return scheduler

@@ -146,11 +146,11 @@ async def rank_mentors(
     )
     if only is not None:
         query = query.where(Profile.person_id == only)
-    rows = (await session.execute(query)).all()
+    found = (await session.execute(query)).all()
     excluded = await excluded_mentors(session, request)
     rows = [
         (profile, person)
-        for profile, person in rows
+        for profile, person in found
         if person.id not in excluded
         and (profile.unavailable_until is None or profile.unavailable_until < today)
     ]

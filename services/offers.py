@@ -28,7 +28,7 @@ from services.clock import Clock
 from services.errors import NotAllowed, RequestProblem, RequestUnavailable, StaleAction
 from services.matching import Fit, Reason
 from services.names import first_name, short_name, without_contacts
-from services.pair_creation import create_pair
+from services.pair_creation import create_pair, offer_problem
 from services.programme_settings import ProgrammeSettings
 from services.timezones import local_date
 from services.transactions import Transactions
@@ -263,7 +263,7 @@ class OfferService:
         if request is None:
             raise StaleAction
         if offer.status != OfferStatus.PENDING:
-            raise RequestUnavailable(_offer_problem(offer, request))
+            raise RequestUnavailable(offer_problem(offer, request))
         return offer, request
 
     async def brief(self, actor_id: int, offer_id: int) -> RequestBrief:
@@ -325,7 +325,7 @@ class OfferService:
             await session.refresh(request, with_for_update=True)
             await session.refresh(offer, with_for_update=True)
             if offer.status != OfferStatus.PENDING:
-                raise RequestUnavailable(_offer_problem(offer, request))
+                raise RequestUnavailable(offer_problem(offer, request))
             offer.status = OfferStatus.DECLINED
             offer.decided_at = now
             offer.decline_reason = reason
@@ -419,7 +419,9 @@ class OfferService:
                 now=now,
                 today=local_date(now, organisation.timezone),
             )
-            return await _result(session, pair.id, pair.mentee_id, mentor_id, pair.status.value)
+            return await _result(
+                session, pair.id, pair.mentee_id, mentor_id, pair.status.value, name_of=mentor_id
+            )
 
     async def process_due(self) -> tuple[int, int]:
         """Half-time reminders and expiries of unanswered offers. Returns (reminded, expired)."""
@@ -452,6 +454,7 @@ class OfferService:
                     timezone=await notify.timezone_of(session, await _org_of(session, offer)),
                 )
                 reminded += 1
+        last_id = 0
         while True:
             async with self._transactions.write() as session:
                 batch = (
@@ -460,19 +463,28 @@ class OfferService:
                         .where(
                             RequestOffer.status == OfferStatus.PENDING,
                             RequestOffer.expires_at <= now,
+                            RequestOffer.id > last_id,
                         )
                         .order_by(RequestOffer.id)
                         .limit(DUE_BATCH)
-                        .with_for_update(skip_locked=True)
                     )
                 ).all()
                 for offer in batch:
+                    last_id = offer.id
+                    # The request is locked before its offer, in the order create_pair and
+                    # decline use: taking the offer first could deadlock with a mentor accepting
+                    # it at this very moment. A request someone else holds waits for the next tick.
                     request = await session.get(
-                        MentoringRequest, offer.request_id, with_for_update=True
+                        MentoringRequest, offer.request_id, with_for_update={"skip_locked": True}
                     )
+                    if request is None:
+                        continue
+                    await session.refresh(offer, with_for_update=True)
+                    if offer.status != OfferStatus.PENDING:
+                        continue
                     offer.status = OfferStatus.EXPIRED
                     offer.decided_at = now
-                    if request is None or request.status != RequestStatus.AWAITING_MENTOR:
+                    if request.status != RequestStatus.AWAITING_MENTOR:
                         continue
                     audit.record(
                         session,
@@ -512,18 +524,6 @@ def _stored_fit(offer: RequestOffer) -> Fit:
     )
 
 
-def _offer_problem(offer: RequestOffer, request: MentoringRequest) -> RequestProblem:
-    if offer.status == OfferStatus.ACCEPTED:
-        return RequestProblem.ALREADY_ACCEPTED
-    if offer.status == OfferStatus.DECLINED:
-        return RequestProblem.ALREADY_DECLINED
-    if offer.status == OfferStatus.EXPIRED:
-        return RequestProblem.EXPIRED
-    if request.status in (RequestStatus.WITHDRAWN, RequestStatus.CLOSED):
-        return RequestProblem.WITHDRAWN
-    return RequestProblem.TAKEN
-
-
 async def _close_intake(
     session: AsyncSession, mentor_id: int, organisation_id: int, now: datetime
 ) -> None:
@@ -541,13 +541,19 @@ async def _close_intake(
 
 
 async def _result(
-    session: AsyncSession, pair_id: int, mentee_id: int, mentor_id: int, status: str
+    session: AsyncSession,
+    pair_id: int,
+    mentee_id: int,
+    mentor_id: int,
+    status: str,
+    *,
+    name_of: int | None = None,
 ) -> PairResult:
-    mentee = await session.get(Person, mentee_id)
+    other = await session.get(Person, mentee_id if name_of is None else name_of)
     return PairResult(
         pair_id=pair_id,
         mentee_id=mentee_id,
         mentor_id=mentor_id,
-        other_name=mentee.full_name if mentee and mentee.full_name else "",
+        other_name=other.full_name if other and other.full_name else "",
         pending_order=status == "pending_order",
     )

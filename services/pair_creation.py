@@ -44,6 +44,18 @@ def request_problem(request: MentoringRequest) -> RequestProblem:
     return RequestProblem.TAKEN
 
 
+def offer_problem(offer: RequestOffer, request: MentoringRequest) -> RequestProblem:
+    """Why an offer that is no longer pending cannot be accepted: the mentor's own earlier
+    answer, the time running out, or (a cancelled offer) the request withdrawn or taken."""
+    if offer.status == OfferStatus.ACCEPTED:
+        return RequestProblem.ALREADY_ACCEPTED
+    if offer.status == OfferStatus.DECLINED:
+        return RequestProblem.ALREADY_DECLINED
+    if offer.status == OfferStatus.EXPIRED:
+        return RequestProblem.EXPIRED
+    return request_problem(request)
+
+
 async def create_pair(
     session: AsyncSession,
     *,
@@ -67,7 +79,7 @@ async def create_pair(
     if offer is not None:
         await session.refresh(offer, with_for_update=True)
         if offer.status != OfferStatus.PENDING:
-            raise RequestUnavailable(RequestProblem.EXPIRED)
+            raise RequestUnavailable(offer_problem(offer, request))
     if not request.status.is_live:
         raise RequestUnavailable(request_problem(request))
     if request.status == RequestStatus.AWAITING_MENTOR and offer is None:

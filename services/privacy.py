@@ -26,13 +26,14 @@ from services import audit, outbox
 from services.clock import Clock
 from services.consent import latest_decisions
 from services.errors import StaleAction
+from services.mentoring_erasure import erase_mentoring_data
 from services.transactions import Transactions
 
 # Any fixed number; it names the PostgreSQL advisory lock that orders withdrawals.
 WITHDRAWAL_LOCK_KEY = 152_021
 
 # What "erased" means, listed in the audit entry so an inspector can see it.
-ERASED_FIELDS = ("telegram_id", "full_name", "profile")
+ERASED_FIELDS = ("telegram_id", "full_name", "username", "profile", "request_texts")
 
 
 @dataclass(frozen=True, slots=True)
@@ -295,8 +296,10 @@ class PrivacyService:
                     RoleAssignment.role != RoleKind.PARTICIPANT,
                 )
             )
+            await erase_mentoring_data(session, person_id, now)
             person.telegram_id = None
             person.full_name = None
+            person.username = None
             person.status = PersonStatus.WITHDRAWN
             person.withdrawn_number = number
             person.unreachable_since = None

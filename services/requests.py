@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import (
@@ -350,6 +350,63 @@ class RequestService:
                 if person_id in agreed and person_id not in busy
             ]
 
+    async def open_requests(
+        self, actor_id: int, organisation_id: int, page: int = 0
+    ) -> CuratorRequestPage:
+        """The curator's /requests: every live request of the organisation, oldest first."""
+        now = self._clock.now()
+        async with self._transactions.read() as session:
+            actor = await load_actor(session, actor_id, self._superadmins)
+            actor.require_curator(organisation_id)
+            organisation = await session.get(Organisation, organisation_id)
+            if organisation is None:
+                raise StaleAction
+            live = (
+                MentoringRequest.organisation_id == organisation_id,
+                MentoringRequest.status.in_(LIVE_REQUEST_STATUSES),
+            )
+            total = (
+                await session.scalar(
+                    select(func.count()).select_from(MentoringRequest).where(*live)
+                )
+                or 0
+            )
+            pages = max(1, -(-total // CURATOR_PAGE_SIZE))
+            page = min(max(page, 0), pages - 1)
+            requests = await session.scalars(
+                select(MentoringRequest)
+                .where(*live)
+                .order_by(MentoringRequest.created_at, MentoringRequest.id)
+                .offset(page * CURATOR_PAGE_SIZE)
+                .limit(CURATOR_PAGE_SIZE)
+            )
+            rows = [
+                CuratorRequestRow(
+                    view=await request_view(session, request),
+                    age_days=max((now - request.created_at).days, 0),
+                )
+                for request in requests.all()
+            ]
+            return CuratorRequestPage(
+                organisation_id=organisation.id,
+                organisation_name=organisation.name,
+                timezone=organisation.timezone,
+                rows=rows,
+                page=page,
+                pages=pages,
+                total=total,
+            )
+
+    async def request_for_curator(self, actor_id: int, request_id: int) -> RequestView:
+        """One request in full (any status) for a curator of its organisation."""
+        async with self._transactions.read() as session:
+            actor = await load_actor(session, actor_id, self._superadmins)
+            request = await session.get(MentoringRequest, request_id)
+            if request is None:
+                raise StaleAction
+            actor.require_curator(request.organisation_id)
+            return await request_view(session, request)
+
 
 def _cleaned(draft: RequestDraft) -> RequestDraft:
     draft.validate()
@@ -384,3 +441,25 @@ async def cancel_pending_offer(session: AsyncSession, request_id: int, now: date
     offer.status = OfferStatus.CANCELLED
     offer.decided_at = now
     await notify.person(session, offer.mentor_id, "offer_cancelled", str(offer.id), now)
+
+
+CURATOR_PAGE_SIZE = 10
+
+
+@dataclass(frozen=True, slots=True)
+class CuratorRequestRow:
+    view: RequestView
+    age_days: int
+
+
+@dataclass(frozen=True, slots=True)
+class CuratorRequestPage:
+    """A page of the curator's list of live requests."""
+
+    organisation_id: int
+    organisation_name: str
+    timezone: str
+    rows: list[CuratorRequestRow]
+    page: int
+    pages: int
+    total: int

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from bot.app import Application
-from models import MeetingFormat, MentoringType, Organisation, ProfileRole, Urgency
+from models import MeetingFormat, MentoringType, Organisation, Person, ProfileRole, Urgency
 from services.request_draft import RequestDraft
 from services.requests import RequestView
 from tests.fakes import TelegramClient
@@ -72,8 +72,13 @@ async def cast(
         if result is None:
             async with app.database.read() as db:
                 organisation_id = await db.scalar(select(Organisation.id).order_by(Organisation.id))
+                curator_id = await db.scalar(
+                    select(Person.id).where(Person.telegram_id == curator.user.id)
+                )
             assert organisation_id is not None
+            assert curator_id is not None
             result = Cast(organisation_id=organisation_id, curator=curator)
+            result.person_ids[curator.user.id] = curator_id
         result.person_ids[client.user.id] = person_id
         (result.mentors if role == ProfileRole.MENTOR else result.mentees).append(client)
         client.new_texts()
