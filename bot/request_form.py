@@ -131,9 +131,9 @@ def question(step: str) -> str:
             "What is hard for you right now? Describe it in your own words "
             "(up to {limit} characters)."
         ).format(limit=DIFFICULTY_MAX),
-        "hopes": _(
-            "What do you hope to achieve with a mentor? (up to {limit} characters)"
-        ).format(limit=HOPES_MAX),
+        "hopes": _("What do you hope to achieve with a mentor? (up to {limit} characters)").format(
+            limit=HOPES_MAX
+        ),
         "meeting_format": _("How would you prefer to meet?"),
         "mentoring_type": _("What kind of mentoring suits you?"),
         "group_ok": _("Would mentoring in a group (one mentor, several mentees) suit you?"),

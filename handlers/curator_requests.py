@@ -1,7 +1,175 @@
+"""/requests: the curator's list of live requests with manual assignment; mentors get their own
+list of open requests that fit them (handlers/offers.py)."""
+
 from __future__ import annotations
 
-from aiogram import Router
+from aiogram import Bot, F, Router
+from aiogram.filters import Command
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, Message
+from aiogram.utils.i18n import gettext as _
+
+from bot.callbacks import AssignCallback, CuratorRequestCallback, CuratorRequestsCallback
+from bot.container import Services
+from bot.keyboards import offers as keyboards
+from bot.labels import subject_name
+from bot.texts import Texts
+from handlers.offers import drop_buttons, send_or_edit, show_open_requests
+from services.clock import Clock
+from services.errors import RequestProblem, RequestUnavailable, StaleAction
+from services.people import PersonView
+from services.requests import CURATOR_PAGE_SIZE
+
+# Enough to find the mentor the curator picked among the shown five, even if the order shifted.
+ALL_SUGGESTIONS = 1000
+
+
+async def cmd_requests(
+    message: Message,
+    state: FSMContext,
+    person: PersonView,
+    services: Services,
+    texts: Texts,
+    bot: Bot,
+) -> None:
+    """/requests: curators see their organisation's requests, everybody else the mentor's list."""
+    await state.clear()
+    actor = await services.people.actor(person.id)
+    if not actor.curated_organisation_ids():
+        await show_open_requests(bot, person, services, texts)
+        return
+    organisations = await services.organisations.curated(person.id)
+    if len(organisations) > 1:
+        await message.answer(
+            _("Which organisation's requests do you want to see?"),
+            reply_markup=keyboards.curator_organisations_keyboard(organisations),
+        )
+        return
+    await _show_list(bot, person, services, texts, organisations[0].id, page=0, message_id=None)
+
+
+async def _show_list(
+    bot: Bot,
+    person: PersonView,
+    services: Services,
+    texts: Texts,
+    organisation_id: int,
+    *,
+    page: int,
+    message_id: int | None,
+) -> None:
+    requests = await services.requests.open_requests(person.id, organisation_id, page)
+    text = texts.render(
+        "curator_requests/list.j2",
+        page=requests,
+        first_number=requests.page * CURATOR_PAGE_SIZE + 1,
+    )
+    markup = keyboards.curator_requests_keyboard(requests)
+    await send_or_edit(bot, person.telegram_id, text, markup, message_id)
+
+
+async def on_curator_requests_page(
+    callback: CallbackQuery,
+    callback_data: CuratorRequestsCallback,
+    person: PersonView,
+    services: Services,
+    texts: Texts,
+    bot: Bot,
+) -> None:
+    """An organisation chosen, another page, or back to the list."""
+    await _show_list(
+        bot,
+        person,
+        services,
+        texts,
+        callback_data.organisation_id,
+        page=callback_data.page,
+        message_id=callback.message.message_id if callback.message is not None else None,
+    )
+    await callback.answer()
+
+
+async def on_curator_request(
+    callback: CallbackQuery,
+    callback_data: CuratorRequestCallback,
+    person: PersonView,
+    services: Services,
+    texts: Texts,
+    clock: Clock,
+    bot: Bot,
+) -> None:
+    """One request in full, with the five best-fitting mentors to assign."""
+    view = await services.requests.request_for_curator(person.id, callback_data.request_id)
+    live = view.status.is_live
+    suggestions = (
+        await services.requests.suggestions(person.id, view.id, limit=5) if live else []
+    )
+    text = texts.render(
+        "curator_requests/request.j2",
+        v=view,
+        age_days=max((clock.now() - view.created_at).days, 0),
+        live=live,
+        suggestions=suggestions,
+        subject_name=subject_name,
+    )
+    await callback.answer()
+    await bot.send_message(
+        person.telegram_id,
+        text,
+        reply_markup=keyboards.curator_request_keyboard(
+            view.id, view.organisation_id, suggestions
+        ),
+    )
+
+
+async def on_assign(
+    callback: CallbackQuery,
+    callback_data: AssignCallback,
+    person: PersonView,
+    services: Services,
+    texts: Texts,
+    bot: Bot,
+) -> None:
+    """Assign <name>: `ask` confirms, `yes` creates the pair."""
+    view = await services.requests.request_for_curator(person.id, callback_data.request_id)
+    if callback_data.step == keyboards.YES:
+        result = await services.offers.assign(
+            person.id, callback_data.request_id, callback_data.mentor_id
+        )
+        await callback.answer()
+        await drop_buttons(bot, person.telegram_id, callback.message and callback.message.message_id)
+        await bot.send_message(
+            person.telegram_id,
+            texts.render(
+                "curator_requests/assigned.j2",
+                mentor=result.other_name,
+                mentee=view.mentee_name,
+                pending_order=result.pending_order,
+            ),
+        )
+        return
+    if callback_data.step != keyboards.ASK:
+        raise StaleAction
+    suggestions = await services.requests.suggestions(
+        person.id, view.id, limit=ALL_SUGGESTIONS
+    )
+    chosen = next((s for s in suggestions if s.mentor_id == callback_data.mentor_id), None)
+    if chosen is None:
+        raise RequestUnavailable(RequestProblem.NOT_ELIGIBLE)
+    await callback.answer()
+    await bot.send_message(
+        person.telegram_id,
+        texts.render("curator_requests/assign_confirm.j2", v=view, s=chosen),
+        reply_markup=keyboards.assign_confirm_keyboard(view.id, chosen.mentor_id),
+    )
 
 
 def get_router() -> Router:
-    return Router(name="curator_requests")
+    router = Router(name="curator_requests")
+    router.message.register(cmd_requests, Command("requests"))
+    router.callback_query.register(on_curator_requests_page, CuratorRequestsCallback.filter())
+    router.callback_query.register(
+        on_curator_request, CuratorRequestCallback.filter(F.action == keyboards.SHOW)
+    )
+    router.callback_query.register(on_assign, AssignCallback.filter())
+    return router

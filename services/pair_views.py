@@ -241,9 +241,7 @@ async def organisation_rows(
     people = await names(
         session, {pair.mentor_id for pair in pairs} | {pair.mentee_id for pair in pairs}
     )
-    petitions = await pending_petitions(
-        session, [pair.id for pair in pairs if pair.status.is_live]
-    )
+    petitions = await pending_petitions(session, [pair.id for pair in pairs if pair.status.is_live])
     rows = [
         PairRow(
             id=pair.id,

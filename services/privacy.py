@@ -13,6 +13,8 @@ from models import (
     AuditEntry,
     Consent,
     ConsentDecision,
+    MentoringPair,
+    MentoringRequest,
     Notification,
     NotificationStatus,
     Organisation,
@@ -57,6 +59,9 @@ class PrivacyOverview:
     profiles: list[dict[str, Any]]
     notifications: int
     log_entries: int
+    username: str | None = None
+    requests: int = 0
+    pairs: int = 0
     has_agreed: bool = False
     organisation_names: list[str] = field(default_factory=list)
     # The zone of the person's first organisation: everything a person sees is in that zone.
@@ -120,6 +125,9 @@ class PrivacyService:
             profiles=data["profiles"],
             notifications=len(data["notifications"]),
             log_entries=len(data["activity_log"]),
+            username=data["person"]["username"],
+            requests=len(data["requests"]),
+            pairs=len(data["pairs"]),
             has_agreed=any(r.decision == ConsentDecision.AGREED for r in latest.values()),
             organisation_names=sorted({role["organisation"] for role in data["roles"]}),
             timezone=timezone,
@@ -152,6 +160,16 @@ class PrivacyService:
             .where(Notification.recipient_id == person_id)
             .order_by(Notification.id)
         )
+        requests = await session.scalars(
+            select(MentoringRequest)
+            .where(MentoringRequest.mentee_id == person_id)
+            .order_by(MentoringRequest.id)
+        )
+        pairs = await session.scalars(
+            select(MentoringPair)
+            .where(or_(MentoringPair.mentor_id == person_id, MentoringPair.mentee_id == person_id))
+            .order_by(MentoringPair.id)
+        )
         # The audit trail of what they did or what was done to them: action and time only,
         # because its details may name other people's ids.
         log = await session.scalars(
@@ -163,6 +181,7 @@ class PrivacyService:
             "person": {
                 "telegram_id": person.telegram_id,
                 "full_name": person.full_name,
+                "username": person.username,
                 "language": person.locale,
                 "status": person.status.value,
                 "first_contact": _iso(person.created_at),
@@ -211,6 +230,33 @@ class PrivacyService:
                     "updated_at": _iso(profile.updated_at),
                 }
                 for profile in profiles
+            ],
+            "requests": [
+                {
+                    "organisation": names.get(request.organisation_id, ""),
+                    "topics": list(request.topics),
+                    "difficulty": request.difficulty,
+                    "hopes": request.hopes,
+                    "meeting_format": request.meeting_format.value,
+                    "mentoring_type": request.mentoring_type.value,
+                    "group_ok": request.group_ok,
+                    "urgency": request.urgency.value,
+                    "status": request.status.value,
+                    "created_at": _iso(request.created_at),
+                }
+                for request in requests
+            ],
+            # The other side of a pair is someone else's data: only the pair itself is listed.
+            "pairs": [
+                {
+                    "organisation": names.get(pair.organisation_id, ""),
+                    "role": "mentor" if pair.mentor_id == person_id else "mentee",
+                    "status": pair.status.value,
+                    "created_at": _iso(pair.created_at),
+                    "started_at": _iso(pair.started_at),
+                    "ended_at": _iso(pair.ended_at),
+                }
+                for pair in pairs
             ],
             "notifications": [
                 {

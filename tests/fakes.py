@@ -179,6 +179,7 @@ class TelegramClient:
         user_id: int,
         language_code: str | None = "ru",
         first_name: str = "Анна",
+        username: str | None = None,
         clock: FakeClock | None = None,
         seconds_between_actions: float = 2.0,
     ) -> None:
@@ -190,7 +191,11 @@ class TelegramClient:
         self.bot = bot
         self.session = session
         self.user = User(
-            id=user_id, is_bot=False, first_name=first_name, language_code=language_code
+            id=user_id,
+            is_bot=False,
+            first_name=first_name,
+            username=username,
+            language_code=language_code,
         )
         self._seen = 0
         self._query_ids: set[str] = set()

@@ -204,7 +204,7 @@ async def test_download_holds_everything_stored_and_nothing_of_others(
     words: Words,
 ) -> None:
     _, code = await _school(superadmin, person)
-    teacher = person(4001, language_code=words.language_code)
+    teacher = person(4001, language_code=words.language_code, username="anna_teacher")
     colleague = person(4002)
     await join_with_consent(teacher, code, words.agree)
     await join_with_consent(colleague, code)
@@ -217,6 +217,8 @@ async def test_download_holds_everything_stored_and_nothing_of_others(
     assert data["person"] == {
         "telegram_id": 4001,
         "full_name": NAME,
+        # Kept once there is a profile, so a mentor or mentee can reach them.
+        "username": "anna_teacher",
         "language": words.language_code,
         "status": "active",
         "first_contact": data["person"]["first_contact"],
@@ -235,6 +237,8 @@ async def test_download_holds_everything_stored_and_nothing_of_others(
     assert {"person.first_contact", "consent.agreed", "profile.completed"} <= {
         entry["action"] for entry in data["activity_log"]
     }
+    assert data["requests"] == []
+    assert data["pairs"] == []
     assert "notifications" in data and "exported_at" in data
     # Human-readable in a text editor: real letters, not \u escapes.
     [(_, _, raw)] = [doc for doc in session.documents if doc[0] == 4001]

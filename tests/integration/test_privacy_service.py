@@ -114,6 +114,8 @@ async def test_export_holds_every_stored_field(app: Application, clock: FakeCloc
         "roles",
         "consents",
         "profiles",
+        "requests",
+        "pairs",
         "notifications",
         "activity_log",
         "exported_at",
@@ -240,7 +242,13 @@ async def test_withdraw_erases_numbers_and_notifies(app: Application, clock: Fak
         "person.erased",
     ]
     erased = next(e for e in audit if e.action == "person.erased" and e.target_person_id == first)
-    assert erased.details["fields"] == ["telegram_id", "full_name", "profile"]
+    assert erased.details["fields"] == [
+        "telegram_id",
+        "full_name",
+        "username",
+        "profile",
+        "request_texts",
+    ]
 
     with pytest.raises(StaleAction):
         await app.services.privacy.withdraw(first)
