@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from aiogram import Bot, F, Router
 from aiogram.filters import Command
-from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
@@ -14,7 +13,7 @@ from bot.container import Services
 from bot.keyboards import offers as keyboards
 from bot.labels import subject_name
 from bot.texts import Texts
-from handlers.offers import drop_buttons, send_or_edit, show_open_requests
+from handlers.offers import drop_buttons, message_id_of, send_or_edit, show_open_requests
 from services.clock import Clock
 from services.errors import RequestProblem, RequestUnavailable, StaleAction
 from services.people import PersonView
@@ -26,14 +25,12 @@ ALL_SUGGESTIONS = 1000
 
 async def cmd_requests(
     message: Message,
-    state: FSMContext,
     person: PersonView,
     services: Services,
     texts: Texts,
     bot: Bot,
 ) -> None:
     """/requests: curators see their organisation's requests, everybody else the mentor's list."""
-    await state.clear()
     actor = await services.people.actor(person.id)
     if not actor.curated_organisation_ids():
         await show_open_requests(bot, person, services, texts)
@@ -84,7 +81,7 @@ async def on_curator_requests_page(
         texts,
         callback_data.organisation_id,
         page=callback_data.page,
-        message_id=callback.message.message_id if callback.message is not None else None,
+        message_id=message_id_of(callback),
     )
     await callback.answer()
 
@@ -101,9 +98,7 @@ async def on_curator_request(
     """One request in full, with the five best-fitting mentors to assign."""
     view = await services.requests.request_for_curator(person.id, callback_data.request_id)
     live = view.status.is_live
-    suggestions = (
-        await services.requests.suggestions(person.id, view.id, limit=5) if live else []
-    )
+    suggestions = await services.requests.suggestions(person.id, view.id, limit=5) if live else []
     text = texts.render(
         "curator_requests/request.j2",
         v=view,
@@ -116,9 +111,7 @@ async def on_curator_request(
     await bot.send_message(
         person.telegram_id,
         text,
-        reply_markup=keyboards.curator_request_keyboard(
-            view.id, view.organisation_id, suggestions
-        ),
+        reply_markup=keyboards.curator_request_keyboard(view.id, view.organisation_id, suggestions),
     )
 
 
@@ -137,7 +130,7 @@ async def on_assign(
             person.id, callback_data.request_id, callback_data.mentor_id
         )
         await callback.answer()
-        await drop_buttons(bot, person.telegram_id, callback.message and callback.message.message_id)
+        await drop_buttons(bot, person.telegram_id, message_id_of(callback))
         await bot.send_message(
             person.telegram_id,
             texts.render(
@@ -150,9 +143,7 @@ async def on_assign(
         return
     if callback_data.step != keyboards.ASK:
         raise StaleAction
-    suggestions = await services.requests.suggestions(
-        person.id, view.id, limit=ALL_SUGGESTIONS
-    )
+    suggestions = await services.requests.suggestions(person.id, view.id, limit=ALL_SUGGESTIONS)
     chosen = next((s for s in suggestions if s.mentor_id == callback_data.mentor_id), None)
     if chosen is None:
         raise RequestUnavailable(RequestProblem.NOT_ELIGIBLE)

@@ -39,7 +39,7 @@ async def drop_buttons(bot: Bot, chat_id: int, message_id: int | None) -> None:
         await bot.edit_message_reply_markup(chat_id=chat_id, message_id=message_id)
 
 
-def _message_id(callback: CallbackQuery) -> int | None:
+def message_id_of(callback: CallbackQuery) -> int | None:
     return callback.message.message_id if callback.message is not None else None
 
 
@@ -67,7 +67,7 @@ async def on_accept(
     closed = callback_data.action == keyboards.CLOSE
     result = await services.offers.accept(person.id, callback_data.offer_id, close_intake=closed)
     await callback.answer()
-    await drop_buttons(bot, person.telegram_id, _message_id(callback))
+    await drop_buttons(bot, person.telegram_id, message_id_of(callback))
     await bot.send_message(person.telegram_id, _accepted_text(texts, result, closed=closed))
 
 
@@ -103,7 +103,7 @@ async def on_decline(
     await state.clear()
     # Remembered so that the request's own buttons go once the decline is done.
     await state.set_data(
-        {"offer_id": callback_data.offer_id, "offer_message_id": _message_id(callback)}
+        {"offer_id": callback_data.offer_id, "offer_message_id": message_id_of(callback)}
     )
     await callback.answer()
     await bot.send_message(
@@ -134,7 +134,7 @@ async def on_decline_reason(
         }
     )
     await callback.answer()
-    await drop_buttons(bot, person.telegram_id, _message_id(callback))
+    await drop_buttons(bot, person.telegram_id, message_id_of(callback))
     await bot.send_message(
         person.telegram_id,
         _("Add a comment for the curator (up to {limit} characters), or press Skip.").format(
@@ -177,7 +177,7 @@ async def on_skip_comment(
     if (await state.get_data()).get("offer_id") != callback_data.offer_id:
         raise StaleAction
     await callback.answer()
-    await drop_buttons(bot, person.telegram_id, _message_id(callback))
+    await drop_buttons(bot, person.telegram_id, message_id_of(callback))
     await _decline(bot, state, person, services, None)
 
 
@@ -212,7 +212,7 @@ async def decline_unexpected(message: Message, state: FSMContext) -> None:
 # --- /requests for mentors -------------------------------------------------------------------
 
 
-async def _send(
+async def send_or_edit(
     bot: Bot,
     chat_id: int,
     text: str,
@@ -251,7 +251,7 @@ async def show_open_requests(
         return
     briefs = await services.offers.open_for_mentor(person.id)
     if not briefs:
-        await _send(
+        await send_or_edit(
             bot,
             person.telegram_id,
             _(
@@ -274,7 +274,7 @@ async def show_open_requests(
         subject_name=subject_name,
     )
     markup = keyboards.open_requests_keyboard(shown, page, pages)
-    await _send(bot, person.telegram_id, text, markup, message_id)
+    await send_or_edit(bot, person.telegram_id, text, markup, message_id)
 
 
 async def on_open_requests_page(
@@ -293,7 +293,7 @@ async def on_open_requests_page(
         services,
         texts,
         page=callback_data.page,
-        message_id=_message_id(callback),
+        message_id=message_id_of(callback),
     )
 
 
@@ -309,7 +309,7 @@ async def on_take_request(
     if callback_data.step == keyboards.YES:
         result = await services.offers.take(person.id, callback_data.request_id)
         await callback.answer()
-        await drop_buttons(bot, person.telegram_id, _message_id(callback))
+        await drop_buttons(bot, person.telegram_id, message_id_of(callback))
         await bot.send_message(person.telegram_id, _accepted_text(texts, result, closed=False))
         return
     if callback_data.step != keyboards.ASK:

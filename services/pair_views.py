@@ -44,7 +44,9 @@ class MyPair:
     paused_until: date | None
     end_reason: ChangeReason | None
     group_size: int
-    petition_pending: bool
+    # This person's own petition about the pair waits for the curator (the other side's
+    # petition is not shown to them).
+    my_petition_pending: bool
     timezone: str
 
 
@@ -187,7 +189,7 @@ async def my_pairs(session: AsyncSession, person_id: int) -> list[MyPair]:
             person_id,
             people,
             sizes,
-            petition_pending=pair.id in petitions,
+            petition=petitions.get(pair.id),
             timezone=zones.get(pair.organisation_id, "Europe/Moscow"),
         )
         for pair in pairs
@@ -207,7 +209,7 @@ def my_pair(
     people: dict[int, str],
     sizes: dict[int, int],
     *,
-    petition_pending: bool,
+    petition: PairPetition | None,
     timezone: str,
 ) -> MyPair:
     is_mentor = pair.mentor_id == person_id
@@ -220,7 +222,7 @@ def my_pair(
         paused_until=pair.paused_until,
         end_reason=pair.end_reason,
         group_size=sizes.get(pair.group_id, 1) if pair.group_id else 1,
-        petition_pending=petition_pending,
+        my_petition_pending=petition is not None and petition.requested_by_id == person_id,
         timezone=timezone,
     )
 

@@ -193,7 +193,7 @@ class PairService:
                 actor_id,
                 people,
                 sizes,
-                petition_pending=pair.id in petitions,
+                petition=petitions.get(pair.id),
                 timezone=await timezone_of(session, pair.organisation_id),
             )
 
@@ -369,7 +369,15 @@ class PairService:
                 pair_id=pair.id,
             )
             await tell_pair(
-                session, pair, "pair_ended", str(pair.id), now, outcome="completed", via="curator"
+                session,
+                pair,
+                "pair_ended",
+                str(pair.id),
+                now,
+                outcome="completed",
+                via="curator",
+                reason=None,
+                request_reopened=False,
             )
             return await _change(session, pair, "curator")
 

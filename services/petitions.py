@@ -44,6 +44,15 @@ class PetitionFiled:
 
 
 @dataclass(frozen=True, slots=True)
+class PetitionDraft:
+    """What the person may file about the pair, before they choose the reason."""
+
+    pair_id: int
+    kind: PetitionKind
+    other_name: str
+
+
+@dataclass(frozen=True, slots=True)
 class PetitionOutcome:
     petition_id: int
     pair_id: int
@@ -121,6 +130,26 @@ async def block_pairing(session: AsyncSession, pair: MentoringPair, now: datetim
         )
 
 
+def _outcome(
+    petition: PairPetition,
+    pair: MentoringPair,
+    people: dict[int, str],
+    *,
+    already: bool,
+    reopened: bool = False,
+) -> PetitionOutcome:
+    return PetitionOutcome(
+        petition_id=petition.id,
+        pair_id=pair.id,
+        kind=petition.kind,
+        status=petition.status,
+        already_decided=already,
+        mentor_name=people.get(pair.mentor_id, ""),
+        mentee_name=people.get(pair.mentee_id, ""),
+        request_reopened=reopened,
+    )
+
+
 class PetitionService:
     def __init__(
         self, transactions: Transactions, clock: Clock, *, superadmin_ids: frozenset[int]
@@ -129,11 +158,13 @@ class PetitionService:
         self._clock = clock
         self._superadmins = superadmin_ids
 
-    async def kind_for(self, actor_id: int, pair_id: int) -> PetitionKind:
+    async def draft(self, actor_id: int, pair_id: int) -> PetitionDraft:
         """What this person may file about the pair (checked before the reasons are shown)."""
         async with self._transactions.read() as session:
             pair = await _open_pair(session, actor_id, pair_id)
-            return _kind_for(pair, actor_id)
+            other = pair.mentor_id if actor_id == pair.mentee_id else pair.mentee_id
+            people = await names(session, {other})
+            return PetitionDraft(pair.id, _kind_for(pair, actor_id), people.get(other, ""))
 
     async def file(self, actor_id: int, pair_id: int, reason: ChangeReason) -> PetitionFiled:
         """File a petition with a reason; the curators get it with Approve / Reject."""
@@ -175,7 +206,7 @@ class PetitionService:
                     about=actor_id,
                     petition_id=petition.id,
                     pair_id=pair.id,
-                    kind=kind.value,
+                    petition_kind=kind.value,
                     reason=reason.value,
                     mentor_name=people.get(pair.mentor_id, ""),
                     mentee_name=people.get(pair.mentee_id, ""),
@@ -200,17 +231,8 @@ class PetitionService:
                 raise StaleAction
             actor.require_curator(pair.organisation_id)
             people = await names(session, {pair.mentor_id, pair.mentee_id})
-            outcome = {
-                "petition_id": petition.id,
-                "pair_id": pair.id,
-                "kind": petition.kind,
-                "mentor_name": people.get(pair.mentor_id, ""),
-                "mentee_name": people.get(pair.mentee_id, ""),
-            }
             if petition.status != PetitionStatus.PENDING:
-                return PetitionOutcome(
-                    **outcome, status=petition.status, already_decided=True, request_reopened=False
-                )
+                return _outcome(petition, pair, people, already=True)
             if not pair.status.is_live:
                 raise RequestUnavailable(RequestProblem.PAIR_ENDED)
             petition.decided_by_id = actor_id
@@ -251,9 +273,7 @@ class PetitionService:
                     petition_id=petition.id,
                 )
             await self._tell(session, pair, petition, requester, now, reopened=reopened)
-            return PetitionOutcome(
-                **outcome, status=petition.status, already_decided=False, request_reopened=reopened
-            )
+            return _outcome(petition, pair, people, already=False, reopened=reopened)
 
     async def _tell(
         self,
@@ -277,7 +297,7 @@ class PetitionService:
             now,
             about=other,
             approved=approved,
-            kind=petition.kind.value,
+            petition_kind=petition.kind.value,
             role="mentee" if requester == pair.mentee_id else "mentor",
             name=people.get(other, ""),
             request_reopened=reopened,

@@ -39,7 +39,7 @@ def _actions(builder: InlineKeyboardBuilder, pair: MyPair, suffix: str = "") -> 
             callback_data=PairActionCallback(pair_id=pair.id, action=RESUME),
         )
         count += 1
-    if not pair.petition_pending:
+    if not pair.my_petition_pending:
         label = _("Ask for another mentor") if pair.role == "mentee" else _("Ask to be relieved")
         builder.button(
             text="🔁 " + label + suffix,
