@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -103,25 +104,38 @@ async def mentee_profile(session: AsyncSession, request: MentoringRequest) -> Pr
     )
 
 
-async def excluded_mentors(session: AsyncSession, request: MentoringRequest) -> set[int]:
-    """Mentors this request must not go to: already paired with the mentee, "don't pair us
-    again", or already asked about this request (declined or let it expire)."""
-    paired = await session.scalars(
-        select(MentoringPair.mentor_id).where(
-            MentoringPair.mentee_id == request.mentee_id,
+async def _exclusions(
+    session: AsyncSession, requests: Sequence[MentoringRequest]
+) -> dict[int, set[int]]:
+    """Per request, the mentors it must not go to: the mentee themself, mentors already paired
+    with the mentee, "don't pair us again", and mentors already asked about this request (they
+    declined or let it expire)."""
+    mentee_of = {request.id: request.mentee_id for request in requests}
+    mentee_ids = list(set(mentee_of.values()))
+    by_mentee: dict[int, set[int]] = {mentee_id: {mentee_id} for mentee_id in mentee_ids}
+    paired = await session.execute(
+        select(MentoringPair.mentee_id, MentoringPair.mentor_id).where(
+            MentoringPair.mentee_id.in_(mentee_ids),
             MentoringPair.status.in_(LIVE_PAIR_STATUSES),
         )
     )
-    blocked = await session.scalars(
-        select(PairingBlock.mentor_id).where(PairingBlock.mentee_id == request.mentee_id)
+    blocked = await session.execute(
+        select(PairingBlock.mentee_id, PairingBlock.mentor_id).where(
+            PairingBlock.mentee_id.in_(mentee_ids)
+        )
     )
-    asked = await session.scalars(
-        select(RequestOffer.mentor_id).where(
-            RequestOffer.request_id == request.id,
+    for mentee_id, mentor_id in [*paired.all(), *blocked.all()]:
+        by_mentee[mentee_id].add(mentor_id)
+    result = {request_id: set(by_mentee[mentee_id]) for request_id, mentee_id in mentee_of.items()}
+    asked = await session.execute(
+        select(RequestOffer.request_id, RequestOffer.mentor_id).where(
+            RequestOffer.request_id.in_(list(mentee_of)),
             RequestOffer.status.in_((OfferStatus.DECLINED, OfferStatus.EXPIRED)),
         )
     )
-    return {request.mentee_id, *paired, *blocked, *asked}
+    for request_id, mentor_id in asked.all():
+        result[request_id].add(mentor_id)
+    return result
 
 
 async def rank_mentors(
@@ -133,12 +147,31 @@ async def rank_mentors(
     only: int | None = None,
 ) -> list[MentorCandidate]:
     """Every mentor who may take the request, best fit first (`only`: just that mentor)."""
+    ranked = await rank_for_requests(session, [request], organisation, today, only=only)
+    return ranked[request.id]
+
+
+async def rank_for_requests(
+    session: AsyncSession,
+    requests: Sequence[MentoringRequest],
+    organisation: Organisation,
+    today: date,
+    *,
+    only: int | None = None,
+) -> dict[int, list[MentorCandidate]]:
+    """For each request of one organisation, every mentor who may take it, best fit first.
+
+    A handful of queries whatever the number of requests, so /match on a whole school stays
+    interactive; the scores themselves are computed in memory.
+    """
+    if not requests:
+        return {}
     settings = ProgrammeSettings.of(organisation)
     query = (
         select(Profile, Person)
         .join(Person, Person.id == Profile.person_id)
         .where(
-            Profile.organisation_id == request.organisation_id,
+            Profile.organisation_id == organisation.id,
             Profile.role.in_((ProfileRole.MENTOR, ProfileRole.BOTH)),
             Person.status == PersonStatus.ACTIVE,
             Person.telegram_id.is_not(None),
@@ -147,46 +180,58 @@ async def rank_mentors(
     if only is not None:
         query = query.where(Profile.person_id == only)
     found = (await session.execute(query)).all()
-    excluded = await excluded_mentors(session, request)
-    rows = [
+    available = [
         (profile, person)
         for profile, person in found
-        if person.id not in excluded
-        and (profile.unavailable_until is None or profile.unavailable_until < today)
+        if profile.unavailable_until is None or profile.unavailable_until < today
     ]
-    ids = [person.id for _profile, person in rows]
+    ids = [person.id for _profile, person in available]
     loads = await live_loads(session, ids)
-    agreed = await consented(session, request.organisation_id, ids)
-    mentee = mentee_side(request, await mentee_profile(session, request))
-    candidates = []
-    for profile, person in rows:
+    agreed = await consented(session, organisation.id, ids)
+    mentors = []
+    for profile, person in available:
         capacity = capacity_of(profile, settings)
         load = loads.get(person.id, 0)
         if person.id not in agreed or load >= capacity:
             continue
-        fit = score(
-            mentee,
-            MentorSide(
-                person_id=person.id,
-                domains=frozenset(profile.offered_domains),
-                subjects=frozenset(profile.subjects),
-                experience_years=profile.experience_years,
-                meeting_format=profile.meeting_format.value,
-                days=frozenset(profile.days),
-                times=frozenset(profile.times),
-                capacity=capacity,
-                load=load,
-            ),
+        side = MentorSide(
+            person_id=person.id,
+            domains=frozenset(profile.offered_domains),
+            subjects=frozenset(profile.subjects),
+            experience_years=profile.experience_years,
+            meeting_format=profile.meeting_format.value,
+            days=frozenset(profile.days),
+            times=frozenset(profile.times),
+            capacity=capacity,
+            load=load,
         )
-        candidates.append(
+        mentors.append((profile, person, side, capacity - load))
+    mentee_profiles = {
+        profile.person_id: profile
+        for profile in await session.scalars(
+            select(Profile).where(
+                Profile.organisation_id == organisation.id,
+                Profile.person_id.in_([request.mentee_id for request in requests]),
+            )
+        )
+    }
+    exclusions = await _exclusions(session, requests)
+    ranked: dict[int, list[MentorCandidate]] = {}
+    for request in requests:
+        mentee = mentee_side(request, mentee_profiles.get(request.mentee_id))
+        excluded = exclusions[request.id]
+        candidates = [
             MentorCandidate(
                 person_id=person.id,
                 full_name=person.full_name or "",
                 subjects=tuple(profile.subjects),
                 experience_years=profile.experience_years,
-                free_places=capacity - load,
-                fit=fit,
+                free_places=free_places,
+                fit=score(mentee, side),
             )
-        )
-    candidates.sort(key=lambda c: (-c.fit.score, c.free_places * -1, c.person_id))
-    return candidates
+            for profile, person, side, free_places in mentors
+            if person.id not in excluded
+        ]
+        candidates.sort(key=lambda c: (-c.fit.score, -c.free_places, c.person_id))
+        ranked[request.id] = candidates
+    return ranked

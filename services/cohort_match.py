@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from models import MentoringRequest, Organisation, PairOrigin, Person, RequestStatus
 from services.access import load_actor
-from services.candidates import MentorCandidate, rank_mentors
+from services.candidates import MentorCandidate, rank_for_requests
 from services.clock import Clock
 from services.cohort import Candidate, Objective, assign
 from services.errors import RequestProblem, RequestUnavailable, StaleAction
@@ -100,17 +100,23 @@ class CohortMatchService:
                     .order_by(MentoringRequest.created_at, MentoringRequest.id)
                 )
             ).all()
-            ranked: dict[int, dict[int, MentorCandidate]] = {}
-            free: dict[int, int] = {}
-            names: dict[int, str] = {}
-            for request in requests:
-                candidates = await rank_mentors(session, request, organisation, today)
-                ranked[request.id] = {c.person_id: c for c in candidates}
-                for candidate in candidates:
-                    free[candidate.person_id] = candidate.free_places
-                    names[candidate.person_id] = short_name(candidate.full_name)
-                mentee = await session.get(Person, request.mentee_id)
-                names[-request.id] = mentee.full_name if mentee and mentee.full_name else ""
+            by_request = await rank_for_requests(session, requests, organisation, today)
+            mentees = {
+                person.id: person.full_name or ""
+                for person in await session.scalars(
+                    select(Person).where(Person.id.in_([r.mentee_id for r in requests]))
+                )
+            }
+        ranked: dict[int, dict[int, MentorCandidate]] = {}
+        free: dict[int, int] = {}
+        names: dict[int, str] = {}
+        for request in requests:
+            candidates = by_request[request.id]
+            ranked[request.id] = {c.person_id: c for c in candidates}
+            for candidate in candidates:
+                free[candidate.person_id] = candidate.free_places
+                names[candidate.person_id] = short_name(candidate.full_name)
+            names[-request.id] = mentees.get(request.mentee_id, "")
         fixed = {
             request_id: mentor_id
             for request_id, mentor_id in edits.items()

@@ -79,6 +79,7 @@ class PauseWindow:
 class PendingOrder:
     organisation_name: str
     timezone: str
+    today: date
     rows: list[PairRow]
 
 
@@ -432,15 +433,8 @@ class PairService:
             rows = await organisation_rows(
                 session, organisation_id, status=PairStatus.PENDING_ORDER
             )
-            return PendingOrder(organisation.name, organisation.timezone, rows)
-
-    async def check_order_date(self, actor_id: int, organisation_id: int, order_date: date) -> None:
-        """Raises `ValidationFailed("order_date", …)` for a date the order cannot have."""
-        async with self._transactions.read() as session:
-            actor = await load_actor(session, actor_id, self._superadmins)
-            actor.require_curator(organisation_id)
-            today = local_date(self._clock.now(), await timezone_of(session, organisation_id))
-            check_order_date(order_date, today)
+            today = local_date(self._clock.now(), organisation.timezone)
+            return PendingOrder(organisation.name, organisation.timezone, today, rows)
 
     async def record_order(
         self,

@@ -59,7 +59,7 @@ def organisation_keyboard(
 
 
 def surname(full_name: str) -> str:
-    """"Петров Сергей Иванович" → "Петров": enough to tell pairs apart on a button."""
+    """ "Петров Сергей Иванович" → "Петров": enough to tell pairs apart on a button."""
     return full_name.split()[0] if full_name.split() else "—"
 
 
@@ -135,7 +135,9 @@ def end_reasons_keyboard(pair_id: int) -> InlineKeyboardMarkup:
             text=change_reason_name(reason),
             callback_data=PairManageCallback(pair_id=pair_id, action=END_PREFIX + reason.value),
         )
-    builder.button(text="« " + _("Back"), callback_data=PairManageCallback(pair_id=pair_id, action=SHOW))
+    builder.button(
+        text="« " + _("Back"), callback_data=PairManageCallback(pair_id=pair_id, action=SHOW)
+    )
     builder.adjust(1)
     return builder.as_markup()
 
@@ -146,7 +148,9 @@ def complete_confirm_keyboard(pair_id: int) -> InlineKeyboardMarkup:
         text="🏁 " + _("Yes, the pair has completed"),
         callback_data=PairManageCallback(pair_id=pair_id, action=COMPLETE_YES),
     )
-    builder.button(text="« " + _("Back"), callback_data=PairManageCallback(pair_id=pair_id, action=SHOW))
+    builder.button(
+        text="« " + _("Back"), callback_data=PairManageCallback(pair_id=pair_id, action=SHOW)
+    )
     builder.adjust(1)
     return builder.as_markup()
 
@@ -192,7 +196,9 @@ def programme_keyboard(organisation_id: int, settings: ProgrammeSettings) -> Inl
         )
 
     for capacity in CAPACITY_CHOICES:
-        button(str(capacity), SETTING_CAPACITY, str(capacity), settings.default_capacity == capacity)
+        button(
+            str(capacity), SETTING_CAPACITY, str(capacity), settings.default_capacity == capacity
+        )
     for days in OFFER_TTL_DAYS:
         label = ngettext("{count} day", "{count} days", days).format(count=days)
         button(label, SETTING_OFFER_TTL, str(days * 24), settings.offer_ttl_hours == days * 24)
