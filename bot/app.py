@@ -39,10 +39,12 @@ from handlers import (
     membership,
     offers,
     organisations,
+    pair_orders,
     pairs,
     participants,
     privacy,
     profile,
+    programme,
     requests,
     settings,
     start,
@@ -150,6 +152,8 @@ def create_dispatcher(app: Application, storage: BaseStorage | None = None) -> D
         match.get_router(),
         pairs.get_router(),
         curator_pairs.get_router(),
+        pair_orders.get_router(),
+        programme.get_router(),
         fallback.get_router(),  # last: catches what nobody else understood
     )
     return dispatcher

@@ -32,7 +32,7 @@ def request_problem_text(problem: RequestProblem) -> str:
             "Requests are for mentees. Fill in your profile as a mentee first: /profile."
         ),
         RequestProblem.TAKEN: _("This request already has a mentor. Nothing was changed."),
-        RequestProblem.WITHDRAWN: _("The mentee has withdrawn this request. Nothing was changed."),
+        RequestProblem.WITHDRAWN: _("This request has been withdrawn. Nothing was changed."),
         RequestProblem.EXPIRED: _("The time to answer this request has run out."),
         RequestProblem.ALREADY_ACCEPTED: _("You have already accepted this request."),
         RequestProblem.ALREADY_DECLINED: _("You have already declined this request."),

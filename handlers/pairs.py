@@ -9,7 +9,7 @@ from aiogram import Bot, F, Router
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
 from bot.callbacks import PairActionCallback, PetitionReasonCallback
@@ -99,6 +99,30 @@ async def drop_buttons(bot: Bot, callback: CallbackQuery) -> None:
             message_id=callback.message.message_id,
             reply_markup=None,
         )
+
+
+async def redraw(
+    bot: Bot,
+    chat_id: int,
+    callback: CallbackQuery | None,
+    text: str,
+    markup: InlineKeyboardMarkup | None,
+) -> None:
+    """Redraw the message the button was on (a list should not scroll the chat), else send."""
+    if callback is not None and callback.message is not None:
+        try:
+            await bot.edit_message_text(
+                text=text,
+                chat_id=chat_id,
+                message_id=callback.message.message_id,
+                reply_markup=markup,
+            )
+            return
+        except TelegramBadRequest as error:
+            if "message is not modified" in error.message:
+                return
+            # Too old or gone: a new message instead.
+    await bot.send_message(chat_id, text, reply_markup=markup)
 
 
 async def cmd_mypairs(

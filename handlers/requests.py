@@ -41,7 +41,7 @@ from bot.request_form import (
 from bot.states import RequestForm
 from bot.texts import Texts, format_local
 from services.clock import Clock
-from services.errors import RequestUnavailable, StaleAction, ValidationFailed
+from services.errors import RequestProblem, RequestUnavailable, StaleAction, ValidationFailed
 from services.people import PersonView
 from services.request_draft import RequestDraft
 from services.requests import RequestView, Suggestion
@@ -241,12 +241,14 @@ async def on_form_button(
         await callback.answer()
         await _advance(bot, chat_id, state, texts, form)
     elif action == keyboards.BACK and value == step and step != SUMMARY:
-        await callback.answer()
         if form.editing:
+            await callback.answer()
             form.undo_edit()
             await _show_summary(bot, chat_id, state, texts, form)
         else:
-            await _ask(bot, chat_id, state, texts, form, form.previous_step(step))
+            previous = form.previous_step(step)  # none before the first question: stale
+            await callback.answer()
+            await _ask(bot, chat_id, state, texts, form, previous)
     elif action == keyboards.EDIT and step == SUMMARY and value in STEPS:
         await callback.answer()
         form.begin_edit()
@@ -278,10 +280,15 @@ async def _submit(
     """File the request; the mentee sees their suggestions at once, a curator where to go next."""
     try:
         view = await services.requests.submit(person.id, form.draft, mentee_id=form.mentee_id)
-    except RequestUnavailable:
+    except RequestUnavailable as problem:
         # Someone filed meanwhile (a second form, or the mentee and the curator at once).
         await state.clear()
-        raise
+        if form.mentee_id is None or problem.problem != RequestProblem.ALREADY_OPEN:
+            raise
+        await callback.answer(
+            _("This teacher already has an open request. Nothing was filed."), show_alert=True
+        )
+        return
     await state.clear()
     await callback.answer()
     chat_id = person.telegram_id
@@ -441,10 +448,7 @@ async def _mentee_page(
     person: PersonView, services: Services, texts: Texts, organisation_id: int, page: int
 ) -> tuple[str, InlineKeyboardMarkup | None]:
     mentees = await services.requests.mentees_without_request(person.id, organisation_id)
-    size = keyboards.FILE_FOR_PAGE_SIZE
-    pages = max(1, -(-len(mentees) // size))
-    page = min(max(page, 0), pages - 1)  # the list may have shrunk since the button was drawn
-    shown = mentees[page * size : (page + 1) * size]
+    shown, page, pages = keyboards.mentee_page(mentees, page)
     text = texts.render("requests/file_for.j2", total=len(mentees), page=page, pages=pages)
     markup = keyboards.file_for_keyboard(organisation_id, shown, page=page, pages=pages)
     return text, markup

@@ -55,7 +55,8 @@ def check_pause_until(until: date, today: date) -> date:
 
 
 def clean_order_number(text: str) -> str:
-    number = " ".join(text.split())
+    """The number as in the document, without the "№" in front (the texts add their own)."""
+    number = " ".join(text.split()).removeprefix("№").lstrip()
     if not number:
         raise ValidationFailed("order_number", "empty")
     if len(number) > ORDER_NUMBER_MAX:

@@ -433,6 +433,7 @@ class PairService:
             rows = await organisation_rows(
                 session, organisation_id, status=PairStatus.PENDING_ORDER
             )
+            rows.sort(key=lambda row: row.id)  # in the order they were matched
             today = local_date(self._clock.now(), organisation.timezone)
             return PendingOrder(organisation.name, organisation.timezone, today, rows)
 

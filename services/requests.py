@@ -232,7 +232,9 @@ class RequestService:
         now = self._clock.now()
         async with self._transactions.write() as session:
             actor = await load_actor(session, actor_id, self._superadmins)
-            request = await _live(session, request_id)
+            # Locked like choose() and create_pair(): a mentor accepting at this moment must not
+            # have the request changed (or withdrawn, below) under the new pair.
+            request = await _live(session, request_id, lock=True)
             _may_manage(actor, request)
             assert draft.meeting_format
             assert draft.mentoring_type
@@ -260,7 +262,7 @@ class RequestService:
         now = self._clock.now()
         async with self._transactions.write() as session:
             actor = await load_actor(session, actor_id, self._superadmins)
-            request = await _live(session, request_id)
+            request = await _live(session, request_id, lock=True)
             _may_manage(actor, request)
             request.status = RequestStatus.WITHDRAWN
             request.closed_at = now

@@ -206,6 +206,17 @@ def file_for_organisation_keyboard(organisations: list[OrganisationView]) -> Inl
     return builder.as_markup()
 
 
+def mentee_page(
+    mentees: list[tuple[int, str]], page: int
+) -> tuple[list[tuple[int, str]], int, int]:
+    """One page of the list: (its mentees, the page shown, the number of pages). A page past
+    the end (the list shrank since the button was drawn) shows the last one."""
+    pages = max(1, -(-len(mentees) // FILE_FOR_PAGE_SIZE))
+    page = min(max(page, 0), pages - 1)
+    start = page * FILE_FOR_PAGE_SIZE
+    return mentees[start : start + FILE_FOR_PAGE_SIZE], page, pages
+
+
 def file_for_keyboard(
     organisation_id: int, mentees: list[tuple[int, str]], *, page: int, pages: int
 ) -> InlineKeyboardMarkup | None:

@@ -81,6 +81,8 @@ async def cast(
             result.person_ids[curator.user.id] = curator_id
         result.person_ids[client.user.id] = person_id
         (result.mentors if role == ProfileRole.MENTOR else result.mentees).append(client)
+        # The profile form that followed the consent was answered through the service: leave it.
+        await client.send("/cancel")
         client.new_texts()
     assert result is not None
     return result

@@ -33,12 +33,16 @@ async def test_default_menus_in_both_languages(
     assert [c.command for c in default.commands] == [
         "start",
         "help",
+        "request",
+        "mypairs",
+        "requests",
         "profile",
         "privacy",
         "language",
         "cancel",
     ]
     assert default.commands[1].description == "Что я умею"
+    assert default.commands[4].description == "Открытые запросы (для наставников)"
     assert english.commands[1].description == "What I can do"
 
 
@@ -66,8 +70,10 @@ async def test_curator_gets_curator_menu_on_joining(
         if isinstance(call.scope, BotCommandScopeChat) and call.scope.chat_id == 2001
     ]
     assert personal, "the curator's own menu was not set"
-    assert "invite" in [c.command for c in personal[-1].commands]
-    assert "org_new" not in [c.command for c in personal[-1].commands]
+    commands = {c.command: c.description for c in personal[-1].commands}
+    assert {"invite", "match", "pairs", "order", "request_for", "programme"} <= set(commands)
+    assert commands["requests"] == "Все запросы, назначить наставников"
+    assert "org_new" not in commands
 
 
 async def test_staff_menus_at_start_up(

@@ -142,7 +142,7 @@ async def test_a_line_that_changed_meanwhile_is_skipped_and_reported(
     await app.services.requests.withdraw(ids["second"], request.id)
     [_creating, result] = await team.curator.click("✅ Утвердить и создать пары: 2")
     assert "Создана 1 пара" in result
-    assert "Кузнецова Мария Олеговна: Наставляемый отозвал этот запрос" in result
+    assert "Кузнецова Мария Олеговна: Этот запрос отозван" in result
 
 
 async def test_match_is_for_curators_only(

@@ -30,7 +30,7 @@ from models import (
 from services.outbox_sender import OutboxSender
 from tests.conftest import PersonFactory
 from tests.fakes import FakeClock, TelegramClient
-from tests.flows.helpers import complete_profile, consented_teacher
+from tests.flows.helpers import complete_profile, consented_teacher, create_organisation
 from tests.flows.mentoring import Cast, cast, file_request
 
 DONE = "✅ Готово"
@@ -71,7 +71,9 @@ def _last_message(client: TelegramClient) -> SendMessage | EditMessageText:
 
 async def _requests(app: Application) -> list[MentoringRequest]:
     async with app.database.read() as db:
-        return list((await db.scalars(select(MentoringRequest).order_by(MentoringRequest.id))).all())
+        return list(
+            (await db.scalars(select(MentoringRequest).order_by(MentoringRequest.id))).all()
+        )
 
 
 async def _offers(app: Application) -> list[RequestOffer]:
@@ -164,7 +166,10 @@ async def test_full_journey_in_russian(
     assert QUESTION["meeting_format"] in (await mentee.send(HOPES))[-1]
     assert {"Очно", "Онлайн", "Не важно"} <= set(mentee.buttons())
     assert QUESTION["mentoring_type"] in (await mentee.click("Онлайн"))[-1]
-    assert QUESTION["group_ok"] in (await mentee.click("Ситуационное (помощь по мере необходимости)"))[-1]
+    assert (
+        QUESTION["group_ok"]
+        in (await mentee.click("Ситуационное (помощь по мере необходимости)"))[-1]
+    )
     assert QUESTION["urgency"] in (await mentee.click("Да, группа подойдёт"))[-1]
     summary = (await mentee.click("На этой неделе"))[-1]
     assert QUESTION["summary"] in summary
@@ -357,10 +362,16 @@ async def test_back_goes_to_the_previous_question(
     assert await _state(dispatcher, bot, mentee) == RequestForm.meeting_format.state
     assert "✓ Онлайн" in mentee.buttons()
 
-    # A Back button of an earlier question no longer works.
+    # A Back button of an earlier question no longer works, and the first has none.
     stale = RequestFormCallback(action="back", value="hopes").pack()
     assert await mentee.press(stale) == [STALE]
     assert await _state(dispatcher, bot, mentee) == RequestForm.meeting_format.state
+    await mentee.click(BACK)
+    await mentee.click(BACK)
+    await mentee.click(BACK)
+    assert await _state(dispatcher, bot, mentee) == RequestForm.topics.state
+    assert await mentee.press(RequestFormCallback(action="back", value="topics").pack()) == [STALE]
+    assert await _state(dispatcher, bot, mentee) == RequestForm.topics.state
 
 
 async def test_editing_from_the_summary(
@@ -476,8 +487,9 @@ async def test_edit_and_withdraw_a_live_request(
 
     await mentee.send("/request")
     replies = await mentee.click("✏️ Изменить")
-    assert "Чтобы изменить ответ, нажмите его кнопку. Если всё верно, нажмите «Сохранить»." in (
-        replies[-1]
+    assert (
+        "Чтобы изменить ответ, нажмите его кнопку. Если всё верно, нажмите «Сохранить»."
+        in (replies[-1])
     )
     await mentee.click("✏️ Формат")
     summary = (await mentee.click("Онлайн"))[-1]
@@ -510,7 +522,7 @@ async def test_edit_and_withdraw_a_live_request(
     replies = await mentee.press(
         RequestActionCallback(request_id=filed.id, action="withdraw_yes").pack()
     )
-    assert replies == ["Наставляемый отозвал этот запрос. Ничего не изменено."]
+    assert replies == ["Этот запрос отозван. Ничего не изменено."]
     assert await mentee.click("✏️ Изменить") == [STALE]
     assert QUESTION["topics"] in (await mentee.send("/request"))[-1]
 
@@ -624,7 +636,7 @@ async def test_forged_and_stale_choices_change_nothing(
 
     # A withdrawn request.
     await app.services.requests.withdraw(team.id_of(mentee), filed.id)
-    assert await mentee.press(forged) == ["Наставляемый отозвал этот запрос. Ничего не изменено."]
+    assert await mentee.press(forged) == ["Этот запрос отозван. Ничего не изменено."]
     assert await _offers(app) == []
 
 
@@ -731,10 +743,28 @@ async def test_curator_files_a_request_for_a_mentee(
     view = (await mentee.send("/request"))[-1]
     assert "Подан:</b> 01.09.2026 (куратором)" in view
 
-    # The list no longer offers this mentee; the old button is stale.
+    # The list no longer offers this mentee; the old button is stale, and a form opened before
+    # the mentee filed themself files nothing.
     replies = await curator.send("/request_for")
     assert "уже есть открытый запрос" in replies[-1]
     assert await curator.click("Иванова Анна Петровна") == [STALE]
+    await app.services.requests.withdraw(team.id_of(mentee), request.id)
+    await curator.send("/request_for")
+    await curator.click("Иванова Анна Петровна")
+    await curator.click("Работа с родителями")
+    await curator.click(DONE)
+    await curator.send("Сложно выстроить общение с родителями.")
+    await curator.send("Спокойные собрания.")
+    await curator.click("Не важно")
+    await curator.click("Краткосрочное, на конкретную цель")
+    await curator.click("Да, группа подойдёт")
+    await curator.click("В течение месяца")
+    await file_request(app, team.id_of(mentee))
+    assert await curator.click(SUBMIT) == [
+        "У этого педагога уже есть открытый запрос. Ничего не подано."
+    ]
+    assert await _state(dispatcher, bot, curator) is None
+    assert len(await _requests(app)) == 2
 
 
 async def test_request_for_is_for_curators(
@@ -749,3 +779,54 @@ async def test_request_for_is_for_curators(
     assert await _state(dispatcher, bot, mentee) is None
     async with app.database.read() as db:
         assert await db.scalar(select(func.count()).select_from(MentoringRequest)) == 0
+
+
+async def test_a_curator_of_two_organisations_picks_one(
+    app: Application, superadmin: TelegramClient, person: PersonFactory
+) -> None:
+    mentee, curator = person(3001), person(2001)
+    await _cast(app, superadmin, curator, [(mentee, ProfileRole.MENTEE)])
+    code = await create_organisation(superadmin, name="МБДОУ «Детский сад № 3»")
+    await curator.send(f"/start {code}")
+
+    replies = await curator.send("/request_for")
+    assert replies == ["Для какой организации вы подаёте запрос?"]
+    assert curator.buttons() == ["МБДОУ «Детский сад № 3»", "МБОУ «СОШ № 7»"]
+    replies = await curator.click("МБДОУ «Детский сад № 3»")
+    assert "наставляемых пока нет" in replies[-1]
+    await curator.send("/request_for")
+    replies = await curator.click("МБОУ «СОШ № 7»")
+    assert "Наставляемые без открытого запроса." in replies[-1]
+    assert curator.buttons() == ["Иванова Анна Петровна"]
+    replies = await curator.click("Иванова Анна Петровна")
+    assert "Запрос от имени: Иванова Анна Петровна" in replies[-1]
+
+
+async def test_notification_texts(app: Application) -> None:
+    payload = {
+        "request_id": 4,
+        "outcome": "cancelled",
+        "mentor_name": "Сергей Петров",
+        "next_mentor_id": 12,
+        "next_mentor_name": "Ольга <Смирнова>",
+        "next_score": 80,
+        "next_reasons": [{"code": "topics", "params": {"covered": 2, "total": 3}}],
+        "curator_alerted": True,
+    }
+    text = app.texts.render_in("ru", "notifications/offer_failed.j2", **payload)
+    assert text.startswith("Ваш запрос к наставнику (<b>Сергей Петров</b>) отменён.")
+    assert "<b>Ольга &lt;Смирнова&gt;</b> (соответствие 80 из 100): закрывает 2 из 3" in text
+    assert "Куратор тоже в курсе. Отправьте запрос этому наставнику" in text
+    text = app.texts.render_in("en", "notifications/offer_failed.j2", **payload)
+    assert text.startswith("Your request to <b>Сергей Петров</b> was cancelled.")
+    assert "The curator has been told as well. Ask them" in text
+    alone = {**payload, "outcome": "expired", "next_mentor_id": None, "next_reasons": []}
+    text = app.texts.render_in("en", "notifications/offer_failed.j2", **alone)
+    assert text == (
+        "<b>Сергей Петров</b> did not answer your request in time. This happens, and it is "
+        "not about you.\n\nThe curator has been told and is finding a mentor for you. I will "
+        "write when there is news."
+    )
+    text = app.texts.render_in("en", "notifications/request_filed_for_you.j2")
+    assert text.startswith("After your conversation, the programme curator filed")
+    assert "Send /request to see it" in text
