@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from aiogram.utils.i18n import I18n
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from bot.labels import role_name
+from bot.labels import role_name, subject_name
 from bot.mentoring_labels import TEMPLATE_GLOBALS
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
@@ -54,6 +54,7 @@ class Texts:
         )
         self._env.filters["local_time"] = format_local
         self._env.globals["role_name"] = role_name
+        self._env.globals["subject_name"] = subject_name
         self._env.globals.update(TEMPLATE_GLOBALS)
         self._env.filters["local_date"] = format_local_date
 

@@ -1,7 +1,4 @@
-"""/pairs (curator): the organisation's pairs, one pair's card and actions, petition decisions.
-
-Its router also carries /order (handlers/pair_orders.py) and /programme (handlers/programme.py).
-"""
+"""/pairs (curator): the organisation's pairs, one pair's card and actions, petition decisions."""
 
 from __future__ import annotations
 
@@ -30,7 +27,6 @@ from bot.keyboards.curator_pairs import (
 from bot.keyboards.pairs import APPROVE, REJECT
 from bot.pair_labels import petition_kind_name
 from bot.texts import Texts
-from handlers import pair_orders, programme
 from handlers.pairs import ask_pause_date, drop_buttons, redraw, resumed_text
 from models import ChangeReason, PairStatus, PetitionStatus
 from services.errors import RequestProblem, RequestUnavailable, StaleAction
@@ -169,5 +165,4 @@ def get_router() -> Router:
     router.callback_query.register(on_pairs_page, CuratorPairsCallback.filter())
     router.callback_query.register(on_pair_manage, PairManageCallback.filter())
     router.callback_query.register(on_petition_decision, PetitionDecisionCallback.filter())
-    router.include_routers(pair_orders.get_router(), programme.get_router())
     return router

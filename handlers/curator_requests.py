@@ -95,22 +95,30 @@ async def on_curator_request(
     clock: Clock,
     bot: Bot,
 ) -> None:
-    """One request in full, with the five best-fitting mentors to assign."""
+    """One request in full, then the five best-fitting mentors to assign."""
     view = await services.requests.request_for_curator(person.id, callback_data.request_id)
-    live = view.status.is_live
-    suggestions = await services.requests.suggestions(person.id, view.id, limit=5) if live else []
     text = texts.render(
         "curator_requests/request.j2",
         v=view,
         age_days=max((clock.now() - view.created_at).days, 0),
-        live=live,
-        suggestions=suggestions,
-        subject_name=subject_name,
     )
     await callback.answer()
+    if not view.status.is_live:
+        markup = keyboards.curator_request_keyboard(view.id, view.organisation_id, [])
+        await bot.send_message(person.telegram_id, text, reply_markup=markup)
+        return
+    suggestions = await services.requests.suggestions(person.id, view.id, limit=5)
+    # Two messages: the request's own texts may take up to 2000 characters, and five
+    # suggestions with their reasons would push one message past Telegram's 4096.
+    await bot.send_message(person.telegram_id, text)
     await bot.send_message(
         person.telegram_id,
-        text,
+        texts.render(
+            "curator_requests/suggestions.j2",
+            v=view,
+            suggestions=suggestions,
+            subject_name=subject_name,
+        ),
         reply_markup=keyboards.curator_request_keyboard(view.id, view.organisation_id, suggestions),
     )
 

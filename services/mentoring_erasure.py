@@ -16,15 +16,14 @@ from models import (
     Notification,
     NotificationStatus,
     OfferStatus,
-    PairPetition,
     PairStatus,
-    PetitionStatus,
     RequestOffer,
     RequestStatus,
 )
 from services import audit, notify
 from services.candidates import LIVE_PAIR_STATUSES
 from services.offers import alert_curators, reopen_after_failed_offer
+from services.pairs import close_pending_petitions
 from services.requests import LIVE_REQUEST_STATUSES, cancel_pending_offer, live_request_of
 
 
@@ -95,11 +94,7 @@ async def _end_pairs(session: AsyncSession, person_id: int, now: datetime) -> No
         pair.status = PairStatus.ENDED_EARLY
         pair.end_reason = ChangeReason.LEFT
         pair.ended_at = now
-        await session.execute(
-            update(PairPetition)
-            .where(PairPetition.pair_id == pair.id, PairPetition.status == PetitionStatus.PENDING)
-            .values(status=PetitionStatus.REJECTED, decided_at=now)
-        )
+        await close_pending_petitions(session, pair.id, now)
         audit.record(
             session,
             at=now,

@@ -173,6 +173,8 @@ async def _join_group(session: AsyncSession, pair: MentoringPair, now: datetime)
             )
         )
     ).all()
+    # The query autoflushes the new pair, so it finds itself: a group needs someone else.
+    mates = [mate for mate in mates if mate is not pair]
     if not mates:
         return
     group_id = next((mate.group_id for mate in mates if mate.group_id is not None), None)

@@ -6,21 +6,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import (
     ChangeReason,
     MentoringPair,
     Organisation,
-    PairOrder,
+    PairPetition,
     PairStatus,
+    PetitionStatus,
 )
 from services import audit, notify
 from services.access import Actor, load_actor
 from services.clock import Clock
 from services.errors import NotAllowed, RequestProblem, RequestUnavailable, StaleAction
-from services.pair_creation import announce_start
+from services.pair_orders import OrderResult, PendingOrder, start_by_order, waiting_rows
 from services.pair_rules import (
     check_order_date,
     check_pause_until,
@@ -31,7 +32,6 @@ from services.pair_views import (
     MyPair,
     PairDetails,
     PairPage,
-    PairRow,
     details,
     group_sizes,
     my_pair,
@@ -75,27 +75,12 @@ class PauseWindow:
     latest: date
 
 
-@dataclass(frozen=True, slots=True)
-class PendingOrder:
-    organisation_name: str
-    timezone: str
-    today: date
-    rows: list[PairRow]
-
-
-@dataclass(frozen=True, slots=True)
-class OrderResult:
-    order_id: int | None
-    number: str
-    order_date: date
-    started: list[PairRow]
-    skipped: int  # chosen pairs that no longer waited for the order
-
-
-async def side_in(session: AsyncSession, actor: Actor, pair_id: int) -> tuple[MentoringPair, str]:
-    """The pair, locked, and who the actor is in it; outsiders other than its curators are
-    refused, so a forged button cannot touch someone else's pair."""
-    pair = await session.get(MentoringPair, pair_id, with_for_update=True)
+async def side_in(
+    session: AsyncSession, actor: Actor, pair_id: int, *, lock: bool = True
+) -> tuple[MentoringPair, str]:
+    """The pair (locked for a change) and who the actor is in it; outsiders other than its
+    curators are refused, so a forged button cannot touch someone else's pair."""
+    pair = await session.get(MentoringPair, pair_id, with_for_update=lock)
     if pair is None:
         raise StaleAction
     if actor.person_id == pair.mentor_id:
@@ -145,6 +130,15 @@ def end_pair(
     pair.ended_at = now
     pair.end_reason = reason
     pair.paused_until = None
+
+
+async def close_pending_petitions(session: AsyncSession, pair_id: int, now: datetime) -> None:
+    """A pair ended by the curator leaves no petition waiting: there is nothing left to decide."""
+    await session.execute(
+        update(PairPetition)
+        .where(PairPetition.pair_id == pair_id, PairPetition.status == PetitionStatus.PENDING)
+        .values(status=PetitionStatus.REJECTED, decided_at=now)
+    )
 
 
 async def _change(session: AsyncSession, pair: MentoringPair, side: str) -> PairChange:
@@ -203,7 +197,7 @@ class PairService:
         asked."""
         async with self._transactions.read() as session:
             actor = await load_actor(session, actor_id, self._superadmins)
-            pair, _side = await side_in(session, actor, pair_id)
+            pair, _side = await side_in(session, actor, pair_id, lock=False)
             _require_live(pair)
             if pair.status != PairStatus.ACTIVE:
                 raise StaleAction
@@ -360,6 +354,7 @@ class PairService:
             if pair.status == PairStatus.PENDING_ORDER:
                 raise StaleAction
             end_pair(pair, PairStatus.COMPLETED, now)
+            await close_pending_petitions(session, pair.id, now)
             audit.record(
                 session,
                 at=now,
@@ -389,6 +384,7 @@ class PairService:
             actor = await load_actor(session, actor_id, self._superadmins)
             pair = await self._curated(session, actor, pair_id)
             end_pair(pair, PairStatus.ENDED_EARLY, now, reason)
+            await close_pending_petitions(session, pair.id, now)
             audit.record(
                 session,
                 at=now,
@@ -430,12 +426,12 @@ class PairService:
             organisation = await session.get(Organisation, organisation_id)
             if organisation is None:
                 raise StaleAction
-            rows = await organisation_rows(
-                session, organisation_id, status=PairStatus.PENDING_ORDER
+            return PendingOrder(
+                organisation.name,
+                organisation.timezone,
+                local_date(self._clock.now(), organisation.timezone),
+                await waiting_rows(session, organisation_id),
             )
-            rows.sort(key=lambda row: row.id)  # in the order they were matched
-            today = local_date(self._clock.now(), organisation.timezone)
-            return PendingOrder(organisation.name, organisation.timezone, today, rows)
 
     async def record_order(
         self,
@@ -445,9 +441,7 @@ class PairService:
         number: str,
         order_date: date,
     ) -> OrderResult:
-        """Record the head's order for the chosen pairs: each one still waiting starts now and
-        both its people get their introduction. An order with the same number and date is
-        the same order (recorded in two goes); pairs that changed meanwhile are skipped."""
+        """Record the head's order for the chosen pairs: those still waiting start now."""
         number = clean_order_number(number)
         now = self._clock.now()
         async with self._transactions.write() as session:
@@ -455,77 +449,12 @@ class PairService:
             actor.require_curator(organisation_id)
             today = local_date(now, await timezone_of(session, organisation_id))
             check_order_date(order_date, today)
-            chosen = list(dict.fromkeys(pair_ids))
-            pairs = []
-            for pair_id in chosen:
-                pair = await session.get(MentoringPair, pair_id, with_for_update=True)
-                if (
-                    pair is not None
-                    and pair.organisation_id == organisation_id
-                    and pair.status == PairStatus.PENDING_ORDER
-                ):
-                    pairs.append(pair)
-            skipped = len(chosen) - len(pairs)
-            if not pairs:
-                return OrderResult(None, number, order_date, [], skipped)
-            order = await self._order(session, organisation_id, number, order_date, actor_id, now)
-            for pair in pairs:
-                pair.status = PairStatus.ACTIVE
-                pair.started_at = now
-                pair.order_id = order.id
-                audit.record(
-                    session,
-                    at=now,
-                    action="pair.started",
-                    actor_id=actor_id,
-                    organisation_id=organisation_id,
-                    target_person_id=pair.mentee_id,
-                    pair_id=pair.id,
-                    order_id=order.id,
-                )
-                await announce_start(session, pair, now)
-            audit.record(
+            return await start_by_order(
                 session,
-                at=now,
-                action="pair_order.recorded",
                 actor_id=actor_id,
                 organisation_id=organisation_id,
-                order_id=order.id,
-                pairs=[pair.id for pair in pairs],
-                skipped=skipped,
-            )
-            started_ids = {pair.id for pair in pairs}
-            started = [
-                row
-                for row in await organisation_rows(session, organisation_id)
-                if row.id in started_ids
-            ]
-            return OrderResult(order.id, number, order_date, started, skipped)
-
-    async def _order(
-        self,
-        session: AsyncSession,
-        organisation_id: int,
-        number: str,
-        order_date: date,
-        actor_id: int,
-        now: datetime,
-    ) -> PairOrder:
-        order = await session.scalar(
-            select(PairOrder).where(
-                PairOrder.organisation_id == organisation_id,
-                PairOrder.number == number,
-                PairOrder.order_date == order_date,
-            )
-        )
-        if order is None:
-            order = PairOrder(
-                organisation_id=organisation_id,
+                pair_ids=pair_ids,
                 number=number,
                 order_date=order_date,
-                recorded_by_id=actor_id,
-                recorded_at=now,
+                now=now,
             )
-            session.add(order)
-            await session.flush()
-        return order

@@ -231,9 +231,10 @@ class PetitionService:
                 raise StaleAction
             actor.require_curator(pair.organisation_id)
             people = await names(session, {pair.mentor_id, pair.mentee_id})
-            if petition.status != PetitionStatus.PENDING:
+            # A petition closed without a decider was closed by the pair ending another way.
+            if petition.status != PetitionStatus.PENDING and petition.decided_by_id is not None:
                 return _outcome(petition, pair, people, already=True)
-            if not pair.status.is_live:
+            if petition.status != PetitionStatus.PENDING or not pair.status.is_live:
                 raise RequestUnavailable(RequestProblem.PAIR_ENDED)
             petition.decided_by_id = actor_id
             petition.decided_at = now

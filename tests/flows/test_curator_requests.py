@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from bot.app import Application
 from bot.callbacks import AssignCallback, CuratorRequestCallback, CuratorRequestsCallback
+from bot.keyboards import offers as keyboards
 from models import (
     MentoringPair,
     MentoringRequest,
@@ -20,9 +21,11 @@ from models import (
     RequestStatus,
 )
 from services.outbox_sender import OutboxSender
+from services.requests import CuratorRequestPage, CuratorRequestRow, RequestView
 from tests.conftest import PersonFactory
 from tests.fakes import FakeClock, TelegramClient
-from tests.flows.mentoring import Cast, cast, file_request
+from tests.flows.helpers import create_organisation, make_curator
+from tests.flows.mentoring import Cast, cast, file_request, request_draft
 
 NOT_AVAILABLE = "Это вам недоступно."
 STALE = "Эта кнопка больше не действует."
@@ -92,11 +95,12 @@ async def test_curator_list_request_and_assignment(
     assert curator.buttons() == [f"1. {FIRST_MENTEE}", f"2. {SECOND_MENTEE}"]
 
     # The request a mentor is deciding on: the curator assigns the other mentor by hand.
-    [opened] = await curator.click(f"2. {SECOND_MENTEE}")
+    [opened, suggested] = await curator.click(f"2. {SECOND_MENTEE}")
     assert f"<b>Запрос: {SECOND_MENTEE}</b>" in opened
-    assert "<b>Подходящие наставники</b>" in opened
-    assert f"<b>{SECOND_MENTOR}</b>" in opened
-    assert f"<b>{FIRST_MENTOR}</b>" in opened  # still suggested: he has not declined
+    assert f"<b>Подходящие наставники: {SECOND_MENTEE}</b>" in suggested
+    assert f"1. <b>{FIRST_MENTOR}</b>, Математика, стаж 12 лет" in suggested
+    assert f"2. <b>{SECOND_MENTOR}</b>" in suggested  # Sergey is still suggested: no decline
+    assert "<b>Соответствие:</b> 100/100 — " in suggested
     assert curator.buttons() == [
         "Назначить: Сергей Петров",
         "Назначить: Ольга Смирнова",
@@ -139,12 +143,12 @@ async def test_curator_list_request_and_assignment(
     # The first request, with the full texts for the curator (escaped).
     [listing] = await curator.click("« Все запросы")
     assert "1 запрос ждёт наставника" in listing
-    [opened] = await curator.click(f"1. {FIRST_MENTEE}")
+    [opened, suggested] = await curator.click(f"1. {FIRST_MENTEE}")
     assert "&lt;b&gt;Научиться&lt;/b&gt; всему" in opened
     assert "Подан 01.09.2026, 3 дня назад" in opened
     assert "<b>Состояние:</b> выбор за куратором" in opened
     # Olga, now with one mentee, has one place left.
-    assert "1 свободное место" in opened
+    assert "1 свободное место" in suggested
 
 
 async def test_a_matched_request_opened_from_an_old_alert(
@@ -210,3 +214,69 @@ async def test_a_curator_of_another_organisation_is_refused(
     other_list = CuratorRequestsCallback(organisation_id=team.organisation_id).pack()
     assert await stranger.press(other_list) == [NOT_AVAILABLE]
     assert await _pairs(app) == []
+
+
+async def test_long_lists_are_paged(app: Application, clock: FakeClock) -> None:
+    """Twelve live requests: ten on the first page, the rest on the second, both ways back."""
+    views = [
+        RequestView(
+            id=100 + index,
+            organisation_id=7,
+            timezone="Asia/Krasnoyarsk",
+            mentee_id=500 + index,
+            mentee_name=f"Учитель Номер {index + 1}",
+            status=RequestStatus.OPEN,
+            draft=request_draft(),
+            created_at=clock.now(),
+            left_to_curator=False,
+            failed_offers=index % 3,
+            filed_by_curator=False,
+            mentor_name=None,
+            offer_expires_at=None,
+        )
+        for index in range(12)
+    ]
+    texts = []
+    with app.i18n.context(), app.i18n.use_locale("ru"):
+        for number, rows, buttons in ((0, views[:10], ["Далее ▶️"]), (1, views[10:], ["◀️ Назад"])):
+            page = CuratorRequestPage(
+                organisation_id=7,
+                organisation_name="Школа",
+                timezone="Asia/Krasnoyarsk",
+                rows=[
+                    CuratorRequestRow(view=view, age_days=12 - index)
+                    for index, view in enumerate(rows)
+                ],
+                page=number,
+                pages=2,
+                total=12,
+            )
+            text = app.texts.render(
+                "curator_requests/list.j2", page=page, first_number=number * 10 + 1
+            )
+            assert "12 запросов ждут наставника" in text
+            assert f"Страница {number + 1} из 2." in text
+            markup = keyboards.curator_requests_keyboard(page)
+            labels = [button.text for row in markup.inline_keyboard for button in row]
+            assert labels[: len(rows)] == [
+                f"{number * 10 + index + 1}. {view.mentee_name}" for index, view in enumerate(rows)
+            ]
+            assert labels[len(rows) :] == buttons
+            texts.append(text)
+    assert "ждёт выбора наставника" in texts[0]  # no failed offers yet
+    assert "— 2 неудачных предложения" in texts[1]
+
+
+async def test_a_curator_of_two_organisations_chooses_one(
+    superadmin: TelegramClient, person: PersonFactory
+) -> None:
+    curator = person(2000)
+    await make_curator(superadmin, curator)
+    code = await create_organisation(superadmin, name="МБДОУ «Детский сад № 71»")
+    await curator.send(f"/start {code}")
+
+    assert await curator.send("/requests") == ["Запросы какой организации показать?"]
+    assert sorted(curator.buttons()) == ["МБДОУ «Детский сад № 71»", "МБОУ «СОШ № 7»"]
+    [listing] = await curator.click("МБДОУ «Детский сад № 71»")
+    assert "<b>Открытые запросы: МБДОУ «Детский сад № 71»</b>" in listing
+    assert "Открытых запросов нет" in listing

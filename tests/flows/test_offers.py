@@ -7,7 +7,12 @@ from aiogram.methods import EditMessageReplyMarkup
 from sqlalchemy import func, select
 
 from bot.app import Application
-from bot.callbacks import DeclineReasonCallback, OfferCallback, TakeRequestCallback
+from bot.callbacks import (
+    DeclineReasonCallback,
+    OfferCallback,
+    OpenRequestsPageCallback,
+    TakeRequestCallback,
+)
 from models import (
     DeclineReason,
     MentoringPair,
@@ -421,9 +426,10 @@ async def test_reminder_at_half_time_then_expiry_then_the_curator(
     [text] = team.curator.new_texts()
     assert "Запрос требует вашего внимания" in text
     assert f"Запрос: {MENTEE_NAME}. Его предлагали наставникам 2 раза" in text
-    [opened] = await team.curator.click("Открыть запрос")
+    [opened, suggested] = await team.curator.click("Открыть запрос")
     assert f"<b>Запрос: {MENTEE_NAME}</b>" in opened
     assert "2 неудачных предложения" in opened
+    assert "1. <b>Волкова Елена Андреевна</b>" in suggested  # the one mentor not yet asked
 
 
 async def test_mentor_browses_open_requests_and_takes_one_in_english(
@@ -461,6 +467,9 @@ async def test_mentor_browses_open_requests_and_takes_one_in_english(
     assert mentor.buttons() == ["✅ Yes, I take it", "« Back to the list"]
     [again] = await mentor.click("« Back to the list")
     assert "Open requests that fit you" in again
+    # A page beyond the end (an old or forged button) shows the last page there is.
+    [last] = await mentor.press(OpenRequestsPageCallback(page=99).pack())
+    assert "1. <b>Анна</b>" in last and "Page" not in last
 
     [reply] = await mentor.click("✅ Yes, I take it")
     assert f"Thank you! You are now the mentor of <b>{MENTEE_NAME}</b>." in reply

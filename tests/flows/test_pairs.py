@@ -19,6 +19,7 @@ from models import AuditEntry, ChangeReason, MentoringPair, PairStatus, Person
 from services.outbox_sender import OutboxSender
 from tests.conftest import PersonFactory
 from tests.fakes import FakeClock, TelegramClient
+from tests.flows.helpers import create_organisation
 from tests.flows.mentoring import file_request
 from tests.flows.pairing import deliver, last_buttons, programme
 
@@ -244,9 +245,14 @@ async def test_the_curator_manages_pairs_from_the_list(
     # Two mentees happy with group mentoring share the mentor's group; the third is one-to-one
     # with the same mentor (capacity 2 is raised to 3).
     await app.services.profiles.set_availability(setup.id_of(mentor), capacity=3)
+    groups = []
     for mentee in (first, second):
         request = await file_request(app, setup.id_of(mentee), group_ok=True)
-        await app.services.offers.take(setup.id_of(mentor), request.id)
+        taken = await app.services.offers.take(setup.id_of(mentor), request.id)
+        groups.append((await setup.pair_row(taken.pair_id)).group_id)
+    # One mentee alone is no group; the second one who accepts a group makes it.
+    assert groups[0] is None
+    assert groups[1] is not None
     third_pair = await setup.pair(third, mentor)
     await deliver(sender, curator, first, second, third, mentor)
 
@@ -359,3 +365,44 @@ async def test_english_journey(
     [text] = await mentor.send("/mypairs")
     assert "Paused until 30.09.2026; the pair resumes on its own that day." in text
     assert mentor.buttons() == ["▶️ Resume", "🔁 Ask to be relieved"]
+
+
+async def test_several_live_pairs_open_one_by_one(
+    app: Application, superadmin: TelegramClient, person: PersonFactory
+) -> None:
+    setup = await programme(app, superadmin, person, mentees=2)
+    mentor = setup.mentor
+    first, second = setup.team.mentees
+    await setup.pair(first, mentor)
+    await setup.pair(second, mentor)
+
+    [text] = await mentor.send("/mypairs")
+    assert text.count("Наставляемый:") == 2
+    assert "Нажмите на пару" in text
+    assert mentor.buttons() == ["🌱 Иванова Анна Петровна", "🌱 Кузнецова Мария Олеговна"]
+    [card] = await mentor.click("🌱 Кузнецова Мария Олеговна")
+    assert "Наставляемый: <b>Кузнецова Мария Олеговна</b>" in card
+    assert mentor.buttons() == [PAUSE, "🔁 Сложить обязанности наставника"]
+
+
+async def test_a_curator_of_two_organisations_chooses_one(
+    app: Application, superadmin: TelegramClient, person: PersonFactory
+) -> None:
+    setup = await programme(app, superadmin, person)
+    curator = setup.curator
+    await setup.pair(setup.mentee, setup.mentor)
+    code = await create_organisation(superadmin, name="Детский сад № 71")
+    await curator.send(f"/start {code}")
+
+    assert await curator.send("/pairs") == ["Пары какой организации показать?"]
+    assert curator.buttons() == ["Детский сад № 71", "МБОУ «СОШ № 7»"]
+    [text] = await curator.click("Детский сад № 71")
+    assert "Пар пока нет." in text
+    [text] = await curator.click("МБОУ «СОШ № 7»")
+    assert "Всего 1 пара:" in text
+    assert await curator.send("/programme") == ["Программу какой организации настроить?"]
+    [text] = await curator.click("Детский сад № 71")
+    assert "Настройки программы: Детский сад № 71" in text
+    assert await curator.send("/order") == ["Для какой организации внести приказ?"]
+    [text] = await curator.click("Детский сад № 71")
+    assert text.startswith("Нет пар, ожидающих приказа")

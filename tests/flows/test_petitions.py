@@ -191,6 +191,10 @@ async def test_one_pending_petition_per_pair(
     # The curator ends the pair another way; the petition can no longer be decided.
     await app.services.pairs.end_early(setup.curator_id, pair_id, ChangeReason.NO_CONTACT)
     assert await curator.press(decision) == [PAIR_ENDED]
+    # Nothing is left waiting on the curator: the petition closed with the pair, undecided.
+    [closed] = await _petitions(app)
+    assert closed.status == PetitionStatus.REJECTED
+    assert closed.decided_by_id is None
     assert await mentee.press(PairActionCallback(pair_id=pair_id, action="petition").pack()) == [
         PAIR_ENDED
     ]
