@@ -161,7 +161,7 @@ class CuratorRequestsCallback(CallbackData, prefix="cl"):
 
 
 class CuratorRequestCallback(CallbackData, prefix="cq"):
-    """One request in the curator's list: `show` (with suggestions), `withdraw`."""
+    """One request in the curator's list: `show` (the request and its suggestions)."""
 
     request_id: int
     action: str
