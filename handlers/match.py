@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 from aiogram import Bot, F, Router
-from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
@@ -23,6 +22,7 @@ from bot.keyboards.match import (
     match_organisation_keyboard,
     options_keyboard,
 )
+from bot.redraw import message_id_of, send_or_edit
 from bot.states import CohortMatch
 from bot.texts import Texts
 from handlers.errors import request_problem_text
@@ -124,19 +124,7 @@ async def _show(
     callback: CallbackQuery, bot: Bot, person: PersonView, text: str, markup: InlineKeyboardMarkup
 ) -> None:
     await callback.answer()
-    if callback.message is not None:
-        try:
-            await bot.edit_message_text(
-                text=text,
-                chat_id=person.telegram_id,
-                message_id=callback.message.message_id,
-                reply_markup=markup,
-            )
-            return
-        except TelegramBadRequest as error:
-            if "message is not modified" in error.message:
-                return
-    await bot.send_message(person.telegram_id, text, reply_markup=markup)
+    await send_or_edit(bot, person.telegram_id, text, markup, message_id_of(callback))
 
 
 async def on_match_action(

@@ -9,7 +9,7 @@ from aiogram import Bot, F, Router
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
 from bot.callbacks import (
@@ -21,6 +21,7 @@ from bot.callbacks import (
 from bot.container import Services
 from bot.keyboards import offers as keyboards
 from bot.labels import subject_name
+from bot.redraw import message_id_of, send_or_edit
 from bot.states import OfferDecline
 from bot.texts import Texts
 from models import DeclineReason
@@ -37,10 +38,6 @@ async def drop_buttons(bot: Bot, chat_id: int, message_id: int | None) -> None:
         return
     with contextlib.suppress(TelegramBadRequest):
         await bot.edit_message_reply_markup(chat_id=chat_id, message_id=message_id)
-
-
-def message_id_of(callback: CallbackQuery) -> int | None:
-    return callback.message.message_id if callback.message is not None else None
 
 
 def _accepted_text(texts: Texts, result: PairResult, *, closed: bool) -> str:
@@ -210,26 +207,6 @@ async def decline_unexpected(message: Message, state: FSMContext) -> None:
 
 
 # --- /requests for mentors -------------------------------------------------------------------
-
-
-async def send_or_edit(
-    bot: Bot,
-    chat_id: int,
-    text: str,
-    markup: InlineKeyboardMarkup | None,
-    message_id: int | None,
-) -> None:
-    """The same message redrawn (a page of a list), or a new one if it cannot be edited."""
-    if message_id is not None:
-        try:
-            await bot.edit_message_text(
-                text=text, chat_id=chat_id, message_id=message_id, reply_markup=markup
-            )
-            return
-        except TelegramBadRequest as error:
-            if "message is not modified" in error.message:
-                return
-    await bot.send_message(chat_id, text, reply_markup=markup)
 
 
 async def show_open_requests(

@@ -23,6 +23,7 @@ from bot.keyboards.pairs import (
     pair_actions_keyboard,
     petition_reasons_keyboard,
 )
+from bot.redraw import message_id_of, send_or_edit
 from bot.states import PairPause
 from bot.texts import Texts
 from models import ChangeReason
@@ -101,30 +102,6 @@ async def drop_buttons(bot: Bot, callback: CallbackQuery) -> None:
         )
 
 
-async def redraw(
-    bot: Bot,
-    chat_id: int,
-    callback: CallbackQuery | None,
-    text: str,
-    markup: InlineKeyboardMarkup | None,
-) -> None:
-    """Redraw the message the button was on (a list should not scroll the chat), else send."""
-    if callback is not None and callback.message is not None:
-        try:
-            await bot.edit_message_text(
-                text=text,
-                chat_id=chat_id,
-                message_id=callback.message.message_id,
-                reply_markup=markup,
-            )
-            return
-        except TelegramBadRequest as error:
-            if "message is not modified" in error.message:
-                return
-            # Too old or gone: a new message instead.
-    await bot.send_message(chat_id, text, reply_markup=markup)
-
-
 async def cmd_mypairs(
     message: Message, state: FSMContext, person: PersonView, services: Services, texts: Texts
 ) -> None:
@@ -136,6 +113,17 @@ async def cmd_mypairs(
         "pairs/list.j2", pairs=pairs, limit=len(live) + LIST_LIMIT, several_live=len(live) > 1
     )
     await message.answer(text, reply_markup=my_pairs_keyboard(pairs))
+
+
+async def redraw(
+    bot: Bot,
+    chat_id: int,
+    callback: CallbackQuery | None,
+    text: str,
+    markup: InlineKeyboardMarkup | None,
+) -> None:
+    """Redraw the message the button was on (a list should not scroll the chat), else send."""
+    await send_or_edit(bot, chat_id, text, markup, message_id_of(callback))
 
 
 async def on_pair_action(

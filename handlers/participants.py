@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from aiogram import Bot, Router
-from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
@@ -17,6 +16,7 @@ from bot.keyboards.participants import (
     participants_organisation_keyboard,
 )
 from bot.labels import participant_status_name, profile_role_name, role_name
+from bot.redraw import message_id_of, send_or_edit
 from bot.texts import Texts
 from services.errors import StaleAction
 from services.participants import PAGE_SIZE, ParticipantStatus
@@ -62,20 +62,7 @@ async def on_participants_page(
     """An organisation chosen, a filter or a page: the same message shows the new list."""
     text, markup = await _page(person, services, texts, callback_data)
     await callback.answer()
-    if callback.message is not None:
-        try:
-            await bot.edit_message_text(
-                text=text,
-                chat_id=person.telegram_id,
-                message_id=callback.message.message_id,
-                reply_markup=markup,
-            )
-            return
-        except TelegramBadRequest as error:
-            if "message is not modified" in error.message:
-                return  # the same filter pressed twice
-            # Too old or gone: fall through to a new message.
-    await bot.send_message(person.telegram_id, text, reply_markup=markup)
+    await send_or_edit(bot, person.telegram_id, text, markup, message_id_of(callback))
 
 
 async def _page(

@@ -10,10 +10,9 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from aiogram import Bot, F, Router
-from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
 from bot.callbacks import ProfileCallback
@@ -37,6 +36,7 @@ from bot.profile_form import (
     remove_custom_subject,
     toggle,
 )
+from bot.redraw import send_or_edit
 from bot.states import ProfileAvailability, ProfileForm
 from bot.texts import Texts
 from models import ProgrammeRole
@@ -61,26 +61,6 @@ def _unexpected_hint(message: Message, step: str) -> str:
 # --- asking and moving through the form ------------------------------------------------------
 
 
-async def _send(
-    bot: Bot,
-    chat_id: int,
-    text: str,
-    markup: InlineKeyboardMarkup | None,
-    message_id: int | None,
-) -> None:
-    """A new message, or the same one redrawn (a ticked box should not scroll the chat)."""
-    if message_id is not None:
-        try:
-            await bot.edit_message_text(
-                text=text, chat_id=chat_id, message_id=message_id, reply_markup=markup
-            )
-            return
-        except TelegramBadRequest:
-            # The message can no longer be edited (deleted, too old): a new one will do.
-            pass
-    await bot.send_message(chat_id, text, reply_markup=markup)
-
-
 async def _ask(
     bot: Bot,
     chat_id: int,
@@ -101,7 +81,7 @@ async def _ask(
         current=current_answer(form, step),
     )
     markup = keyboards.question_keyboard(step, form.draft, back=form.can_go_back(step))
-    await _send(bot, chat_id, text, markup, message_id)
+    await send_or_edit(bot, chat_id, text, markup, message_id)
 
 
 async def _show_summary(
@@ -343,7 +323,7 @@ async def _show_profile(
         unavailable=draft.unavailable_until is not None,
     )
     text = texts.render("profile/view.j2", p=shown, notice=notice)
-    await _send(bot, chat_id, text, markup, message_id)
+    await send_or_edit(bot, chat_id, text, markup, message_id)
 
 
 async def _show_current_profile(

@@ -9,7 +9,6 @@ buttons, for a new request and for a live one being edited.
 from __future__ import annotations
 
 from aiogram import Bot, F, Router
-from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
@@ -25,6 +24,7 @@ from bot.container import Services
 from bot.keyboards import requests as keyboards
 from bot.labels import subject_name
 from bot.mentoring_labels import reasons_text
+from bot.redraw import send_or_edit
 from bot.request_form import (
     STEPS,
     SUMMARY,
@@ -60,27 +60,6 @@ def _unexpected_hint(message: Message, step: str) -> str:
     return _("Please use the buttons below.")
 
 
-async def _send(
-    bot: Bot,
-    chat_id: int,
-    text: str,
-    markup: InlineKeyboardMarkup | None,
-    message_id: int | None = None,
-) -> None:
-    """A new message, or the same one redrawn (a ticked box should not scroll the chat)."""
-    if message_id is not None:
-        try:
-            await bot.edit_message_text(
-                text=text, chat_id=chat_id, message_id=message_id, reply_markup=markup
-            )
-            return
-        except TelegramBadRequest as error:
-            if "message is not modified" in error.message:
-                return
-            # The message can no longer be edited (deleted, too old): a new one will do.
-    await bot.send_message(chat_id, text, reply_markup=markup)
-
-
 # --- the form --------------------------------------------------------------------------------
 
 
@@ -112,7 +91,7 @@ async def _ask(
         # While editing from the summary, Back already keeps the answer.
         keep=current is not None and not form.editing,
     )
-    await _send(bot, chat_id, text, markup, message_id)
+    await send_or_edit(bot, chat_id, text, markup, message_id)
 
 
 async def _show_summary(
@@ -314,7 +293,7 @@ async def _show_request(
     message_id: int | None = None,
 ) -> None:
     text = texts.render("requests/view.j2", v=view, r=display(view.draft), notice=notice)
-    await _send(bot, chat_id, text, keyboards.request_keyboard(view), message_id)
+    await send_or_edit(bot, chat_id, text, keyboards.request_keyboard(view), message_id)
 
 
 def _suggestion_lines(suggestions: list[Suggestion]) -> list[dict[str, object]]:
@@ -394,7 +373,7 @@ async def on_request_action(
     elif action == keyboards.WITHDRAW_YES:
         await services.requests.withdraw(person.id, request_id)
         await callback.answer()
-        await _send(
+        await send_or_edit(
             bot,
             chat_id,
             _("Your request is withdrawn. When you need help again, send /request."),
@@ -491,7 +470,7 @@ async def on_file_for(
         )
         await callback.answer()
         message_id = callback.message.message_id if callback.message is not None else None
-        await _send(bot, chat_id, text, markup, message_id)
+        await send_or_edit(bot, chat_id, text, markup, message_id)
         return
     mentees = dict(await services.requests.mentees_without_request(person.id, organisation_id))
     name = mentees.get(callback_data.mentee_id)
