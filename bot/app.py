@@ -29,6 +29,7 @@ from bot.middlewares.throttling import ThrottlingMiddleware
 from bot.texts import Texts
 from bot.transport import TelegramTransport
 from handlers import (
+    capacity,
     consent,
     curator_pairs,
     curator_requests,
@@ -154,6 +155,7 @@ def create_dispatcher(app: Application, storage: BaseStorage | None = None) -> D
         curator_pairs.get_router(),
         pair_orders.get_router(),
         programme.get_router(),
+        capacity.get_router(),
         fallback.get_router(),  # last: catches what nobody else understood
     )
     return dispatcher

@@ -236,3 +236,13 @@ class PairManageCallback(CallbackData, prefix="pm"):
 
     pair_id: int
     action: str
+
+
+class MentorCapacityCallback(CallbackData, prefix="mc"):
+    """/capacity (curator): `page` of the mentors list, `show` one mentor, `set` their capacity
+    to `value` (-1 = back to the organisation's default)."""
+
+    organisation_id: int
+    action: str
+    mentor_id: int = 0
+    value: int = 0

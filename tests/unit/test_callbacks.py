@@ -18,6 +18,7 @@ from bot.callbacks import (
     LanguageCallback,
     MatchCallback,
     MatchPickCallback,
+    MentorCapacityCallback,
     OfferCallback,
     OpenRequestsPageCallback,
     OrderCallback,
@@ -74,6 +75,7 @@ def test_worst_cases_fit_in_64_bytes() -> None:
         PetitionDecisionCallback(petition_id=BIG, decision="yes"),
         CuratorPairsCallback(organisation_id=BIG, page=BIG),
         PairManageCallback(pair_id=BIG, action="end_no_contact"),
+        MentorCapacityCallback(organisation_id=BIG, action="show", mentor_id=BIG, value=BIG),
     ]
     for data in worst:
         assert len(data.pack().encode()) <= 64, data
