@@ -75,7 +75,7 @@ def test_worst_cases_fit_in_64_bytes() -> None:
         PetitionDecisionCallback(petition_id=BIG, decision="yes"),
         CuratorPairsCallback(organisation_id=BIG, page=BIG),
         PairManageCallback(pair_id=BIG, action="end_no_contact"),
-        MentorCapacityCallback(organisation_id=BIG, action="show", mentor_id=BIG, value=BIG),
+        MentorCapacityCallback(organisation_id=BIG, action="set", mentor_id=BIG, value=-1),
     ]
     for data in worst:
         assert len(data.pack().encode()) <= 64, data
