@@ -9,6 +9,7 @@ from services.clock import Clock
 from services.cohort_match import CohortMatchService
 from services.consent import ConsentService, ConsentTexts
 from services.invites import InviteService
+from services.mentor_capacity import MentorCapacityService
 from services.offers import OfferService
 from services.organisations import OrganisationService
 from services.outbox import OutboxService
@@ -39,6 +40,7 @@ class Services:
     pairs: PairService
     petitions: PetitionService
     cohort: CohortMatchService
+    capacity: MentorCapacityService
 
 
 def build_services(
@@ -79,4 +81,5 @@ def build_services(
         pairs=PairService(transactions, clock, superadmin_ids=superadmins),
         petitions=PetitionService(transactions, clock, superadmin_ids=superadmins),
         cohort=CohortMatchService(transactions, clock, superadmin_ids=superadmins),
+        capacity=MentorCapacityService(transactions, clock, superadmin_ids=superadmins),
     )

@@ -51,7 +51,7 @@ async def test_introduction_links_by_username_or_by_mention_with_names_escaped(
     [intro] = to_mentee
     assert f"У вас есть наставник: {MENTOR}" in intro
     assert '<a href="https://t.me/petrov_s">@petrov_s</a>' in intro
-    assert "Предметы: Математика" in intro
+    assert "Предметы: Математика\nПедагогический стаж: 12 лет" in intro
     assert "Педагогический стаж: 12 лет" in intro
     assert "встрече-знакомстве" in intro
     assert "не реже одного раза в две недели" in intro
