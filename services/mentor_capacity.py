@@ -168,7 +168,7 @@ async def _mentors(session: AsyncSession, organisation_id: int) -> list[tuple[Pr
             Person.status != PersonStatus.WITHDRAWN,
         )
     )
-    found = [(profile, person) for profile, person in rows.tuples().all()]
+    found = [(profile, person) for profile, person in rows.all()]
     found.sort(key=lambda pair: _sort_key(pair[1]))
     return found
 

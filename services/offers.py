@@ -194,6 +194,14 @@ async def alert_curators(
     """Never silence: the curators hear of a request nobody can or will take."""
     request.curator_alerted_at = now
     mentee = await session.get(Person, request.mentee_id)
+    declined = await session.scalars(
+        select(RequestOffer)
+        .where(
+            RequestOffer.request_id == request.id,
+            RequestOffer.status == OfferStatus.DECLINED,
+        )
+        .order_by(RequestOffer.id)
+    )
     await notify.curators(
         session,
         request.organisation_id,
@@ -205,6 +213,12 @@ async def alert_curators(
         why=why,
         mentee_name=mentee.full_name if mentee else "",
         failed_offers=request.failed_offers,
+        # What the mentors said, so the curator can act on it (the reasons are for them).
+        declines=[
+            {"reason": offer.decline_reason.value, "comment": offer.decline_comment}
+            for offer in declined
+            if offer.decline_reason is not None
+        ],
     )
 
 

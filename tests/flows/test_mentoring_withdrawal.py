@@ -71,7 +71,7 @@ async def test_mentee_withdraws_while_a_mentor_is_deciding(
 
 
 async def test_mentor_withdraws_during_a_pair_and_the_mentee_is_not_left_alone(
-    app: Application, superadmin: TelegramClient, person: PersonFactory
+    app: Application, superadmin: TelegramClient, person: PersonFactory, sender: OutboxSender
 ) -> None:
     curator, mentee, mentor = person(2000), person(3001), person(3101)
     team = await cast(
@@ -111,5 +111,15 @@ async def test_mentor_withdraws_during_a_pair_and_the_mentee_is_not_left_alone(
         )
     assert intro is not None
     assert intro.payload == {}
+    await sender.run_once()
+    [told] = mentee.new_texts()
+    assert "Ваш наставник вышел из программы наставничества" in told
+    assert "Петров" not in told
+    alerts = [text for text in curator.new_texts() if "Наставник вышел из программы" in text]
+    assert alerts == [
+        "🔔 <b>Запрос требует вашего внимания</b>\n\nЗапрос: Иванова Анна Петровна. Наставник "
+        "вышел из программы, пара завершена, запрос снова открыт.\n\nОткройте запрос, чтобы "
+        "назначить наставника вручную. Все открытые запросы: /requests."
+    ]
     # A new mentor can be suggested to the mentee at once.
     assert await app.services.requests.suggestions(mentee_id, request.id) == []

@@ -418,7 +418,9 @@ async def test_reminder_at_half_time_then_expiry_then_the_curator(
 
     # The second failure (a decline) brings the curator in.
     _, second_offer = await _offer_to(app, team, mentee, second)
-    await app.services.offers.decline(team.id_of(second), second_offer, DeclineReason.NO_TIME)
+    await app.services.offers.decline(
+        team.id_of(second), second_offer, DeclineReason.NO_TIME, "До <конца> четверти не смогу"
+    )
     [alert] = await _notifications(app, "request_needs_curator", curator_id)
     assert alert.payload["why"] == "failed_offers"
     assert alert.payload["failed_offers"] == 2
@@ -426,6 +428,8 @@ async def test_reminder_at_half_time_then_expiry_then_the_curator(
     [text] = team.curator.new_texts()
     assert "Запрос требует вашего внимания" in text
     assert f"Запрос: {MENTEE_NAME}. Его предлагали наставникам 2 раза" in text
+    # What the mentor who declined said reaches the curator (escaped).
+    assert "• Сейчас нет времени: «До &lt;конца&gt; четверти не смогу»" in text
     [opened, suggested] = await team.curator.click("Открыть запрос")
     assert f"<b>Запрос: {MENTEE_NAME}</b>" in opened
     assert "2 неудачных предложения" in opened
