@@ -246,3 +246,58 @@ class MentorCapacityCallback(CallbackData, prefix="mc"):
     action: str
     mentor_id: int = 0
     value: int = 0
+
+
+# --- Meetings, check-ins, plans ----------------------------------------------------------------
+
+
+class CheckinCallback(CallbackData, prefix="ci"):
+    """ "Did you meet?" for one cycle: `met`, `postponed`, `missed`."""
+
+    cycle_id: int
+    answer: str
+
+
+class QuietPairCallback(CallbackData, prefix="qp"):
+    """The nudge to a quiet pair: `fine`, `pause`, `help`."""
+
+    pair_id: int
+    answer: str
+
+
+class MeetingCallback(CallbackData, prefix="mg"):
+    """/meeting and /meetings: `pair` (value: pair id) chooses the pair, `log` shows its log,
+    `edit` (value: meeting id) corrects one's own entry, `page`."""
+
+    action: str
+    value: int = 0
+
+
+class FormAnswerCallback(CallbackData, prefix="fa"):
+    """An answer to the current question of a data-defined form (`value` is the option's code;
+    `skip`, `back` are commands)."""
+
+    question: str
+    value: str
+
+
+class PlanCallback(CallbackData, prefix="pn"):
+    """/plan of one pair: `show`, `goal` (add a goal), `task` (add a task), `overdue`."""
+
+    pair_id: int
+    action: str
+    item_id: int = 0
+
+
+class TaskCallback(CallbackData, prefix="tt"):
+    """One task of a plan: `done` (assignee), `check` or `return` (mentor), `show`."""
+
+    task_id: int
+    action: str
+
+
+class AgreedMeetingCallback(CallbackData, prefix="am"):
+    """The meeting date a pair agreed on: `set` asks for it, `cancel` drops it."""
+
+    pair_id: int
+    action: str

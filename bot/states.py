@@ -57,3 +57,28 @@ class OrderRecording(StatesGroup):
 
 class CohortMatch(StatesGroup):
     review = State()
+
+
+class MeetingFeedback(StatesGroup):
+    """Answering a data-defined form (the meeting's feedback, /meeting)."""
+
+    answering = State()
+
+
+class CheckinPostpone(StatesGroup):
+    new_date = State()
+
+
+class QuietPause(StatesGroup):
+    until = State()
+
+
+class AgreedMeetingForm(StatesGroup):
+    when = State()
+
+
+class PlanForm(StatesGroup):
+    goal_title = State()
+    task_title = State()
+    task_due = State()
+    task_return_comment = State()

@@ -7,9 +7,11 @@ from models.enums import (
     ChangeReason,
     CompetenceDomain,
     ConsentDecision,
+    CycleStatus,
     DeclineReason,
     InviteRole,
     MeetingFormat,
+    MeetingKind,
     MenteeCategory,
     MentoringType,
     NotificationStatus,
@@ -24,18 +26,23 @@ from models.enums import (
     RequestStatus,
     RequestTopic,
     RoleKind,
+    TaskAssignee,
+    TaskStatus,
     Urgency,
 )
 from models.invite import Invite
+from models.meeting import AgreedMeeting, Meeting, PairCycle
 from models.mentoring import MentoringRequest, RequestOffer
 from models.notification import Notification
 from models.organisation import Organisation
 from models.pair import MentoringGroup, MentoringPair, PairingBlock, PairOrder, PairPetition
 from models.person import Person
+from models.plan import PlanGoal, PlanTask
 from models.profile import Profile
 from models.role import RoleAssignment
 
 __all__ = [
+    "AgreedMeeting",
     "AuditEntry",
     "Base",
     "ChangeReason",
@@ -43,10 +50,13 @@ __all__ = [
     "Consent",
     "ConsentDecision",
     "ConsentDocument",
+    "CycleStatus",
     "DeclineReason",
     "Invite",
     "InviteRole",
+    "Meeting",
     "MeetingFormat",
+    "MeetingKind",
     "MenteeCategory",
     "MentoringGroup",
     "MentoringPair",
@@ -56,6 +66,7 @@ __all__ = [
     "NotificationStatus",
     "OfferStatus",
     "Organisation",
+    "PairCycle",
     "PairOrder",
     "PairOrigin",
     "PairPetition",
@@ -65,6 +76,8 @@ __all__ = [
     "PersonStatus",
     "PetitionKind",
     "PetitionStatus",
+    "PlanGoal",
+    "PlanTask",
     "Profile",
     "ProfileRole",
     "ProgrammeRole",
@@ -73,6 +86,8 @@ __all__ = [
     "RequestTopic",
     "RoleAssignment",
     "RoleKind",
+    "TaskAssignee",
+    "TaskStatus",
     "UTCDateTime",
     "Urgency",
 ]

@@ -203,3 +203,34 @@ class ChangeReason(enum.StrEnum):
     PERSONAL = "personal"
     LEFT = "left"
     OTHER = "other"
+
+
+class MeetingKind(enum.StrEnum):
+    """The sequence of a pair's meetings (DOMAIN §5, 004): знакомство → планирование → regular →
+    итоговая."""
+
+    INTRODUCTION = "introduction"
+    PLANNING = "planning"
+    REGULAR = "regular"
+    FINAL = "final"
+
+
+class CycleStatus(enum.StrEnum):
+    """One cadence cycle of a pair and the answer to "did you meet?"."""
+
+    OPEN = "open"  # running, or asked and not answered yet
+    MET = "met"
+    POSTPONED = "postponed"
+    MISSED = "missed"  # "didn't meet", or the cycle ended with no answer
+
+
+class TaskAssignee(enum.StrEnum):
+    MENTEE = "mentee"
+    MENTOR = "mentor"
+
+
+class TaskStatus(enum.StrEnum):
+    OPEN = "open"
+    DONE = "done"  # the assignee marked it done
+    CHECKED = "checked"  # the mentor confirmed it
+    RETURNED = "returned"  # the mentor sent it back with a comment

@@ -27,6 +27,10 @@ class Notification(Base):
         sa.ForeignKey("person.id", ondelete="CASCADE"), index=True
     )
     kind: Mapped[str] = mapped_column(sa.String(64))
+    # The pair a reminder is about: pausing or ending the pair cancels its unsent reminders.
+    # Deliberately no foreign key: pairs are never deleted, and a plain column is added to the
+    # table in place on SQLite (a foreign key would mean rebuilding it).
+    pair_id: Mapped[int | None] = mapped_column(index=True)
     # The person the payload talks about (a mentee's request sent to a mentor): when they withdraw
     # consent, such payloads are erased and unsent rows cancelled.
     about_person_id: Mapped[int | None] = mapped_column(

@@ -103,6 +103,10 @@ class MentoringPair(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     paused_until: Mapped[date | None] = mapped_column(sa.Date)
+    # The pair's agreed cadence in days (NULL = the organisation's default).
+    cadence_days: Mapped[int | None] = mapped_column()
+    # Cycles in a row that ended without a met meeting (quiet-pair escalation).
+    silent_cycles: Mapped[int] = mapped_column(default=0, server_default="0")
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     end_reason: Mapped[ChangeReason | None] = mapped_column(
         enum_column(ChangeReason, "change_reason")

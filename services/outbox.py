@@ -64,11 +64,13 @@ async def enqueue(
     payload: dict[str, Any] | None = None,
     expires_at: datetime | None = None,
     about_person_id: int | None = None,
+    pair_id: int | None = None,
 ) -> bool:
     """Add a row in the caller's transaction. Returns False if this event was already queued."""
     values = {
         "recipient_id": recipient_id,
         "about_person_id": about_person_id,
+        "pair_id": pair_id,
         "kind": kind,
         "payload": payload or {},
         "dedupe_key": dedupe_key,

@@ -15,6 +15,8 @@ from services.transactions import Transactions
 SETTINGS_KEY = "programme"
 MAX_CAPACITY = 10
 OFFER_TTL_CHOICES_HOURS = (24, 48, 72, 120, 168)
+MAX_CADENCE_DAYS = 31
+MAX_QUIET_CYCLES = 6
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +27,13 @@ class ProgrammeSettings:
     offer_ttl_hours: int = 72
     # Pairs wait for the head's order (приказ о закреплении) before they start.
     pairs_require_order: bool = False
+    # "Встречи проводятся не реже одного раза в две недели" (004 6.3): the default cycle, and the
+    # longest a pair may agree on.
+    cadence_days: int = 14
+    max_cadence_days: int = 14
+    # Cycles in a row without a met meeting before the pair is nudged / the curator is alerted.
+    quiet_nudge_cycles: int = 2
+    quiet_alert_cycles: int = 3
 
     @classmethod
     def of(cls, organisation: Organisation) -> ProgrammeSettings:
@@ -37,6 +46,12 @@ class ProgrammeSettings:
             raise ValidationFailed("default_capacity", "range")
         if self.offer_ttl_hours not in OFFER_TTL_CHOICES_HOURS:
             raise ValidationFailed("offer_ttl_hours", "range")
+        if not 1 <= self.max_cadence_days <= MAX_CADENCE_DAYS:
+            raise ValidationFailed("max_cadence_days", "range")
+        if not 1 <= self.cadence_days <= self.max_cadence_days:
+            raise ValidationFailed("cadence_days", "range")
+        if not 1 <= self.quiet_nudge_cycles < self.quiet_alert_cycles <= MAX_QUIET_CYCLES:
+            raise ValidationFailed("quiet_alert_cycles", "range")
         return self
 
 

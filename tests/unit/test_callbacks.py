@@ -5,19 +5,23 @@ from __future__ import annotations
 from aiogram.filters.callback_data import CallbackData
 
 from bot.callbacks import (
+    AgreedMeetingCallback,
     AssignCallback,
+    CheckinCallback,
     ChooseMentorCallback,
     CuratorPairsCallback,
     CuratorRequestCallback,
     CuratorRequestsCallback,
     DeclineReasonCallback,
     FileForCallback,
+    FormAnswerCallback,
     InviteOrganisationCallback,
     InviteRevokeCallback,
     InviteRoleCallback,
     LanguageCallback,
     MatchCallback,
     MatchPickCallback,
+    MeetingCallback,
     MentorCapacityCallback,
     OfferCallback,
     OpenRequestsPageCallback,
@@ -31,11 +35,14 @@ from bot.callbacks import (
     ParticipantsCallback,
     PetitionDecisionCallback,
     PetitionReasonCallback,
+    PlanCallback,
     PrivacyCallback,
     ProgrammeSettingCallback,
+    QuietPairCallback,
     RequestActionCallback,
     RequestFormCallback,
     TakeRequestCallback,
+    TaskCallback,
     TimezoneCallback,
 )
 
@@ -76,6 +83,13 @@ def test_worst_cases_fit_in_64_bytes() -> None:
         CuratorPairsCallback(organisation_id=BIG, page=BIG),
         PairManageCallback(pair_id=BIG, action="end_no_contact"),
         MentorCapacityCallback(organisation_id=BIG, action="set", mentor_id=BIG, value=-1),
+        CheckinCallback(cycle_id=BIG, answer="postponed"),
+        QuietPairCallback(pair_id=BIG, answer="pause"),
+        MeetingCallback(action="edit", value=BIG),
+        FormAnswerCallback(question="usefulness_12", value="back"),
+        PlanCallback(pair_id=BIG, action="overdue", item_id=BIG),
+        TaskCallback(task_id=BIG, action="return"),
+        AgreedMeetingCallback(pair_id=BIG, action="cancel"),
     ]
     for data in worst:
         assert len(data.pack().encode()) <= 64, data
