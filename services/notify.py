@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import Organisation, RoleAssignment, RoleKind
+from models import Notification, NotificationStatus, Organisation, RoleAssignment, RoleKind
 from services import outbox
 
 
@@ -20,18 +20,24 @@ async def person(
     now: datetime,
     *,
     about: int | None = None,
+    pair: int | None = None,
+    due_at: datetime | None = None,
+    expires_at: datetime | None = None,
     **payload: Any,
-) -> None:
-    """One message to one person, due now; `key` makes the event happen once."""
-    await outbox.enqueue(
+) -> bool:
+    """One message to one person, due now (or at `due_at`); `key` makes the event happen once.
+    `pair` ties it to a pair, so pausing or ending the pair cancels it if still unsent."""
+    return await outbox.enqueue(
         session,
         recipient_id=recipient_id,
         kind=kind,
         dedupe_key=f"{kind}:{key}:{recipient_id}",
-        due_at=now,
+        due_at=due_at or now,
         now=now,
         payload=payload,
         about_person_id=about,
+        pair_id=pair,
+        expires_at=expires_at,
     )
 
 
@@ -57,6 +63,19 @@ async def curators(
     for curator_id in curator_ids:
         await person(session, curator_id, kind, key, now, about=about, **payload)
     return len(curator_ids)
+
+
+async def cancel_for_pair(
+    session: AsyncSession, pair_id: int, kinds: tuple[str, ...] | None = None
+) -> None:
+    """Unsent reminders of a pair that no longer apply (paused, ended)."""
+    query = update(Notification).where(
+        Notification.pair_id == pair_id,
+        Notification.status == NotificationStatus.PENDING,
+    )
+    if kinds is not None:
+        query = query.where(Notification.kind.in_(kinds))
+    await session.execute(query.values(status=NotificationStatus.CANCELLED))
 
 
 async def timezone_of(session: AsyncSession, organisation_id: int) -> str:
