@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from aiogram import Bot
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup
@@ -32,3 +34,11 @@ def message_id_of(callback: CallbackQuery | None) -> int | None:
     if callback is None or callback.message is None:
         return None
     return callback.message.message_id
+
+
+async def drop_buttons(bot: Bot, chat_id: int, message_id: int | None) -> None:
+    """A decided question loses its buttons; an old or already bare message is left as it is."""
+    if message_id is None:
+        return
+    with contextlib.suppress(TelegramBadRequest):
+        await bot.edit_message_reply_markup(chat_id=chat_id, message_id=message_id)

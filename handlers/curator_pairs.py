@@ -27,7 +27,7 @@ from bot.keyboards.curator_pairs import (
 from bot.keyboards.pairs import APPROVE, REJECT
 from bot.pair_labels import petition_kind_name
 from bot.texts import Texts
-from handlers.pairs import ask_pause_date, drop_buttons, redraw, resumed_text
+from handlers.pairs import ask_pause_date, drop_buttons_of, redraw, resumed_text
 from models import ChangeReason, PairStatus, PetitionStatus
 from services.errors import RequestProblem, RequestUnavailable, StaleAction
 from services.pairs import PAGE_SIZE
@@ -143,7 +143,7 @@ async def on_petition_decision(
     outcome = await services.petitions.decide(
         person.id, callback_data.petition_id, approve=callback_data.decision == APPROVE
     )
-    await drop_buttons(bot, callback)
+    await drop_buttons_of(bot, callback)
     if outcome.already_decided:
         decision = _("approved") if outcome.status == PetitionStatus.APPROVED else _("rejected")
         await callback.answer(

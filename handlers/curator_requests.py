@@ -12,9 +12,9 @@ from bot.callbacks import AssignCallback, CuratorRequestCallback, CuratorRequest
 from bot.container import Services
 from bot.keyboards import offers as keyboards
 from bot.labels import subject_name
-from bot.redraw import message_id_of, send_or_edit
+from bot.redraw import drop_buttons, message_id_of, send_or_edit
 from bot.texts import Texts
-from handlers.offers import drop_buttons, show_open_requests
+from handlers.offers import show_open_requests
 from services.clock import Clock
 from services.errors import RequestProblem, RequestUnavailable, StaleAction
 from services.people import PersonView

@@ -3,10 +3,7 @@ with a reason and a comment) and browsing open requests that fit (/requests for 
 
 from __future__ import annotations
 
-import contextlib
-
 from aiogram import Bot, F, Router
-from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
@@ -21,7 +18,7 @@ from bot.callbacks import (
 from bot.container import Services
 from bot.keyboards import offers as keyboards
 from bot.labels import subject_name
-from bot.redraw import message_id_of, send_or_edit
+from bot.redraw import drop_buttons, message_id_of, send_or_edit
 from bot.states import OfferDecline
 from bot.texts import Texts
 from models import DeclineReason
@@ -30,14 +27,6 @@ from services.offers import COMMENT_MAX, PairResult, brief_payload
 from services.people import PersonView
 
 OPEN_PAGE_SIZE = 5
-
-
-async def drop_buttons(bot: Bot, chat_id: int, message_id: int | None) -> None:
-    """A decided question loses its buttons; an old or already bare message is left as it is."""
-    if message_id is None:
-        return
-    with contextlib.suppress(TelegramBadRequest):
-        await bot.edit_message_reply_markup(chat_id=chat_id, message_id=message_id)
 
 
 def _accepted_text(texts: Texts, result: PairResult, *, closed: bool) -> str:

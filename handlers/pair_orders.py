@@ -24,7 +24,7 @@ from bot.keyboards.curator_pairs import (
 )
 from bot.states import OrderRecording
 from bot.texts import Texts
-from handlers.pairs import DATE_FORMAT, drop_buttons, redraw
+from handlers.pairs import DATE_FORMAT, drop_buttons_of, redraw
 from services.errors import DomainError, StaleAction, ValidationFailed
 from services.pair_rules import ORDER_FUTURE_DAYS, clean_order_number, parse_day
 from services.people import PersonView
@@ -125,7 +125,7 @@ async def on_order_pick(
     if callback_data.action == CANCEL:
         await state.clear()
         await callback.answer()
-        await drop_buttons(bot, callback)
+        await drop_buttons_of(bot, callback)
         await bot.send_message(person.telegram_id, _("Cancelled. Nothing was recorded."))
         return
     if callback_data.action == DONE:
@@ -133,7 +133,7 @@ async def on_order_pick(
             await callback.answer(_("Tick at least one pair."), show_alert=True)
             return
         await callback.answer()
-        await drop_buttons(bot, callback)
+        await drop_buttons_of(bot, callback)
         await state.set_state(OrderRecording.number)
         await _ask(bot, person.telegram_id, texts, "number", chosen=len(chosen))
         return

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from contextlib import suppress
 from datetime import date, timedelta
 
 from aiogram import Bot, F, Router
-from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
@@ -23,7 +21,7 @@ from bot.keyboards.pairs import (
     pair_actions_keyboard,
     petition_reasons_keyboard,
 )
-from bot.redraw import message_id_of, send_or_edit
+from bot.redraw import drop_buttons, message_id_of, send_or_edit
 from bot.states import PairPause
 from bot.texts import Texts
 from models import ChangeReason
@@ -89,17 +87,10 @@ def resumed_text(change: PairChange) -> str:
     return _("▶️ The pair is active again; I have told {name}.").format(name=change.other_name)
 
 
-async def drop_buttons(bot: Bot, callback: CallbackQuery) -> None:
+async def drop_buttons_of(bot: Bot, callback: CallbackQuery) -> None:
     """Take the buttons off a message whose question is answered (best effort)."""
-    if callback.message is None:
-        return
-    # Too old, or already without buttons: nothing to take off.
-    with suppress(TelegramBadRequest):
-        await bot.edit_message_reply_markup(
-            chat_id=callback.message.chat.id,
-            message_id=callback.message.message_id,
-            reply_markup=None,
-        )
+    if callback.message is not None:
+        await drop_buttons(bot, callback.message.chat.id, callback.message.message_id)
 
 
 async def cmd_mypairs(
@@ -181,7 +172,7 @@ async def on_petition_reason(
         raise StaleAction from None
     filed = await services.petitions.file(person.id, callback_data.pair_id, reason)
     await callback.answer()
-    await drop_buttons(bot, callback)
+    await drop_buttons_of(bot, callback)
     await bot.send_message(person.telegram_id, texts.render("pairs/petition_filed.j2", filed=filed))
 
 

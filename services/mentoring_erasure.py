@@ -25,6 +25,7 @@ from services.candidates import LIVE_PAIR_STATUSES
 from services.offers import alert_curators, reopen_after_failed_offer
 from services.pairs import close_pending_petitions
 from services.requests import LIVE_REQUEST_STATUSES, cancel_pending_offer, live_request_of
+from services.rhythm_stop import stop_rhythm
 
 
 async def erase_mentoring_data(session: AsyncSession, person_id: int, now: datetime) -> None:
@@ -95,6 +96,7 @@ async def _end_pairs(session: AsyncSession, person_id: int, now: datetime) -> No
         pair.end_reason = ChangeReason.LEFT
         pair.ended_at = now
         await close_pending_petitions(session, pair.id, now)
+        await stop_rhythm(session, pair.id)
         audit.record(
             session,
             at=now,

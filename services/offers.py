@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -105,7 +106,7 @@ async def _brief(
     )
 
 
-def brief_payload(brief: RequestBrief) -> dict[str, object]:
+def brief_payload(brief: RequestBrief) -> dict[str, Any]:
     return {
         "offer_id": brief.offer_id,
         "request_id": brief.request_id,
@@ -121,7 +122,7 @@ def brief_payload(brief: RequestBrief) -> dict[str, object]:
         "urgency": brief.urgency,
         "score": brief.score,
         "reasons": _reason_data(brief.reasons),
-        "expires_at": brief.expires_at.isoformat() if brief.expires_at else None,
+        "answer_by": brief.expires_at.isoformat() if brief.expires_at else None,
         "timezone": brief.timezone,
     }
 
@@ -464,7 +465,7 @@ class OfferService:
                     str(offer.id),
                     now,
                     offer_id=offer.id,
-                    expires_at=offer.expires_at.isoformat(),
+                    answer_by=offer.expires_at.isoformat(),
                     timezone=await notify.timezone_of(session, await _org_of(session, offer)),
                 )
                 reminded += 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -41,6 +42,7 @@ from services.pair_views import (
     pending_petitions,
     timezone_of,
 )
+from services.rhythm_stop import stop_rhythm
 from services.timezones import local_date
 from services.transactions import Transactions
 
@@ -99,7 +101,7 @@ async def tell_pair(
     now: datetime,
     *,
     skip: int | None = None,
-    **payload: object,
+    **payload: Any,
 ) -> None:
     """The same news to both people of the pair (but `skip`), each with their own role and the
     other's name."""
@@ -216,6 +218,7 @@ class PairService:
             today = local_date(now, await timezone_of(session, pair.organisation_id))
             check_pause_until(until, today)
             pair.status = PairStatus.PAUSED
+            await stop_rhythm(session, pair.id)
             pair.paused_until = until
             audit.record(
                 session,
@@ -355,6 +358,7 @@ class PairService:
                 raise StaleAction
             end_pair(pair, PairStatus.COMPLETED, now)
             await close_pending_petitions(session, pair.id, now)
+            await stop_rhythm(session, pair.id)
             audit.record(
                 session,
                 at=now,
@@ -385,6 +389,7 @@ class PairService:
             pair = await self._curated(session, actor, pair_id)
             end_pair(pair, PairStatus.ENDED_EARLY, now, reason)
             await close_pending_petitions(session, pair.id, now)
+            await stop_rhythm(session, pair.id)
             audit.record(
                 session,
                 at=now,

@@ -31,6 +31,7 @@ from services.errors import NotAllowed, RequestProblem, RequestUnavailable, Stal
 from services.pair_views import names, pending_petitions
 from services.pairs import end_pair, tell_pair
 from services.requests import live_request_of
+from services.rhythm_stop import stop_rhythm
 from services.transactions import Transactions
 
 
@@ -245,6 +246,7 @@ class PetitionService:
             if approve:
                 petition.status = PetitionStatus.APPROVED
                 end_pair(pair, PairStatus.ENDED_EARLY, now, petition.reason)
+                await stop_rhythm(session, pair.id)
                 await block_pairing(session, pair, now)
                 reopened = await reopen_request(session, pair, now)
             else:
