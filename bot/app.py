@@ -30,6 +30,7 @@ from bot.texts import Texts
 from bot.transport import TelegramTransport
 from handlers import (
     capacity,
+    checkins,
     consent,
     curator_pairs,
     curator_requests,
@@ -37,12 +38,14 @@ from handlers import (
     fallback,
     invites,
     match,
+    meetings,
     membership,
     offers,
     organisations,
     pair_orders,
     pairs,
     participants,
+    plan,
     privacy,
     profile,
     programme,
@@ -156,6 +159,9 @@ def create_dispatcher(app: Application, storage: BaseStorage | None = None) -> D
         pair_orders.get_router(),
         programme.get_router(),
         capacity.get_router(),
+        plan.get_router(),
+        meetings.get_router(),
+        checkins.get_router(),
         fallback.get_router(),  # last: catches what nobody else understood
     )
     return dispatcher

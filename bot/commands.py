@@ -22,6 +22,9 @@ def commands_for(level: MenuLevel) -> list[BotCommand]:
         BotCommand(command="help", description=_("What I can do")),
         BotCommand(command="request", description=_("Ask for a mentor")),
         BotCommand(command="mypairs", description=_("My mentoring pairs")),
+        BotCommand(command="meeting", description=_("Record a meeting of my pair")),
+        BotCommand(command="meetings", description=_("Meeting log of my pair")),
+        BotCommand(command="plan", description=_("Development plan: goals and tasks")),
         BotCommand(
             command="requests",
             description=_("All requests, assign mentors")

@@ -5,10 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.config import Settings
+from services.checkins import AgreedMeetingService, CheckinService
 from services.clock import Clock
 from services.cohort_match import CohortMatchService
 from services.consent import ConsentService, ConsentTexts
 from services.invites import InviteService
+from services.meetings import MeetingService
 from services.mentor_capacity import MentorCapacityService
 from services.offers import OfferService
 from services.organisations import OrganisationService
@@ -17,10 +19,12 @@ from services.pairs import PairService
 from services.participants import ParticipantService
 from services.people import PeopleService
 from services.petitions import PetitionService
+from services.plans import PlanService
 from services.privacy import PrivacyService
 from services.profiles import ProfileService
 from services.programme_settings import ProgrammeSettingsService
 from services.requests import RequestService
+from services.rhythm import RhythmService
 from services.transactions import Transactions
 
 
@@ -40,7 +44,12 @@ class Services:
     pairs: PairService
     petitions: PetitionService
     cohort: CohortMatchService
+    rhythm: RhythmService
+    checkins: CheckinService
+    agreed: AgreedMeetingService
     capacity: MentorCapacityService
+    meetings: MeetingService
+    plans: PlanService
 
 
 def build_services(
@@ -81,5 +90,10 @@ def build_services(
         pairs=PairService(transactions, clock, superadmin_ids=superadmins),
         petitions=PetitionService(transactions, clock, superadmin_ids=superadmins),
         cohort=CohortMatchService(transactions, clock, superadmin_ids=superadmins),
+        rhythm=RhythmService(transactions, clock),
+        checkins=CheckinService(transactions, clock),
+        agreed=AgreedMeetingService(transactions, clock),
         capacity=MentorCapacityService(transactions, clock, superadmin_ids=superadmins),
+        meetings=MeetingService(transactions, clock, superadmin_ids=superadmins),
+        plans=PlanService(transactions, clock, superadmin_ids=superadmins),
     )

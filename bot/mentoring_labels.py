@@ -12,6 +12,7 @@ from bot.labels import meeting_format_name
 from models import (
     ChangeReason,
     DeclineReason,
+    MeetingKind,
     MentoringType,
     PairStatus,
     RequestStatus,
@@ -97,6 +98,16 @@ def pair_status_name(status: PairStatus | str) -> str:
     return names[PairStatus(status)]
 
 
+def meeting_kind_name(kind: MeetingKind | str) -> str:
+    names = {
+        MeetingKind.INTRODUCTION: _("introductory meeting"),
+        MeetingKind.PLANNING: _("planning meeting"),
+        MeetingKind.REGULAR: _("regular meeting"),
+        MeetingKind.FINAL: _("final meeting"),
+    }
+    return names[MeetingKind(kind)]
+
+
 def reason_text(reason: Reason | Mapping[str, Any]) -> str:
     """One reason of a fit in words: "same subject (Математика)", "covers 2 of 3 topics"."""
     if isinstance(reason, Reason):
@@ -142,6 +153,7 @@ TEMPLATE_GLOBALS = {
     "decline_reason_name": decline_reason_name,
     "change_reason_name": change_reason_name,
     "pair_status_name": pair_status_name,
+    "meeting_kind_name": meeting_kind_name,
     "meeting_format_name": meeting_format_name,
     "reason_text": reason_text,
     "reasons_text": reasons_text,

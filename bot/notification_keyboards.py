@@ -10,13 +10,15 @@ from typing import Any
 
 from aiogram.types import InlineKeyboardMarkup
 
-from bot.keyboards import offers, pairs, requests
+from bot.keyboards import offers, pairs, plan, requests, rhythm
 from bot.keyboards.common import NotificationKeyboard
 
 BUILDERS: dict[str, NotificationKeyboard] = {
     **requests.NOTIFICATION_KEYBOARDS,
     **offers.NOTIFICATION_KEYBOARDS,
     **pairs.NOTIFICATION_KEYBOARDS,
+    **rhythm.NOTIFICATION_KEYBOARDS,
+    **plan.NOTIFICATION_KEYBOARDS,
 }
 
 

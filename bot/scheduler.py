@@ -17,15 +17,20 @@ PROGRAMME_TICK_SECONDS = 60
 
 
 async def run_programme_jobs(services: Services) -> None:
-    """Half-time reminders and expiry of offers to mentors; paused pairs whose date came."""
+    """Half-time reminders and expiry of offers to mentors; paused pairs whose date came; the
+    pairs' cycles (open the next, close the unanswered)."""
     reminded, expired = await services.offers.process_due()
     resumed = await services.pairs.resume_due()
-    if reminded or expired or resumed:
+    opened, closed = await services.rhythm.process_due()
+    if reminded or expired or resumed or opened or closed:
         logger.info(
-            "Programme jobs: %s offer reminders, %s offers expired, %s pairs resumed",
+            "Programme jobs: %s offer reminders, %s offers expired, %s pairs resumed, "
+            "%s cycles opened, %s closed",
             reminded,
             expired,
             resumed,
+            opened,
+            closed,
         )
 
 

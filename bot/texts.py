@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -31,6 +31,11 @@ def format_local_date(moment: datetime | str, timezone: str) -> str:
     return moment.astimezone(ZoneInfo(timezone)).strftime("%d.%m.%Y")
 
 
+def format_iso_date(value: str) -> str:
+    """A calendar date kept as ISO text in a notification, as 22.12.2026."""
+    return date.fromisoformat(value).strftime("%d.%m.%Y")
+
+
 class Texts:
     """Renders `bot/templates/<feature>/<name>.j2`; anything passed in is HTML-escaped."""
 
@@ -57,6 +62,7 @@ class Texts:
         self._env.globals["subject_name"] = subject_name
         self._env.globals.update(TEMPLATE_GLOBALS)
         self._env.filters["local_date"] = format_local_date
+        self._env.filters["iso_date"] = format_iso_date
 
     def render(self, template: str, /, **context: Any) -> str:
         return self._env.get_template(template).render(**context).strip()

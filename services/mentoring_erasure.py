@@ -11,12 +11,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import (
     ChangeReason,
+    Meeting,
     MentoringPair,
     MentoringRequest,
     Notification,
     NotificationStatus,
     OfferStatus,
     PairStatus,
+    PlanGoal,
+    PlanTask,
     RequestOffer,
     RequestStatus,
 )
@@ -27,11 +30,15 @@ from services.pairs import close_pending_petitions
 from services.requests import LIVE_REQUEST_STATUSES, cancel_pending_offer, live_request_of
 from services.rhythm_stop import stop_rhythm
 
+# Stands in for an erased title (the column may not be empty).
+ERASED = "—"
+
 
 async def erase_mentoring_data(session: AsyncSession, person_id: int, now: datetime) -> None:
     await _close_own_requests(session, person_id, now)
     await _release_offers_to(session, person_id, now)
     await _end_pairs(session, person_id, now)
+    await _erase_pair_texts(session, person_id)
     # Whatever was said about them in messages to others goes too; unsent ones are not sent.
     await session.execute(
         update(Notification)
@@ -117,6 +124,25 @@ async def _end_pairs(session: AsyncSession, person_id: int, now: datetime) -> No
         )
         if other == pair.mentee_id:
             await _reopen_for_mentee(session, pair, now)
+
+
+async def _erase_pair_texts(session: AsyncSession, person_id: int) -> None:
+    """What was written in the person's pairs (meeting notes, the plan) may describe them: the
+    words go; dates, kinds, scores and statuses stay for the programme's numbers."""
+    pair_ids = select(MentoringPair.id).where(
+        (MentoringPair.mentor_id == person_id) | (MentoringPair.mentee_id == person_id)
+    )
+    await session.execute(
+        update(Meeting)
+        .where(Meeting.pair_id.in_(pair_ids))
+        .values(topic=None, note=None, next_step=None, answers={})
+    )
+    await session.execute(
+        update(PlanGoal).where(PlanGoal.pair_id.in_(pair_ids)).values(title=ERASED)
+    )
+    await session.execute(
+        update(PlanTask).where(PlanTask.pair_id.in_(pair_ids)).values(title=ERASED, comment=None)
+    )
 
 
 async def _reopen_for_mentee(session: AsyncSession, pair: MentoringPair, now: datetime) -> None:

@@ -35,6 +35,9 @@ async def test_default_menus_in_both_languages(
         "help",
         "request",
         "mypairs",
+        "meeting",
+        "meetings",
+        "plan",
         "requests",
         "profile",
         "privacy",
@@ -42,7 +45,8 @@ async def test_default_menus_in_both_languages(
         "cancel",
     ]
     assert default.commands[1].description == "Что я умею"
-    assert default.commands[4].description == "Открытые запросы (для наставников)"
+    descriptions = {command.command: command.description for command in default.commands}
+    assert descriptions["requests"] == "Открытые запросы (для наставников)"
     assert english.commands[1].description == "What I can do"
 
 

@@ -8,12 +8,15 @@ from sqlalchemy import select
 from bot.app import Application
 from models import (
     ChangeReason,
+    Meeting,
+    MeetingKind,
     MentoringPair,
     MentoringRequest,
     Notification,
     NotificationStatus,
     OfferStatus,
     PairStatus,
+    PlanGoal,
     ProfileRole,
     RequestOffer,
     RequestStatus,
@@ -79,7 +82,22 @@ async def test_mentor_withdraws_during_a_pair_and_the_mentee_is_not_left_alone(
     )
     mentee_id, mentor_id = team.id_of(mentee), team.id_of(mentor)
     request = await file_request(app, mentee_id)
-    await app.services.offers.take(mentor_id, request.id)
+    taken = await app.services.offers.take(mentor_id, request.id)
+    now = app.clock.now()
+    async with app.database.write() as db:
+        db.add(
+            Meeting(
+                pair_id=taken.pair_id,
+                kind=MeetingKind.INTRODUCTION,
+                held_on=now.date(),
+                topic="Знакомство с Петровым",
+                note="Сергей Иванович рассказал о своей семье",
+                answers={"note": "Сергей Иванович рассказал о своей семье"},
+                created_at=now,
+                updated_at=now,
+            )
+        )
+        db.add(PlanGoal(pair_id=taken.pair_id, title="Посетить урок Петрова", created_at=now))
 
     await _withdraw(mentor)
 
@@ -121,5 +139,18 @@ async def test_mentor_withdraws_during_a_pair_and_the_mentee_is_not_left_alone(
         "вышел из программы, пара завершена, запрос снова открыт.\n\nОткройте запрос, чтобы "
         "назначить наставника вручную. Все открытые запросы: /requests."
     ]
+    # What was written in the pair may describe the mentor: the words are gone, the facts stay.
+    async with app.database.read() as db:
+        meeting = await db.scalar(select(Meeting))
+        goal = await db.scalar(select(PlanGoal))
+    assert meeting is not None
+    assert (meeting.kind, meeting.topic, meeting.note, meeting.answers) == (
+        MeetingKind.INTRODUCTION,
+        None,
+        None,
+        {},
+    )
+    assert goal is not None
+    assert goal.title == "—"
     # A new mentor can be suggested to the mentee at once.
     assert await app.services.requests.suggestions(mentee_id, request.id) == []

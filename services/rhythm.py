@@ -1,0 +1,357 @@
+"""A pair's rhythm: cadence cycles, their reminders and "did you meet?", and quiet pairs.
+
+State lives in the database: each active pair has one open `pair_cycle`; opening it queues the
+cycle's reminders as outbox rows with a `due_at` inside the organisation's sending window (spread
+over the window by the pair's id). A one-minute job (`RhythmService.process_due`) opens cycles for
+pairs that have none, closes cycles nobody answered, and escalates pairs that stay quiet. No
+per-pair scheduler jobs: a restart loses nothing, and dedupe keys make every step happen once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models import (
+    CycleStatus,
+    Meeting,
+    MentoringPair,
+    Organisation,
+    PairCycle,
+    PairStatus,
+    Person,
+    PersonStatus,
+)
+from services import audit, notify
+from services.clock import Clock
+from services.meetings import next_kind
+from services.programme_settings import ProgrammeSettings
+from services.sending_window import SendingWindow
+from services.transactions import Transactions
+from services.windows import window_of
+
+# After the check-in is asked, the pair has this long to answer before the cycle counts as missed.
+ANSWER_GRACE = timedelta(days=2)
+# The first reminder of a new pair comes soon: the introductory meeting should happen early.
+FIRST_REMINDER_AFTER = timedelta(days=2)
+BATCH = 500
+
+
+def cadence_of(pair: MentoringPair, settings: ProgrammeSettings) -> int:
+    days = pair.cadence_days or settings.cadence_days
+    return min(days, settings.max_cadence_days)
+
+
+def _day_start(window: SendingWindow, day: date) -> datetime:
+    """Local midnight of `day` in the organisation's zone, as an aware moment."""
+    return datetime.combine(day, time(0, 0), tzinfo=ZoneInfo(window.timezone))
+
+
+def checkin_time(window: SendingWindow, pair_id: int, day: date) -> datetime:
+    """When the pair is asked on (or after, if it is a day off) `day`: its slot in the window."""
+    return window.spread(_day_start(window, day), pair_id)
+
+
+async def open_cycle(
+    session: AsyncSession,
+    pair: MentoringPair,
+    organisation: Organisation,
+    starts_at: datetime,
+    now: datetime,
+) -> PairCycle:
+    """The next cycle of an active pair, with its reminder and check-in queued."""
+    settings = ProgrammeSettings.of(organisation)
+    window = window_of(organisation)
+    number = (
+        await session.scalar(select(func.max(PairCycle.number)).where(PairCycle.pair_id == pair.id))
+        or 0
+    ) + 1
+    cadence = cadence_of(pair, settings)
+    first_day = window.local_date(starts_at)
+    ends_at = checkin_time(window, pair.id, first_day + timedelta(days=cadence))
+    cycle = PairCycle(
+        pair_id=pair.id,
+        number=number,
+        starts_at=starts_at,
+        ends_at=max(ends_at, starts_at + timedelta(minutes=1)),
+        status=CycleStatus.OPEN,
+    )
+    session.add(cycle)
+    await session.flush()
+    if number == 1:
+        reminder_at = window.spread(starts_at + FIRST_REMINDER_AFTER, pair.id)
+    else:
+        reminder_at = checkin_time(window, pair.id, first_day + timedelta(days=cadence // 2))
+    stage = await _next_stage(session, pair.id)
+    people = await people_of(session, pair)
+    for person_id, other_id in sides(pair):
+        other = people.get(other_id)
+        if reminder_at < cycle.ends_at:
+            await notify.person(
+                session,
+                person_id,
+                "meeting_reminder",
+                f"{pair.id}:{number}",
+                now,
+                pair=pair.id,
+                about=other_id,
+                due_at=max(reminder_at, now),
+                expires_at=cycle.ends_at,
+                pair_id=pair.id,
+                stage=stage,
+                role="mentor" if person_id == pair.mentor_id else "mentee",
+                other_name=other.full_name if other and other.full_name else "",
+                cadence_days=cadence,
+            )
+        await queue_checkin(session, pair, cycle, person_id, other_id, people, now, "")
+    return cycle
+
+
+async def queue_checkin(
+    session: AsyncSession,
+    pair: MentoringPair,
+    cycle: PairCycle,
+    person_id: int,
+    other_id: int,
+    people: dict[int, Person],
+    now: datetime,
+    suffix: str,
+) -> None:
+    other = people.get(other_id)
+    await notify.person(
+        session,
+        person_id,
+        "checkin",
+        f"{pair.id}:{cycle.number}{suffix}",
+        now,
+        pair=pair.id,
+        about=other_id,
+        due_at=max(cycle.ends_at, now),
+        expires_at=cycle.ends_at + ANSWER_GRACE,
+        cycle_id=cycle.id,
+        other_name=other.full_name if other and other.full_name else "",
+        number=cycle.number,
+    )
+
+
+def sides(pair: MentoringPair) -> tuple[tuple[int, int], tuple[int, int]]:
+    """(person, the other one) for both members of the pair."""
+    return ((pair.mentor_id, pair.mentee_id), (pair.mentee_id, pair.mentor_id))
+
+
+async def people_of(session: AsyncSession, pair: MentoringPair) -> dict[int, Person]:
+    rows = await session.scalars(
+        select(Person).where(Person.id.in_((pair.mentor_id, pair.mentee_id)))
+    )
+    return {person.id: person for person in rows}
+
+
+async def _next_stage(session: AsyncSession, pair_id: int) -> str:
+    return (await next_kind(session, pair_id)).value
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingHistory:
+    count: int
+    last: date | None
+
+
+async def meeting_history(session: AsyncSession, pair_id: int) -> MeetingHistory:
+    count, last = (
+        await session.execute(
+            select(func.count(Meeting.id), func.max(Meeting.held_on)).where(
+                Meeting.pair_id == pair_id
+            )
+        )
+    ).one()
+    return MeetingHistory(int(count), last)
+
+
+async def close_cycle(
+    session: AsyncSession,
+    pair: MentoringPair,
+    cycle: PairCycle,
+    organisation: Organisation,
+    *,
+    met: bool,
+    now: datetime,
+) -> None:
+    """A cycle is settled (met, didn't meet, or nobody answered): count quiet cycles, escalate,
+    and open the next cycle where this one ends."""
+    settings = ProgrammeSettings.of(organisation)
+    pair.silent_cycles = 0 if met else pair.silent_cycles + 1
+    await notify.cancel_for_pair(session, pair.id, ("checkin",))
+    if not met:
+        await _escalate(session, pair, organisation, settings, now)
+    await _report_unreachable(session, pair, cycle, now)
+    if pair.status == PairStatus.ACTIVE:
+        await open_cycle(session, pair, organisation, max(cycle.ends_at, now), now)
+
+
+async def _escalate(
+    session: AsyncSession,
+    pair: MentoringPair,
+    organisation: Organisation,
+    settings: ProgrammeSettings,
+    now: datetime,
+) -> None:
+    people = await people_of(session, pair)
+    silent = pair.silent_cycles
+    if silent == settings.quiet_nudge_cycles:
+        for person_id, other_id in sides(pair):
+            other = people.get(other_id)
+            await notify.person(
+                session,
+                person_id,
+                "quiet_nudge",
+                f"{pair.id}:{silent}:{now.date().isoformat()}",
+                now,
+                pair=pair.id,
+                about=other_id,
+                due_at=window_of(organisation).next_opening(now),
+                pair_id=pair.id,
+                other_name=other.full_name if other and other.full_name else "",
+                cycles=silent,
+            )
+        audit.record(
+            session,
+            at=now,
+            action="pair.quiet_nudged",
+            actor_id=None,
+            organisation_id=pair.organisation_id,
+            pair_id=pair.id,
+            silent_cycles=silent,
+        )
+    if silent == settings.quiet_alert_cycles:
+        await alert_curators_about_pair(session, pair, "quiet", now)
+
+
+async def alert_curators_about_pair(
+    session: AsyncSession, pair: MentoringPair, why: str, now: datetime
+) -> None:
+    """The curator hears of a pair that went quiet or whose member is unreachable, with its
+    history: cycles without meeting, meetings so far, the last one."""
+    people = await people_of(session, pair)
+    history = await meeting_history(session, pair.id)
+    mentor, mentee = people.get(pair.mentor_id), people.get(pair.mentee_id)
+    await notify.curators(
+        session,
+        pair.organisation_id,
+        "pair_needs_curator",
+        f"{pair.id}:{why}:{pair.silent_cycles}",
+        now,
+        about=pair.mentee_id,
+        pair_id=pair.id,
+        why=why,
+        mentor_name=mentor.full_name if mentor and mentor.full_name else "",
+        mentee_name=mentee.full_name if mentee and mentee.full_name else "",
+        silent_cycles=pair.silent_cycles,
+        meetings=history.count,
+        last_meeting=history.last.isoformat() if history.last else None,
+        started_at=pair.started_at.isoformat() if pair.started_at else None,
+    )
+    audit.record(
+        session,
+        at=now,
+        action="pair.curator_alerted",
+        actor_id=None,
+        organisation_id=pair.organisation_id,
+        pair_id=pair.id,
+        why=why,
+    )
+
+
+async def _report_unreachable(
+    session: AsyncSession, pair: MentoringPair, cycle: PairCycle, now: datetime
+) -> None:
+    people = await people_of(session, pair)
+    if any(person.status == PersonStatus.UNREACHABLE for person in people.values()):
+        await alert_curators_about_pair(session, pair, "unreachable", now)
+
+
+class RhythmService:
+    def __init__(self, transactions: Transactions, clock: Clock) -> None:
+        self._transactions = transactions
+        self._clock = clock
+
+    async def process_due(self) -> tuple[int, int]:
+        """Open cycles for active pairs without one; close cycles nobody answered in time.
+        Returns (opened, closed). Works in batches so a regional database stays responsive."""
+        opened = closed = 0
+        while True:
+            now = self._clock.now()
+            async with self._transactions.write() as session:
+                open_exists = (
+                    select(PairCycle.id)
+                    .where(
+                        PairCycle.pair_id == MentoringPair.id,
+                        PairCycle.status.in_((CycleStatus.OPEN, CycleStatus.POSTPONED)),
+                    )
+                    .exists()
+                )
+                pairs = (
+                    await session.scalars(
+                        select(MentoringPair)
+                        .where(MentoringPair.status == PairStatus.ACTIVE, ~open_exists)
+                        .order_by(MentoringPair.id)
+                        .limit(BATCH)
+                        .with_for_update(skip_locked=True)
+                    )
+                ).all()
+                organisations = await _organisations(session, {p.organisation_id for p in pairs})
+                for pair in pairs:
+                    last_end = await session.scalar(
+                        select(func.max(PairCycle.ends_at)).where(PairCycle.pair_id == pair.id)
+                    )
+                    starts_at = max(last_end or pair.started_at or now, now)
+                    await open_cycle(
+                        session, pair, organisations[pair.organisation_id], starts_at, now
+                    )
+                opened += len(pairs)
+            if len(pairs) < BATCH:
+                break
+        while True:
+            now = self._clock.now()
+            async with self._transactions.write() as session:
+                rows = (
+                    await session.execute(
+                        select(PairCycle, MentoringPair)
+                        .join(MentoringPair, MentoringPair.id == PairCycle.pair_id)
+                        .where(
+                            PairCycle.status.in_((CycleStatus.OPEN, CycleStatus.POSTPONED)),
+                            PairCycle.ends_at <= now - ANSWER_GRACE,
+                        )
+                        .order_by(PairCycle.id)
+                        .limit(BATCH)
+                        .with_for_update(skip_locked=True)
+                    )
+                ).all()
+                organisations = await _organisations(
+                    session, {pair.organisation_id for _cycle, pair in rows}
+                )
+                for cycle, pair in rows:
+                    cycle.status = CycleStatus.MISSED
+                    if pair.status != PairStatus.ACTIVE:
+                        continue
+                    await close_cycle(
+                        session,
+                        pair,
+                        cycle,
+                        organisations[pair.organisation_id],
+                        met=False,
+                        now=now,
+                    )
+                closed += len(rows)
+            if len(rows) < BATCH:
+                return opened, closed
+
+
+async def _organisations(session: AsyncSession, ids: set[int]) -> dict[int, Organisation]:
+    if not ids:
+        return {}
+    rows = await session.scalars(select(Organisation).where(Organisation.id.in_(ids)))
+    return {organisation.id: organisation for organisation in rows}
