@@ -22,7 +22,7 @@ from services.petitions import PetitionService
 from services.plans import PlanService
 from services.privacy import PrivacyService
 from services.profiles import ProfileService
-from services.programme_settings import ProgrammeSettingsService
+from services.programme_settings import ProgrammeSettingsService, SendingWindowService
 from services.requests import RequestService
 from services.rhythm import RhythmService
 from services.transactions import Transactions
@@ -39,6 +39,7 @@ class Services:
     privacy: PrivacyService
     participants: ParticipantService
     programme: ProgrammeSettingsService
+    window: SendingWindowService
     requests: RequestService
     offers: OfferService
     pairs: PairService
@@ -85,6 +86,7 @@ def build_services(
         privacy=PrivacyService(transactions, clock),
         participants=ParticipantService(transactions, clock, superadmin_ids=superadmins),
         programme=ProgrammeSettingsService(transactions, clock, superadmin_ids=superadmins),
+        window=SendingWindowService(transactions, clock, superadmin_ids=superadmins),
         requests=RequestService(transactions, clock, superadmin_ids=superadmins),
         offers=OfferService(transactions, clock, superadmin_ids=superadmins),
         pairs=PairService(transactions, clock, superadmin_ids=superadmins),

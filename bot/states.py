@@ -82,3 +82,7 @@ class PlanForm(StatesGroup):
     task_title = State()
     task_due = State()
     task_return_comment = State()
+
+
+class ProgrammeHolidays(StatesGroup):
+    dates = State()

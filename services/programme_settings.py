@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, replace
+from datetime import date, time
 from typing import Any
 
 from models import Organisation
@@ -10,7 +11,9 @@ from services import audit
 from services.access import load_actor
 from services.clock import Clock
 from services.errors import StaleAction, ValidationFailed
+from services.sending_window import SendingWindow
 from services.transactions import Transactions
+from services.windows import WINDOW_KEY, window_of
 
 SETTINGS_KEY = "programme"
 MAX_CAPACITY = 10
@@ -93,3 +96,76 @@ class ProgrammeSettingsService:
                 **changes,
             )
             return updated
+
+
+WINDOW_STARTS = (8, 9, 10)
+WINDOW_HOURS = 10
+HOLIDAYS_MAX = 60
+SATURDAY = 5
+
+
+class SendingWindowService:
+    """The organisation's sending window: hours, Saturday, holidays (curators)."""
+
+    def __init__(
+        self, transactions: Transactions, clock: Clock, *, superadmin_ids: frozenset[int]
+    ) -> None:
+        self._transactions = transactions
+        self._clock = clock
+        self._superadmins = superadmin_ids
+
+    async def get(self, actor_id: int, organisation_id: int) -> SendingWindow:
+        async with self._transactions.read() as session:
+            actor = await load_actor(session, actor_id, self._superadmins)
+            actor.require_curator(organisation_id)
+            organisation = await session.get(Organisation, organisation_id)
+            if organisation is None:
+                raise StaleAction
+            return window_of(organisation)
+
+    async def change(
+        self,
+        actor_id: int,
+        organisation_id: int,
+        *,
+        start_hour: int | None = None,
+        saturday: bool | None = None,
+        holidays: frozenset[date] | None = None,
+    ) -> SendingWindow:
+        async with self._transactions.write() as session:
+            actor = await load_actor(session, actor_id, self._superadmins)
+            actor.require_curator(organisation_id)
+            organisation = await session.get(Organisation, organisation_id, with_for_update=True)
+            if organisation is None:
+                raise StaleAction
+            window = window_of(organisation)
+            if start_hour is not None:
+                if start_hour not in WINDOW_STARTS:
+                    raise ValidationFailed("window_start", "range")
+                window = replace(
+                    window, start=time(start_hour), end=time(start_hour + WINDOW_HOURS)
+                )
+            if saturday is not None:
+                weekdays = set(window.weekdays) - {SATURDAY}
+                window = replace(
+                    window, weekdays=frozenset(weekdays | ({SATURDAY} if saturday else set()))
+                )
+            if holidays is not None:
+                if len(holidays) > HOLIDAYS_MAX:
+                    raise ValidationFailed("holidays", "too_many")
+                window = replace(window, holidays=holidays)
+            organisation.settings = {
+                **(organisation.settings or {}),
+                WINDOW_KEY: window.to_settings(),
+            }
+            audit.record(
+                session,
+                at=self._clock.now(),
+                action="organisation.window_changed",
+                actor_id=actor_id,
+                organisation_id=organisation_id,
+                start_hour=start_hour,
+                saturday=saturday,
+                holidays=len(holidays) if holidays is not None else None,
+            )
+            return window

@@ -44,6 +44,8 @@ SETTING_SHOW = "show"
 SETTING_CAPACITY = "capacity"
 SETTING_OFFER_TTL = "ttl"
 SETTING_ORDER = "order"
+# The second screen of /programme (handlers/programme.py): cadence, hours, holidays.
+SETTING_RHYTHM = "rhythm"
 CAPACITY_CHOICES = (0, 1, 2, 3, 4, 5, 10)
 OFFER_TTL_DAYS = (1, 2, 3, 5, 7)
 
@@ -204,5 +206,6 @@ def programme_keyboard(organisation_id: int, settings: ProgrammeSettings) -> Inl
         button(label, SETTING_OFFER_TTL, str(days * 24), settings.offer_ttl_hours == days * 24)
     button(_("Order required"), SETTING_ORDER, "1", settings.pairs_require_order)
     button(_("No order needed"), SETTING_ORDER, "0", not settings.pairs_require_order)
-    builder.adjust(len(CAPACITY_CHOICES), len(OFFER_TTL_DAYS), 2)
+    button(_("⏰ Meetings and reminders…"), SETTING_RHYTHM, "", False)
+    builder.adjust(len(CAPACITY_CHOICES), len(OFFER_TTL_DAYS), 2, 1)
     return builder.as_markup()

@@ -171,6 +171,7 @@ async def test_programme_settings(
         "0", "1", "✓ 2", "3", "4", "5", "10",
         "1 день", "2 дня", "✓ 3 дня", "5 дней", "7 дней",
         "Нужен приказ", "✓ Без приказа",
+        "⏰ Встречи и напоминания…",
     ]  # fmt: skip
     [text] = await curator.click("10")
     assert text.startswith("Сохранено.")
