@@ -12,6 +12,7 @@ from services.consent import ConsentService, ConsentTexts
 from services.invites import InviteService
 from services.meetings import MeetingService
 from services.mentor_capacity import MentorCapacityService
+from services.offer_expiry import OfferExpiryService
 from services.offers import OfferService
 from services.organisations import OrganisationService
 from services.outbox import OutboxService
@@ -42,6 +43,7 @@ class Services:
     window: SendingWindowService
     requests: RequestService
     offers: OfferService
+    offer_expiry: OfferExpiryService
     pairs: PairService
     petitions: PetitionService
     cohort: CohortMatchService
@@ -89,6 +91,7 @@ def build_services(
         window=SendingWindowService(transactions, clock, superadmin_ids=superadmins),
         requests=RequestService(transactions, clock, superadmin_ids=superadmins),
         offers=OfferService(transactions, clock, superadmin_ids=superadmins),
+        offer_expiry=OfferExpiryService(transactions, clock),
         pairs=PairService(transactions, clock, superadmin_ids=superadmins),
         petitions=PetitionService(transactions, clock, superadmin_ids=superadmins),
         cohort=CohortMatchService(transactions, clock, superadmin_ids=superadmins),

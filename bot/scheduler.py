@@ -19,7 +19,7 @@ PROGRAMME_TICK_SECONDS = 60
 async def run_programme_jobs(services: Services) -> None:
     """Half-time reminders and expiry of offers to mentors; paused pairs whose date came; the
     pairs' cycles (open the next, close the unanswered)."""
-    reminded, expired = await services.offers.process_due()
+    reminded, expired = await services.offer_expiry.process_due()
     resumed = await services.pairs.resume_due()
     opened, closed = await services.rhythm.process_due()
     if reminded or expired or resumed or opened or closed:

@@ -385,10 +385,10 @@ async def test_reminder_at_half_time_then_expiry_then_the_curator(
     first.new_texts()
 
     clock.advance(hours=35)
-    assert await app.services.offers.process_due() == (0, 0)
+    assert await app.services.offer_expiry.process_due() == (0, 0)
     clock.advance(hours=1, minutes=1)
-    assert await app.services.offers.process_due() == (1, 0)
-    assert await app.services.offers.process_due() == (0, 0)  # no second reminder
+    assert await app.services.offer_expiry.process_due() == (1, 0)
+    assert await app.services.offer_expiry.process_due() == (0, 0)  # no second reminder
     await sender.run_once()
     [reminder] = first.new_texts()
     assert "всё ещё ждёт вашего ответа" in reminder
@@ -400,8 +400,8 @@ async def test_reminder_at_half_time_then_expiry_then_the_curator(
     assert first.buttons() == [ACCEPT, ACCEPT_AND_CLOSE, DECLINE]
 
     clock.advance(hours=37)
-    assert await app.services.offers.process_due() == (0, 1)
-    assert await app.services.offers.process_due() == (0, 0)
+    assert await app.services.offer_expiry.process_due() == (0, 1)
+    assert await app.services.offer_expiry.process_due() == (0, 0)
     assert (await _offer(app, offer_id)).status == OfferStatus.EXPIRED
     request = await _request(app, request_id)
     assert (request.status, request.failed_offers) == (RequestStatus.OPEN, 1)

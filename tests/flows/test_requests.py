@@ -690,7 +690,7 @@ async def test_offer_failed_offers_the_next_mentor(
 
     # The second lets it expire: nobody is left, and the curator is finding a mentor.
     clock.advance(hours=73)
-    await app.services.offers.process_due()
+    await app.services.offer_expiry.process_due()
     await sender.run_once()
     text = mentee.new_texts()[-1]
     assert text.startswith(f"<b>{SECOND_MENTOR}</b> не ответил(а) на ваш запрос вовремя.")

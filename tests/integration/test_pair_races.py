@@ -127,7 +127,7 @@ async def _after(turns: int, call: Awaitable[Any]) -> Any:
 
 
 async def _process_due(app: Application) -> tuple[int, int]:
-    return await app.services.offers.process_due()
+    return await app.services.offer_expiry.process_due()
 
 
 async def test_two_mentors_take_the_same_request_at_once(
