@@ -14,10 +14,10 @@ from bot.keyboards.capacity import (
     PAGE,
     SET,
     SHOW,
-    capacity_organisation_keyboard,
     mentor_capacity_keyboard,
     mentors_keyboard,
 )
+from bot.organisation_choice import curated_organisation
 from bot.redraw import message_id_of, send_or_edit
 from bot.texts import Texts
 from services.errors import StaleAction
@@ -37,18 +37,15 @@ async def cmd_capacity(
     message: Message, person: PersonView, services: Services, texts: Texts
 ) -> None:
     """/capacity (curator): the mentors with their places, or first a choice of organisation."""
-    organisations = await services.organisations.curated(person.id)
-    if not organisations:
-        # Only a superadmin who curates nowhere gets here; others were refused by the service.
-        await message.answer(_("You curate no organisation. Use /orgs to invite a curator."))
+    organisation_id = await curated_organisation(
+        message,
+        person,
+        services,
+        _("Which organisation's mentors do you want to see?"),
+        lambda org_id: MentorCapacityCallback(organisation_id=org_id, action=PAGE),
+    )
+    if organisation_id is None:
         return
-    if len(organisations) > 1:
-        await message.answer(
-            _("Which organisation's mentors do you want to see?"),
-            reply_markup=capacity_organisation_keyboard(organisations),
-        )
-        return
-    organisation_id = organisations[0].id
     page = await services.capacity.mentors(person.id, organisation_id, 0)
     await message.answer(
         _list_text(texts, page), reply_markup=mentors_keyboard(organisation_id, page, 1)

@@ -7,13 +7,13 @@ from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.callbacks import ConsentCallback, ConsentSettingsCallback
 from bot.commands import CommandMenus
 from bot.consent_prompt import ask_for_consent
 from bot.container import Services
 from bot.keyboards.consent import renewal_refusal_keyboard, retention_keyboard
+from bot.organisation_choice import curated_organisation
 from bot.texts import Texts
 from handlers import profile
 from services.errors import StaleAction
@@ -105,21 +105,16 @@ async def cmd_consent(
     message: Message, person: PersonView, services: Services, texts: Texts, bot: Bot
 ) -> None:
     """/consent (curator): the consent text's version and storage period, which can be changed."""
-    organisations = await services.organisations.curated(person.id)
-    if not organisations:
-        await message.answer(_("You curate no organisation. Use /orgs to invite a curator."))
+    organisation_id = await curated_organisation(
+        message,
+        person,
+        services,
+        _("Which organisation?"),
+        lambda org_id: ConsentSettingsCallback(organisation_id=org_id),
+    )
+    if organisation_id is None:
         return
-    if len(organisations) > 1:
-        builder = InlineKeyboardBuilder()
-        for organisation in organisations:
-            builder.button(
-                text=organisation.name[:60],
-                callback_data=ConsentSettingsCallback(organisation_id=organisation.id),
-            )
-        builder.adjust(1)
-        await message.answer(_("Which organisation?"), reply_markup=builder.as_markup())
-        return
-    await _show_settings(bot, person, services, texts, organisations[0].id)
+    await _show_settings(bot, person, services, texts, organisation_id)
 
 
 async def on_consent_settings(

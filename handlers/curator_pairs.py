@@ -20,11 +20,11 @@ from bot.keyboards.curator_pairs import (
     SHOW,
     complete_confirm_keyboard,
     end_reasons_keyboard,
-    organisation_keyboard,
     pair_manage_keyboard,
     pairs_page_keyboard,
 )
 from bot.keyboards.pairs import APPROVE, REJECT
+from bot.organisation_choice import curated_organisation
 from bot.pair_labels import petition_kind_name
 from bot.texts import Texts
 from handlers.pairs import ask_pause_date, drop_buttons_of, redraw, resumed_text
@@ -38,19 +38,16 @@ STATUSES = list(PairStatus)
 
 async def cmd_pairs(message: Message, person: PersonView, services: Services, texts: Texts) -> None:
     """/pairs (curator): the pairs of the organisation, or first a choice of organisation."""
-    organisations = await services.organisations.curated(person.id)
-    if not organisations:
-        await message.answer(_("You curate no organisation. Use /orgs to invite a curator."))
+    organisation_id = await curated_organisation(
+        message,
+        person,
+        services,
+        _("Which organisation's pairs do you want to see?"),
+        lambda org_id: CuratorPairsCallback(organisation_id=org_id),
+    )
+    if organisation_id is None:
         return
-    if len(organisations) > 1:
-        await message.answer(
-            _("Which organisation's pairs do you want to see?"),
-            reply_markup=organisation_keyboard(
-                organisations, lambda org_id: CuratorPairsCallback(organisation_id=org_id)
-            ),
-        )
-        return
-    text, markup = await _page(person, services, texts, organisations[0].id, 0)
+    text, markup = await _page(person, services, texts, organisation_id, 0)
     await message.answer(text, reply_markup=markup)
 
 

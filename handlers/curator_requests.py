@@ -12,6 +12,7 @@ from bot.callbacks import AssignCallback, CuratorRequestCallback, CuratorRequest
 from bot.container import Services
 from bot.keyboards import offers as keyboards
 from bot.labels import subject_name
+from bot.organisation_choice import curated_organisation
 from bot.redraw import drop_buttons, message_id_of, send_or_edit
 from bot.texts import Texts
 from handlers.offers import show_open_requests
@@ -36,14 +37,16 @@ async def cmd_requests(
     if not actor.curated_organisation_ids():
         await show_open_requests(bot, person, services, texts)
         return
-    organisations = await services.organisations.curated(person.id)
-    if len(organisations) > 1:
-        await message.answer(
-            _("Which organisation's requests do you want to see?"),
-            reply_markup=keyboards.curator_organisations_keyboard(organisations),
-        )
+    organisation_id = await curated_organisation(
+        message,
+        person,
+        services,
+        _("Which organisation's requests do you want to see?"),
+        lambda org_id: CuratorRequestsCallback(organisation_id=org_id),
+    )
+    if organisation_id is None:
         return
-    await _show_list(bot, person, services, texts, organisations[0].id, page=0, message_id=None)
+    await _show_list(bot, person, services, texts, organisation_id, page=0, message_id=None)
 
 
 async def _show_list(

@@ -19,9 +19,9 @@ from bot.container import Services
 from bot.keyboards.match import (
     LINES_PER_PAGE,
     draft_keyboard,
-    match_organisation_keyboard,
     options_keyboard,
 )
+from bot.organisation_choice import curated_organisation
 from bot.redraw import message_id_of, send_or_edit
 from bot.states import CohortMatch
 from bot.texts import Texts
@@ -37,18 +37,17 @@ async def cmd_match(
     message: Message, person: PersonView, services: Services, texts: Texts, state: FSMContext
 ) -> None:
     """/match: the draft for the curator's organisation (or first a choice of organisation)."""
-    organisations = await services.organisations.curated(person.id)
-    if not organisations:
-        await message.answer(_("You curate no organisation. Use /orgs to invite a curator."))
+    await state.clear()
+    organisation_id = await curated_organisation(
+        message,
+        person,
+        services,
+        _("Which organisation's requests do you want to match?"),
+        lambda org_id: MatchCallback(action="org", value=org_id),
+    )
+    if organisation_id is None:
         return
-    if len(organisations) > 1:
-        await state.clear()
-        await message.answer(
-            _("Which organisation's requests do you want to match?"),
-            reply_markup=match_organisation_keyboard(organisations),
-        )
-        return
-    await _start(organisations[0].id, person, services, texts, state, message.answer)
+    await _start(organisation_id, person, services, texts, state, message.answer)
 
 
 async def on_match_organisation(

@@ -20,8 +20,8 @@ from bot.keyboards.curator_pairs import (
     ORDER_ORGANISATION,
     TOGGLE,
     order_keyboard,
-    order_organisation_keyboard,
 )
+from bot.organisation_choice import curated_organisation
 from bot.states import OrderRecording
 from bot.texts import Texts
 from handlers.pairs import DATE_FORMAT, drop_buttons_of, redraw
@@ -57,17 +57,16 @@ async def cmd_order(
 ) -> None:
     """/order (curator): the pairs waiting for the order, or first a choice of organisation."""
     await state.clear()
-    organisations = await services.organisations.curated(person.id)
-    if not organisations:
-        await message.answer(_("You curate no organisation. Use /orgs to invite a curator."))
+    organisation_id = await curated_organisation(
+        message,
+        person,
+        services,
+        _("Which organisation's order do you want to record?"),
+        lambda org_id: OrderCallback(action=ORDER_ORGANISATION, value=org_id),
+    )
+    if organisation_id is None:
         return
-    if len(organisations) > 1:
-        await message.answer(
-            _("Which organisation's order do you want to record?"),
-            reply_markup=order_organisation_keyboard(organisations),
-        )
-        return
-    await _start(bot, message.chat.id, state, person, services, texts, organisations[0].id)
+    await _start(bot, message.chat.id, state, person, services, texts, organisation_id)
 
 
 async def on_order_organisation(

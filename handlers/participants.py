@@ -13,9 +13,9 @@ from bot.container import Services
 from bot.keyboards.participants import (
     STATUSES_BY_CODE,
     participants_keyboard,
-    participants_organisation_keyboard,
 )
 from bot.labels import participant_status_name, profile_role_name, role_name
+from bot.organisation_choice import curated_organisation
 from bot.redraw import message_id_of, send_or_edit
 from bot.texts import Texts
 from services.errors import StaleAction
@@ -34,19 +34,17 @@ async def cmd_participants(
     message: Message, person: PersonView, services: Services, texts: Texts
 ) -> None:
     """/participants (curator): the list, or first a choice of organisation."""
-    organisations = await services.organisations.curated(person.id)
-    if not organisations:
-        # Only a superadmin who curates nowhere gets here; others were refused by the service.
-        await message.answer(_("You curate no organisation. Use /orgs to invite a curator."))
-        return
-    if len(organisations) > 1:
-        await message.answer(
-            _("Which organisation's participants do you want to see?"),
-            reply_markup=participants_organisation_keyboard(organisations),
-        )
+    organisation_id = await curated_organisation(
+        message,
+        person,
+        services,
+        _("Which organisation's participants do you want to see?"),
+        lambda org_id: ParticipantsCallback(organisation_id=org_id),
+    )
+    if organisation_id is None:
         return
     text, markup = await _page(
-        person, services, texts, ParticipantsCallback(organisation_id=organisations[0].id)
+        person, services, texts, ParticipantsCallback(organisation_id=organisation_id)
     )
     await message.answer(text, reply_markup=markup)
 

@@ -19,9 +19,9 @@ from bot.keyboards.curator_pairs import (
     SETTING_OFFER_TTL,
     SETTING_ORDER,
     SETTING_SHOW,
-    organisation_keyboard,
     programme_keyboard,
 )
+from bot.organisation_choice import curated_organisation
 from bot.states import ProgrammeHolidays
 from bot.texts import Texts
 from handlers.pairs import redraw
@@ -60,22 +60,16 @@ async def cmd_programme(
     message: Message, person: PersonView, services: Services, texts: Texts, bot: Bot
 ) -> None:
     """/programme (curator): the settings, or first a choice of organisation."""
-    organisations = await services.organisations.curated(person.id)
-    if not organisations:
-        await message.answer(_("You curate no organisation. Use /orgs to invite a curator."))
+    organisation_id = await curated_organisation(
+        message,
+        person,
+        services,
+        _("Which organisation's programme do you want to set up?"),
+        lambda org_id: ProgrammeSettingCallback(organisation_id=org_id, setting=SETTING_SHOW),
+    )
+    if organisation_id is None:
         return
-    if len(organisations) > 1:
-        await message.answer(
-            _("Which organisation's programme do you want to set up?"),
-            reply_markup=organisation_keyboard(
-                organisations,
-                lambda org_id: ProgrammeSettingCallback(
-                    organisation_id=org_id, setting=SETTING_SHOW
-                ),
-            ),
-        )
-        return
-    organisation = organisations[0]
+    organisation = await services.organisations.get(person.id, organisation_id)
     settings = await services.programme.get(person.id, organisation.id)
     text = texts.render(
         "curator_pairs/programme.j2",

@@ -24,6 +24,7 @@ from bot.container import Services
 from bot.keyboards import requests as keyboards
 from bot.labels import subject_name
 from bot.mentoring_labels import reasons_text
+from bot.organisation_choice import curated_organisation
 from bot.redraw import send_or_edit
 from bot.request_form import (
     STEPS,
@@ -437,18 +438,16 @@ async def cmd_request_for(
     message: Message, person: PersonView, services: Services, texts: Texts
 ) -> None:
     """/request_for (curator): mentees without a request, or first a choice of organisation."""
-    organisations = await services.organisations.curated(person.id)
-    if not organisations:
-        # Only a superadmin who curates nowhere gets here; others were refused by the service.
-        await message.answer(_("You curate no organisation. Use /orgs to invite a curator."))
+    organisation_id = await curated_organisation(
+        message,
+        person,
+        services,
+        _("For which organisation do you file a request?"),
+        lambda org_id: FileForCallback(organisation_id=org_id),
+    )
+    if organisation_id is None:
         return
-    if len(organisations) > 1:
-        await message.answer(
-            _("For which organisation do you file a request?"),
-            reply_markup=keyboards.file_for_organisation_keyboard(organisations),
-        )
-        return
-    text, markup = await _mentee_page(person, services, texts, organisations[0].id, 0)
+    text, markup = await _mentee_page(person, services, texts, organisation_id, 0)
     await message.answer(text, reply_markup=markup)
 
 

@@ -8,7 +8,6 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.callbacks import MentorCapacityCallback
 from services.mentor_capacity import MentorCard, MentorPage
-from services.organisations import OrganisationView
 
 CHOSEN = "✓ "
 LABEL_MAX = 60
@@ -19,17 +18,6 @@ SET = "set"
 # MentorCapacityCallback value of SET meaning "back to the organisation's default".
 DEFAULT = -1
 CAPACITY_CHOICES = (0, 1, 2, 3, 4, 5, 10)
-
-
-def capacity_organisation_keyboard(organisations: list[OrganisationView]) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
-    for organisation in organisations:
-        builder.button(
-            text=organisation.name[:LABEL_MAX],
-            callback_data=MentorCapacityCallback(organisation_id=organisation.id, action=PAGE),
-        )
-    builder.adjust(1)
-    return builder.as_markup()
 
 
 def mentors_keyboard(organisation_id: int, page: MentorPage, first: int) -> InlineKeyboardMarkup:

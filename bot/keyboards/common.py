@@ -3,11 +3,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.callbacks import LanguageCallback
+from services.organisations import OrganisationView
 
 LANGUAGE_NAMES = {"ru": "Русский", "en": "English"}
 
@@ -26,3 +28,19 @@ def language_keyboard(current: str) -> InlineKeyboardMarkup:
 
 def cancel_hint() -> str:
     return _("Send /cancel to stop.")
+
+
+ORGANISATION_LABEL_MAX = 60
+
+
+def organisation_choice_keyboard(
+    organisations: list[OrganisationView], make: Callable[[int], CallbackData]
+) -> InlineKeyboardMarkup:
+    """One button per organisation (a curator of several chooses which one a command is about)."""
+    builder = InlineKeyboardBuilder()
+    for organisation in organisations:
+        builder.button(
+            text=organisation.name[:ORGANISATION_LABEL_MAX], callback_data=make(organisation.id)
+        )
+    builder.adjust(1)
+    return builder.as_markup()

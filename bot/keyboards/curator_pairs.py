@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
@@ -19,7 +16,6 @@ from bot.callbacks import (
 from bot.keyboards.pairs import petition_decision_keyboard
 from bot.mentoring_labels import change_reason_name
 from models import ChangeReason, PairStatus
-from services.organisations import OrganisationView
 from services.pair_views import PairDetails, PairPage, PairRow
 from services.programme_settings import ProgrammeSettings
 
@@ -48,16 +44,6 @@ SETTING_ORDER = "order"
 SETTING_RHYTHM = "rhythm"
 CAPACITY_CHOICES = (0, 1, 2, 3, 4, 5, 10)
 OFFER_TTL_DAYS = (1, 2, 3, 5, 7)
-
-
-def organisation_keyboard(
-    organisations: list[OrganisationView], make: Callable[[int], CallbackData]
-) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
-    for organisation in organisations:
-        builder.button(text=organisation.name[:LABEL_MAX], callback_data=make(organisation.id))
-    builder.adjust(1)
-    return builder.as_markup()
 
 
 def surname(full_name: str) -> str:
@@ -178,12 +164,6 @@ def order_keyboard(rows: list[PairRow], chosen: set[int]) -> InlineKeyboardMarku
     builder.button(text=_("Cancel"), callback_data=OrderCallback(action=CANCEL))
     builder.adjust(*([1] * len(rows)), 1, 1, 1)
     return builder.as_markup()
-
-
-def order_organisation_keyboard(organisations: list[OrganisationView]) -> InlineKeyboardMarkup:
-    return organisation_keyboard(
-        organisations, lambda org_id: OrderCallback(action=ORDER_ORGANISATION, value=org_id)
-    )
 
 
 def programme_keyboard(organisation_id: int, settings: ProgrammeSettings) -> InlineKeyboardMarkup:

@@ -9,21 +9,9 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot.callbacks import MatchCallback, MatchPickCallback
 from services.cohort import Objective
 from services.cohort_match import MatchDraft
-from services.organisations import OrganisationView
 from services.requests import Suggestion
 
 LINES_PER_PAGE = 15
-
-
-def match_organisation_keyboard(organisations: list[OrganisationView]) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
-    for organisation in organisations:
-        builder.button(
-            text=organisation.name[:60],
-            callback_data=MatchCallback(action="org", value=organisation.id),
-        )
-    builder.adjust(1)
-    return builder.as_markup()
 
 
 def draft_keyboard(draft: MatchDraft, page: int) -> InlineKeyboardMarkup:

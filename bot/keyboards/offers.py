@@ -21,7 +21,6 @@ from bot.keyboards.common import NotificationKeyboard
 from bot.mentoring_labels import decline_reason_name
 from models import DeclineReason
 from services.offers import RequestBrief
-from services.organisations import OrganisationView
 from services.requests import CURATOR_PAGE_SIZE, CuratorRequestPage, Suggestion
 
 # OfferCallback actions.
@@ -132,17 +131,6 @@ def take_confirm_keyboard(request_id: int) -> InlineKeyboardMarkup:
 
 
 # --- the curator: /requests ------------------------------------------------------------------
-
-
-def curator_organisations_keyboard(organisations: list[OrganisationView]) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
-    for organisation in organisations:
-        builder.button(
-            text=organisation.name[:60],
-            callback_data=CuratorRequestsCallback(organisation_id=organisation.id),
-        )
-    builder.adjust(1)
-    return builder.as_markup()
 
 
 def curator_requests_keyboard(page: CuratorRequestPage) -> InlineKeyboardMarkup:

@@ -8,7 +8,6 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.callbacks import ParticipantsActionCallback, ParticipantsCallback
 from bot.labels import participant_status_name
-from services.organisations import OrganisationView
 from services.participants import ParticipantPage, ParticipantStatus
 
 CHOSEN = "✓ "
@@ -22,19 +21,6 @@ STATUS_CODES: dict[ParticipantStatus, str] = {
     ParticipantStatus.UNREACHABLE: "u",
 }
 STATUSES_BY_CODE = {code: status for status, code in STATUS_CODES.items()}
-
-
-def participants_organisation_keyboard(
-    organisations: list[OrganisationView],
-) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
-    for organisation in organisations:
-        builder.button(
-            text=organisation.name[:60],
-            callback_data=ParticipantsCallback(organisation_id=organisation.id),
-        )
-    builder.adjust(1)
-    return builder.as_markup()
 
 
 def participants_keyboard(

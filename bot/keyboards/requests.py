@@ -20,7 +20,6 @@ from bot.labels import meeting_format_name
 from bot.mentoring_labels import mentoring_type_name, topic_name, urgency_name
 from bot.request_form import CHOICES, STEPS, TOPICS, field_name
 from models import RequestStatus
-from services.organisations import OrganisationView
 from services.request_draft import RequestDraft
 from services.requests import RequestView, Suggestion
 
@@ -193,17 +192,6 @@ def suggestions_keyboard(
 
 
 # --- /request_for (a curator files on a mentee's behalf) -------------------------------------
-
-
-def file_for_organisation_keyboard(organisations: list[OrganisationView]) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
-    for organisation in organisations:
-        builder.button(
-            text=organisation.name[:60],
-            callback_data=FileForCallback(organisation_id=organisation.id),
-        )
-    builder.adjust(1)
-    return builder.as_markup()
 
 
 def mentee_page(
