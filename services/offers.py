@@ -24,7 +24,13 @@ from models import (
 )
 from services import audit, notify
 from services.access import load_actor
-from services.candidates import MentorCandidate, live_loads, mentee_profile, rank_mentors
+from services.candidates import (
+    MentorCandidate,
+    live_loads,
+    mentee_profile,
+    rank_for_requests,
+    rank_mentors,
+)
 from services.clock import Clock
 from services.errors import NotAllowed, RequestProblem, RequestUnavailable, StaleAction
 from services.matching import Fit, Reason
@@ -385,13 +391,16 @@ class OfferService:
                         .order_by(MentoringRequest.created_at)
                     )
                 ).all()
+                # One ranking for the whole list: the filters' queries run once, not per request.
+                ranked = await rank_for_requests(
+                    session, requests, organisation, today, only=actor_id
+                )
                 for request in requests:
-                    ranked = await rank_mentors(
-                        session, request, organisation, today, only=actor_id
-                    )
-                    if ranked:
+                    if ranked[request.id]:
                         briefs.append(
-                            await _brief(session, request, ranked[0], None, organisation.timezone)
+                            await _brief(
+                                session, request, ranked[request.id][0], None, organisation.timezone
+                            )
                         )
             briefs.sort(key=lambda brief: (-brief.score, brief.created_at))
             return briefs
