@@ -42,6 +42,7 @@ from handlers import (
     membership,
     offers,
     organisations,
+    pair_cadence,
     pair_orders,
     pairs,
     participants,
@@ -155,6 +156,7 @@ def create_dispatcher(app: Application, storage: BaseStorage | None = None) -> D
         curator_requests.get_router(),
         match.get_router(),
         pairs.get_router(),
+        pair_cadence.get_router(),
         curator_pairs.get_router(),
         pair_orders.get_router(),
         programme.get_router(),
@@ -173,4 +175,5 @@ def create_sender(app: Application, bot: Bot) -> OutboxSender:
         TelegramTransport(bot, app.texts, app.i18n),
         SendRateLimiter(app.clock, per_second=app.settings.outbox_rate_per_second),
         app.clock,
+        concurrency=app.settings.outbox_send_concurrency,
     )

@@ -301,3 +301,11 @@ class AgreedMeetingCallback(CallbackData, prefix="am"):
 
     pair_id: int
     action: str
+
+
+class PairCadenceCallback(CallbackData, prefix="pk"):
+    """How often a pair meets: `days` -1 shows the choices, 0 returns to the organisation's
+    cadence, another number is the cadence chosen."""
+
+    pair_id: int
+    days: int

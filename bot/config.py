@@ -44,6 +44,8 @@ class Settings(BaseSettings):
     redis_url: str | None = Field(default=None, alias="REDIS_URL")
     invite_ttl_days: int = Field(default=30, ge=1, le=365, alias="INVITE_TTL_DAYS")
     outbox_rate_per_second: float = Field(default=25.0, gt=0, le=30, alias="OUTBOX_RATE_PER_SECOND")
+    # Sends under way at once. Each is a message a `kill -9` could repeat (sent, not yet recorded).
+    outbox_send_concurrency: int = Field(default=1, ge=1, le=8, alias="OUTBOX_SEND_CONCURRENCY")
     throttle_rate_per_second: float = Field(
         default=3.0, gt=0, le=100, alias="THROTTLE_RATE_PER_SECOND"
     )

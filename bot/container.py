@@ -9,6 +9,7 @@ from services.checkins import AgreedMeetingService, CheckinService
 from services.clock import Clock
 from services.cohort_match import CohortMatchService
 from services.consent import ConsentService, ConsentTexts
+from services.curator_requests import CuratorRequestService
 from services.invites import InviteService
 from services.meetings import MeetingService
 from services.mentor_capacity import MentorCapacityService
@@ -16,6 +17,7 @@ from services.offer_expiry import OfferExpiryService
 from services.offers import OfferService
 from services.organisations import OrganisationService
 from services.outbox import OutboxService
+from services.pair_cadence import PairCadenceService
 from services.pairs import PairService
 from services.participants import ParticipantService
 from services.people import PeopleService
@@ -42,9 +44,11 @@ class Services:
     programme: ProgrammeSettingsService
     window: SendingWindowService
     requests: RequestService
+    curator_requests: CuratorRequestService
     offers: OfferService
     offer_expiry: OfferExpiryService
     pairs: PairService
+    cadence: PairCadenceService
     petitions: PetitionService
     cohort: CohortMatchService
     rhythm: RhythmService
@@ -90,9 +94,11 @@ def build_services(
         programme=ProgrammeSettingsService(transactions, clock, superadmin_ids=superadmins),
         window=SendingWindowService(transactions, clock, superadmin_ids=superadmins),
         requests=RequestService(transactions, clock, superadmin_ids=superadmins),
+        curator_requests=CuratorRequestService(transactions, clock, superadmin_ids=superadmins),
         offers=OfferService(transactions, clock, superadmin_ids=superadmins),
         offer_expiry=OfferExpiryService(transactions, clock),
         pairs=PairService(transactions, clock, superadmin_ids=superadmins),
+        cadence=PairCadenceService(transactions, clock, superadmin_ids=superadmins),
         petitions=PetitionService(transactions, clock, superadmin_ids=superadmins),
         cohort=CohortMatchService(transactions, clock, superadmin_ids=superadmins),
         rhythm=RhythmService(transactions, clock),

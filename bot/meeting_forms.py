@@ -1,6 +1,6 @@
-"""The meeting forms as data: the fields services/meetings.py defines (ids, kinds, bounds), here
-given their words. They live under bot/ because that is where the message extractor looks; the
-labels are msgids, translated by the form runner when a question is shown."""
+"""The meeting forms as data: the fields services/meeting_fields.py defines (ids, kinds,
+bounds), here given their words. They live under bot/ because that is where the message extractor
+looks; the labels are msgids, translated by the form runner when a question is shown."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from dataclasses import replace
 
 from models import MeetingFormat, MeetingKind
 from services.forms import FormSpec, Question, lazy_gettext
-from services.meetings import FEEDBACK_FIELDS, RECORD_FIELDS
+from services.meeting_fields import FEEDBACK_FIELDS, RECORD_FIELDS
 
 LABELS = {
     "held_on": lazy_gettext("When did you meet?"),

@@ -15,6 +15,8 @@ from services.plan_views import TaskForm
 
 # PlanCallback actions of the plan and of its forms.
 SHOW = "show"
+# Opens the plan in a new message (from a notification or the curator's pair card).
+OPEN = "open"
 ADD_GOAL = "goal"
 ADD_TASK = "task"
 OVERDUE = "overdue"

@@ -17,9 +17,9 @@ from bot.redraw import drop_buttons, message_id_of, send_or_edit
 from bot.texts import Texts
 from handlers.offers import show_open_requests
 from services.clock import Clock
+from services.curator_requests import CURATOR_PAGE_SIZE
 from services.errors import RequestProblem, RequestUnavailable, StaleAction
 from services.people import PersonView
-from services.requests import CURATOR_PAGE_SIZE
 
 # Enough to find the mentor the curator picked among the shown five, even if the order shifted.
 ALL_SUGGESTIONS = 1000
@@ -59,7 +59,7 @@ async def _show_list(
     page: int,
     message_id: int | None,
 ) -> None:
-    requests = await services.requests.open_requests(person.id, organisation_id, page)
+    requests = await services.curator_requests.open_requests(person.id, organisation_id, page)
     text = texts.render(
         "curator_requests/list.j2",
         page=requests,
@@ -100,7 +100,7 @@ async def on_curator_request(
     bot: Bot,
 ) -> None:
     """One request in full, then the five best-fitting mentors to assign."""
-    view = await services.requests.request_for_curator(person.id, callback_data.request_id)
+    view = await services.curator_requests.request_for_curator(person.id, callback_data.request_id)
     text = texts.render(
         "curator_requests/request.j2",
         v=view,
@@ -136,7 +136,7 @@ async def on_assign(
     bot: Bot,
 ) -> None:
     """Assign <name>: `ask` confirms, `yes` creates the pair."""
-    view = await services.requests.request_for_curator(person.id, callback_data.request_id)
+    view = await services.curator_requests.request_for_curator(person.id, callback_data.request_id)
     if callback_data.step == keyboards.YES:
         result = await services.offers.assign(
             person.id, callback_data.request_id, callback_data.mentor_id

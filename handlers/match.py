@@ -156,7 +156,7 @@ async def on_match_action(
     if action == "edit":
         request_id = callback_data.value
         options = await services.requests.suggestions(person.id, request_id, limit=OPTIONS)
-        view = await services.requests.request_for_curator(person.id, request_id)
+        view = await services.curator_requests.request_for_curator(person.id, request_id)
         text = texts.render("match/options.j2", mentee_name=view.mentee_name, options=options)
         await _show(
             callback, bot, person, text, options_keyboard(request_id, options, data["page"])

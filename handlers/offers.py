@@ -23,8 +23,9 @@ from bot.states import OfferDecline
 from bot.texts import Texts
 from models import DeclineReason
 from services.errors import StaleAction
-from services.offers import COMMENT_MAX, PairResult, brief_payload
+from services.offers import COMMENT_MAX, PairResult
 from services.people import PersonView
+from services.request_brief import brief_payload
 
 OPEN_PAGE_SIZE = 5
 

@@ -18,6 +18,7 @@ from bot.plan_form import (
     ADD_TASK,
     CHECK,
     DONE,
+    OPEN,
     OVERDUE,
     RETURN,
     SHOW,
@@ -68,7 +69,7 @@ async def on_plan_action(
     """The plan's buttons: open it, its overdue tasks, add a goal, add a task."""
     pair_id, action = callback_data.pair_id, callback_data.action
     chat_id = person.telegram_id
-    if action == SHOW:
+    if action in (SHOW, OPEN):
         view = await services.plans.view(person.id, pair_id)
         await callback.answer()
         await send_or_edit(
@@ -76,7 +77,7 @@ async def on_plan_action(
             chat_id,
             render_plan(texts, view),
             keyboards.plan_keyboard(view),
-            message_id_of(callback),
+            message_id_of(callback) if action == SHOW else None,
         )
     elif action == OVERDUE:
         view = await services.plans.view(person.id, pair_id)
@@ -231,7 +232,7 @@ def get_router() -> Router:
         form_unexpected, StateFilter(PlanForm.goal_title, PlanForm.task_return_comment)
     )
     router.callback_query.register(
-        on_plan_action, PlanCallback.filter(F.action.in_({SHOW, OVERDUE, ADD_GOAL, ADD_TASK}))
+        on_plan_action, PlanCallback.filter(F.action.in_({SHOW, OPEN, OVERDUE, ADD_GOAL, ADD_TASK}))
     )
     router.callback_query.register(on_task_action, TaskCallback.filter())
     # The task form's steps; a form button outside its form falls through to "no longer active".

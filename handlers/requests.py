@@ -427,7 +427,7 @@ async def on_choose_mentor(
 async def _mentee_page(
     person: PersonView, services: Services, texts: Texts, organisation_id: int, page: int
 ) -> tuple[str, InlineKeyboardMarkup | None]:
-    mentees = await services.requests.mentees_without_request(person.id, organisation_id)
+    mentees = await services.curator_requests.mentees_without_request(person.id, organisation_id)
     shown, page, pages = keyboards.mentee_page(mentees, page)
     text = texts.render("requests/file_for.j2", total=len(mentees), page=page, pages=pages)
     markup = keyboards.file_for_keyboard(organisation_id, shown, page=page, pages=pages)
@@ -471,7 +471,9 @@ async def on_file_for(
         message_id = callback.message.message_id if callback.message is not None else None
         await send_or_edit(bot, chat_id, text, markup, message_id)
         return
-    mentees = dict(await services.requests.mentees_without_request(person.id, organisation_id))
+    mentees = dict(
+        await services.curator_requests.mentees_without_request(person.id, organisation_id)
+    )
     name = mentees.get(callback_data.mentee_id)
     if name is None:
         # Filed meanwhile, or no longer a mentee with consent.

@@ -28,13 +28,13 @@ from services.errors import (
     StaleAction,
     ValidationFailed,
 )
-from services.meetings import create_met_meeting
+from services.meeting_stages import create_met_meeting
 from services.rhythm import (
     alert_curators_about_pair,
+    checkin,
     checkin_time,
     close_cycle,
     people_of,
-    queue_checkin,
     sides,
 )
 from services.transactions import Transactions
@@ -123,17 +123,12 @@ class CheckinService:
                 cycle.postponed_to = postponed_to
                 cycle.ends_at = checkin_time(window, pair.id, postponed_to)
                 await notify.cancel_for_pair(session, pair.id, ("checkin",))
-                for person_id, partner_id in sides(pair):
-                    await queue_checkin(
-                        session,
-                        pair,
-                        cycle,
-                        person_id,
-                        partner_id,
-                        people,
-                        now,
-                        f":p{postponed_to.isoformat()}",
-                    )
+                suffix = f":p{postponed_to.isoformat()}"
+                await notify.many(
+                    session,
+                    [checkin(pair, cycle, *side, people, now, suffix) for side in sides(pair)],
+                    now,
+                )
                 await notify.person(
                     session,
                     other_id,

@@ -26,57 +26,15 @@ from services.errors import (
     RequestUnavailable,
     StaleAction,
 )
-from services.forms import Answer, FormSpec, Question, QuestionKind, check_answers
+from services.forms import Answer, FormSpec, check_answers
+from services.meeting_fields import FEEDBACK_FIELDS, RECORD_FIELDS
+from services.meeting_stages import next_kind
 from services.pair_views import MyPair, my_pairs, names, timezone_of
 from services.timezones import local_date
 from services.transactions import Transactions
 
 EDIT_DAYS = 7
-TOPIC_MAX = 200
-NOTE_MAX = 1000
-NEXT_STEP_MAX = 300
-DURATION_MIN = 5
-DURATION_MAX = 600
-USEFULNESS_MAX = 5
 LOG_PAGE_SIZE = 5
-
-# The fields of a meeting a form may fill, with their bounds; the bot's forms add the words.
-# Question ids are the Meeting columns they fill.
-FIELDS: dict[str, Question] = {
-    question.id: question
-    for question in (
-        Question("held_on", QuestionKind.DATE, "", minimum=-365, maximum=0),
-        Question(
-            "kind", QuestionKind.CHOICE, "", options=tuple((kind.value, "") for kind in MeetingKind)
-        ),
-        Question("topic", QuestionKind.TEXT, "", max_length=TOPIC_MAX),
-        Question(
-            "meeting_format",
-            QuestionKind.CHOICE,
-            "",
-            options=((MeetingFormat.IN_PERSON.value, ""), (MeetingFormat.ONLINE.value, "")),
-        ),
-        Question(
-            "duration_minutes", QuestionKind.NUMBER, "", minimum=DURATION_MIN, maximum=DURATION_MAX
-        ),
-        Question("usefulness", QuestionKind.SCALE, "", minimum=1, maximum=USEFULNESS_MAX),
-        Question("note", QuestionKind.TEXT, "", required=False, max_length=NOTE_MAX),
-        Question("next_step", QuestionKind.TEXT, "", required=False, max_length=NEXT_STEP_MAX),
-    )
-}
-
-
-def _spec(form_id: str, field_ids: tuple[str, ...]) -> FormSpec:
-    return FormSpec(form_id, 1, tuple(FIELDS[field_id] for field_id in field_ids))
-
-
-# The feedback of a meeting the check-in recorded ("Met").
-FEEDBACK_FIELDS = _spec("meeting_feedback", ("kind", "topic", "usefulness", "note", "next_step"))
-# /meeting: a meeting recorded at any time.
-RECORD_FIELDS = _spec(
-    "meeting_record",
-    ("held_on", "kind", "topic", "meeting_format", "duration_minutes", "usefulness", "note"),
-)
 
 
 class MeetingProblem(enum.StrEnum):
@@ -161,44 +119,6 @@ class MeetingLog:
     total: int
     page: int
     pages: int
-
-
-async def next_kind(session: AsyncSession, pair_id: int) -> MeetingKind:
-    """The stage a pair's next meeting is (DOMAIN §5): the introduction first, then planning,
-    then regular ones. The final meeting is never guessed: the pair chooses it."""
-    kinds = set(
-        (await session.scalars(select(Meeting.kind).where(Meeting.pair_id == pair_id))).all()
-    )
-    if not kinds:
-        return MeetingKind.INTRODUCTION
-    if kinds <= {MeetingKind.INTRODUCTION}:
-        return MeetingKind.PLANNING
-    return MeetingKind.REGULAR
-
-
-async def create_met_meeting(
-    session: AsyncSession,
-    pair_id: int,
-    cycle_id: int | None,
-    actor_id: int,
-    held_on: date,
-    now: datetime,
-) -> Meeting:
-    """The minimal log entry of a "Met" answer; its feedback form fills the rest
-    (MeetingService.save_feedback)."""
-    meeting = Meeting(
-        pair_id=pair_id,
-        cycle_id=cycle_id,
-        kind=await next_kind(session, pair_id),
-        held_on=held_on,
-        answers={},
-        recorded_by_id=actor_id,
-        created_at=now,
-        updated_at=now,
-    )
-    session.add(meeting)
-    await session.flush()
-    return meeting
 
 
 def _apply(meeting: Meeting, answers: dict[str, Answer]) -> None:

@@ -25,7 +25,7 @@ from models import (
 )
 from services import audit, notify
 from services.candidates import LIVE_PAIR_STATUSES
-from services.offers import alert_curators, reopen_after_failed_offer
+from services.offer_routing import alert_curators, reopen_after_failed_offer
 from services.pairs import close_pending_petitions
 from services.requests import LIVE_REQUEST_STATUSES, cancel_pending_offer, live_request_of
 from services.rhythm_stop import stop_rhythm

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -31,13 +33,52 @@ async def person(
         session,
         recipient_id=recipient_id,
         kind=kind,
-        dedupe_key=f"{kind}:{key}:{recipient_id}",
+        dedupe_key=_dedupe_key(kind, key, recipient_id),
         due_at=due_at or now,
         now=now,
         payload=payload,
         about_person_id=about,
         pair_id=pair,
         expires_at=expires_at,
+    )
+
+
+def _dedupe_key(kind: str, key: str, recipient_id: int) -> str:
+    return f"{kind}:{key}:{recipient_id}"
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """What `person` queues, as a value: for queueing many at once with `many`."""
+
+    recipient_id: int
+    kind: str
+    key: str
+    due_at: datetime
+    payload: dict[str, Any]
+    about: int | None = None
+    pair: int | None = None
+    expires_at: datetime | None = None
+
+
+async def many(session: AsyncSession, messages: Sequence[Message], now: datetime) -> None:
+    """Queue many messages in a few statements (the rhythm's batches of thousands of pairs)."""
+    await outbox.enqueue_many(
+        session,
+        [
+            outbox.row(
+                recipient_id=message.recipient_id,
+                kind=message.kind,
+                dedupe_key=_dedupe_key(message.kind, message.key, message.recipient_id),
+                due_at=message.due_at,
+                now=now,
+                payload=message.payload,
+                expires_at=message.expires_at,
+                about_person_id=message.about,
+                pair_id=message.pair,
+            )
+            for message in messages
+        ],
     )
 
 

@@ -12,8 +12,11 @@ from models import MentoringRequest, OfferStatus, RequestOffer, RequestStatus
 from services import audit, notify
 from services.clock import Clock
 from services.errors import StaleAction
-from services.offers import DUE_BATCH, reopen_after_failed_offer
+from services.offer_routing import reopen_after_failed_offer
 from services.transactions import Transactions
+
+# Offers handled per transaction, so a backlog does not hold one long lock.
+DUE_BATCH = 100
 
 
 async def process_due_offers(transactions: Transactions, now: datetime) -> tuple[int, int]:

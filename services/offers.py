@@ -1,11 +1,11 @@
-"""Requests put to mentors: the offer, the mentor's answer, half-time reminders and expiry;
-mentors taking open requests themselves and curators assigning by hand."""
+"""Requests put to mentors: the mentor's answer to an offer, mentors taking open requests
+themselves, and curators assigning by hand. Making an offer and what follows a failed one live in
+`services/offer_routing.py`, reminders and expiry in `services/offer_expiry.py`."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -14,7 +14,6 @@ from models import (
     DeclineReason,
     MentoringRequest,
     OfferStatus,
-    Organisation,
     PairingBlock,
     PairOrigin,
     Person,
@@ -22,51 +21,24 @@ from models import (
     RequestOffer,
     RequestStatus,
 )
-from services import audit, notify
+from services import audit
 from services.access import load_actor
 from services.candidates import (
     MentorCandidate,
     live_loads,
-    mentee_profile,
     rank_for_requests,
-    rank_mentors,
 )
 from services.clock import Clock
-from services.errors import NotAllowed, RequestProblem, RequestUnavailable, StaleAction
+from services.errors import NotAllowed, RequestUnavailable, StaleAction
 from services.matching import Fit, Reason
-from services.names import first_name, short_name, without_contacts
+from services.offer_routing import reopen_after_failed_offer
 from services.pair_creation import create_pair, offer_problem
-from services.programme_settings import ProgrammeSettings
+from services.pair_views import organisation_of
+from services.request_brief import RequestBrief, request_brief
 from services.timezones import local_date
 from services.transactions import Transactions
 
 COMMENT_MAX = 500
-# Two offers that came to nothing (declined or expired) bring the curator in.
-FAILED_OFFERS_ALERT = 2
-DUE_BATCH = 100
-
-
-@dataclass(frozen=True, slots=True)
-class RequestBrief:
-    """A request as a mentor sees it: the mentee's first name only, contacts removed."""
-
-    request_id: int
-    offer_id: int | None
-    mentee_first_name: str
-    subjects: tuple[str, ...]
-    experience_years: int | None
-    topics: tuple[str, ...]
-    difficulty: str
-    hopes: str
-    meeting_format: str
-    mentoring_type: str
-    group_ok: bool
-    urgency: str
-    score: int
-    reasons: tuple[Reason, ...]
-    created_at: datetime
-    expires_at: datetime | None
-    timezone: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,192 +48,6 @@ class PairResult:
     mentor_id: int
     other_name: str  # the mentee's name for a mentor, the mentor's for a curator
     pending_order: bool
-
-
-def _reason_data(reasons: tuple[Reason, ...]) -> list[dict[str, object]]:
-    return [{"code": reason.code, "params": dict(reason.params)} for reason in reasons]
-
-
-async def _brief(
-    session: AsyncSession,
-    request: MentoringRequest,
-    candidate: MentorCandidate,
-    offer: RequestOffer | None,
-    timezone: str,
-) -> RequestBrief:
-    mentee = await session.get(Person, request.mentee_id)
-    profile = await mentee_profile(session, request)
-    return RequestBrief(
-        request_id=request.id,
-        offer_id=offer.id if offer else None,
-        mentee_first_name=first_name(mentee.full_name if mentee else None),
-        subjects=tuple(profile.subjects) if profile else (),
-        experience_years=profile.experience_years if profile else None,
-        topics=tuple(request.topics),
-        difficulty=without_contacts(request.difficulty),
-        hopes=without_contacts(request.hopes),
-        meeting_format=request.meeting_format.value,
-        mentoring_type=request.mentoring_type.value,
-        group_ok=request.group_ok,
-        urgency=request.urgency.value,
-        score=candidate.fit.score,
-        reasons=candidate.fit.top_reasons(),
-        created_at=request.created_at,
-        expires_at=offer.expires_at if offer else None,
-        timezone=timezone,
-    )
-
-
-def brief_payload(brief: RequestBrief) -> dict[str, Any]:
-    return {
-        "offer_id": brief.offer_id,
-        "request_id": brief.request_id,
-        "mentee_first_name": brief.mentee_first_name,
-        "subjects": list(brief.subjects),
-        "experience_years": brief.experience_years,
-        "topics": list(brief.topics),
-        "difficulty": brief.difficulty,
-        "hopes": brief.hopes,
-        "meeting_format": brief.meeting_format,
-        "mentoring_type": brief.mentoring_type,
-        "group_ok": brief.group_ok,
-        "urgency": brief.urgency,
-        "score": brief.score,
-        "reasons": _reason_data(brief.reasons),
-        "answer_by": brief.expires_at.isoformat() if brief.expires_at else None,
-        "timezone": brief.timezone,
-    }
-
-
-async def _organisation(session: AsyncSession, organisation_id: int) -> Organisation:
-    organisation = await session.get(Organisation, organisation_id)
-    if organisation is None:
-        raise StaleAction
-    return organisation
-
-
-async def make_offer(
-    session: AsyncSession,
-    request: MentoringRequest,
-    mentor_id: int,
-    *,
-    offered_by_id: int,
-    now: datetime,
-) -> RequestOffer:
-    """Put an open request to one mentor (who must pass every hard filter) and tell them."""
-    organisation = await _organisation(session, request.organisation_id)
-    today = local_date(now, organisation.timezone)
-    ranked = await rank_mentors(session, request, organisation, today, only=mentor_id)
-    if not ranked:
-        raise RequestUnavailable(RequestProblem.NOT_ELIGIBLE)
-    ttl = timedelta(hours=ProgrammeSettings.of(organisation).offer_ttl_hours)
-    offer = RequestOffer(
-        request_id=request.id,
-        mentor_id=mentor_id,
-        offered_by_id=offered_by_id,
-        status=OfferStatus.PENDING,
-        score=ranked[0].fit.score,
-        reasons=_reason_data(ranked[0].fit.top_reasons()),
-        created_at=now,
-        remind_at=now + ttl / 2,
-        expires_at=now + ttl,
-    )
-    session.add(offer)
-    request.status = RequestStatus.AWAITING_MENTOR
-    request.updated_at = now
-    await session.flush()
-    audit.record(
-        session,
-        at=now,
-        action="request.offered",
-        actor_id=offered_by_id,
-        organisation_id=request.organisation_id,
-        target_person_id=request.mentee_id,
-        request_id=request.id,
-        offer_id=offer.id,
-        mentor_id=mentor_id,
-        score=offer.score,
-    )
-    brief = await _brief(session, request, ranked[0], offer, organisation.timezone)
-    await notify.person(
-        session,
-        mentor_id,
-        "offer_received",
-        str(offer.id),
-        now,
-        about=request.mentee_id,
-        **brief_payload(brief),
-    )
-    return offer
-
-
-async def alert_curators(
-    session: AsyncSession, request: MentoringRequest, now: datetime, *, why: str
-) -> None:
-    """Never silence: the curators hear of a request nobody can or will take."""
-    request.curator_alerted_at = now
-    mentee = await session.get(Person, request.mentee_id)
-    declined = await session.scalars(
-        select(RequestOffer)
-        .where(
-            RequestOffer.request_id == request.id,
-            RequestOffer.status == OfferStatus.DECLINED,
-        )
-        .order_by(RequestOffer.id)
-    )
-    await notify.curators(
-        session,
-        request.organisation_id,
-        "request_needs_curator",
-        f"{request.id}:{why}:{request.failed_offers}",
-        now,
-        about=request.mentee_id,
-        request_id=request.id,
-        why=why,
-        mentee_name=mentee.full_name if mentee else "",
-        failed_offers=request.failed_offers,
-        # What the mentors said, so the curator can act on it (the reasons are for them).
-        declines=[
-            {"reason": offer.decline_reason.value, "comment": offer.decline_comment}
-            for offer in declined
-            if offer.decline_reason is not None
-        ],
-    )
-
-
-async def reopen_after_failed_offer(
-    session: AsyncSession, request: MentoringRequest, offer: RequestOffer, now: datetime
-) -> None:
-    """The offer came to nothing: the request is open again, the mentee is offered the next
-    suggestion, and after two failures (or with nobody left) the curator is alerted."""
-    request.status = RequestStatus.OPEN
-    request.failed_offers += 1
-    request.updated_at = now
-    organisation = await _organisation(session, request.organisation_id)
-    today = local_date(now, organisation.timezone)
-    ranked = await rank_mentors(session, request, organisation, today)
-    following = ranked[0] if ranked else None
-    mentor = await session.get(Person, offer.mentor_id)
-    await notify.person(
-        session,
-        request.mentee_id,
-        "offer_failed",
-        str(offer.id),
-        now,
-        about=following.person_id if following else None,
-        request_id=request.id,
-        outcome=offer.status.value,
-        mentor_name=short_name(mentor.full_name if mentor else None),
-        next_mentor_id=following.person_id if following else None,
-        next_mentor_name=short_name(following.full_name) if following else None,
-        next_score=following.fit.score if following else None,
-        next_reasons=_reason_data(following.fit.top_reasons()) if following else [],
-        curator_alerted=following is None or request.failed_offers >= FAILED_OFFERS_ALERT,
-    )
-    if following is None:
-        await alert_curators(session, request, now, why="no_mentor")
-    elif request.failed_offers >= FAILED_OFFERS_ALERT:
-        await alert_curators(session, request, now, why="failed_offers")
 
 
 class OfferService:
@@ -298,7 +84,7 @@ class OfferService:
             request = await session.get(MentoringRequest, offer.request_id)
             if request is None:
                 raise StaleAction
-            organisation = await _organisation(session, request.organisation_id)
+            organisation = await organisation_of(session, request.organisation_id)
             candidate = MentorCandidate(
                 person_id=actor_id,
                 full_name="",
@@ -307,7 +93,7 @@ class OfferService:
                 free_places=0,
                 fit=_stored_fit(offer),
             )
-            return await _brief(session, request, candidate, offer, organisation.timezone)
+            return await request_brief(session, request, candidate, offer, organisation.timezone)
 
     async def accept(
         self, actor_id: int, offer_id: int, *, close_intake: bool = False
@@ -316,7 +102,7 @@ class OfferService:
         now = self._clock.now()
         async with self._transactions.write() as session:
             offer, request = await self._mentor_offer(session, actor_id, offer_id)
-            organisation = await _organisation(session, request.organisation_id)
+            organisation = await organisation_of(session, request.organisation_id)
             pair = await create_pair(
                 session,
                 request=request,
@@ -379,7 +165,7 @@ class OfferService:
             for profile in profiles:
                 if not profile.role.mentors:
                     continue
-                organisation = await _organisation(session, profile.organisation_id)
+                organisation = await organisation_of(session, profile.organisation_id)
                 today = local_date(self._clock.now(), organisation.timezone)
                 requests = (
                     await session.scalars(
@@ -398,7 +184,7 @@ class OfferService:
                 for request in requests:
                     if ranked[request.id]:
                         briefs.append(
-                            await _brief(
+                            await request_brief(
                                 session, request, ranked[request.id][0], None, organisation.timezone
                             )
                         )
@@ -412,7 +198,7 @@ class OfferService:
             request = await session.get(MentoringRequest, request_id)
             if request is None:
                 raise StaleAction
-            organisation = await _organisation(session, request.organisation_id)
+            organisation = await organisation_of(session, request.organisation_id)
             pair = await create_pair(
                 session,
                 request=request,
@@ -433,7 +219,7 @@ class OfferService:
             if request is None:
                 raise StaleAction
             actor.require_curator(request.organisation_id)
-            organisation = await _organisation(session, request.organisation_id)
+            organisation = await organisation_of(session, request.organisation_id)
             pair = await create_pair(
                 session,
                 request=request,

@@ -53,6 +53,41 @@ def retry_delay(attempts: int) -> timedelta:
     return timedelta(seconds=min(5 * 2 ** max(attempts - 1, 0), 1800))
 
 
+def row(
+    *,
+    recipient_id: int,
+    kind: str,
+    dedupe_key: str,
+    due_at: datetime,
+    now: datetime,
+    payload: dict[str, Any] | None = None,
+    expires_at: datetime | None = None,
+    about_person_id: int | None = None,
+    pair_id: int | None = None,
+) -> dict[str, Any]:
+    """The column values of a new pending row."""
+    return {
+        "recipient_id": recipient_id,
+        "about_person_id": about_person_id,
+        "pair_id": pair_id,
+        "kind": kind,
+        "payload": payload or {},
+        "dedupe_key": dedupe_key,
+        "due_at": due_at,
+        "expires_at": expires_at,
+        "status": NotificationStatus.PENDING,
+        "attempts": 0,
+        "created_at": now,
+    }
+
+
+def _insert_new(session: AsyncSession) -> Any:
+    """INSERT that skips rows whose dedupe key is already queued (the event happened before)."""
+    dialect = session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    return insert(Notification).on_conflict_do_nothing(index_elements=["dedupe_key"])
+
+
 async def enqueue(
     session: AsyncSession,
     *,
@@ -67,29 +102,25 @@ async def enqueue(
     pair_id: int | None = None,
 ) -> bool:
     """Add a row in the caller's transaction. Returns False if this event was already queued."""
-    values = {
-        "recipient_id": recipient_id,
-        "about_person_id": about_person_id,
-        "pair_id": pair_id,
-        "kind": kind,
-        "payload": payload or {},
-        "dedupe_key": dedupe_key,
-        "due_at": due_at,
-        "expires_at": expires_at,
-        "status": NotificationStatus.PENDING,
-        "attempts": 0,
-        "created_at": now,
-    }
-    dialect = session.get_bind().dialect.name
-    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    statement = (
-        insert(Notification)
-        .values(**values)
-        .on_conflict_do_nothing(index_elements=["dedupe_key"])
-        .returning(Notification.id)
+    values = row(
+        recipient_id=recipient_id,
+        kind=kind,
+        dedupe_key=dedupe_key,
+        due_at=due_at,
+        now=now,
+        payload=payload,
+        expires_at=expires_at,
+        about_person_id=about_person_id,
+        pair_id=pair_id,
     )
-    inserted = await session.scalar(statement)
-    return inserted is not None
+    statement = _insert_new(session).values(**values).returning(Notification.id)
+    return await session.scalar(statement) is not None
+
+
+async def enqueue_many(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
+    """Add many rows (built by `row`) in one executemany; already queued events are skipped."""
+    if rows:
+        await session.execute(_insert_new(session), rows)
 
 
 class OutboxService:

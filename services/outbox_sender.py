@@ -19,9 +19,11 @@ logger = logging.getLogger(__name__)
 
 # How many times one row may meet a 429 inside a tick before it is handed back for a later tick.
 MAX_FLOOD_WAITS_PER_TICK = 5
-# Sends under way at once. Telegram answers in 100-300 ms, so one at a time could not reach 25
-# messages a second. It is also how many messages a `kill -9` can repeat: those in flight.
-SEND_CONCURRENCY = 4
+# Sends under way at once. It is how many messages a `kill -9` can repeat (those in flight), so
+# the default is one: about 10 messages a second with Telegram answering in 100 ms, which sends a
+# regional week of reminders in a few hours of each day's window. More raises the rate towards
+# the limiter's at the price of more possible repeats (OUTBOX_SEND_CONCURRENCY).
+SEND_CONCURRENCY = 1
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,6 +21,7 @@ from models import (
 )
 from services.candidates import LIVE_PAIR_STATUSES
 from services.errors import StaleAction
+from services.programme_settings import ProgrammeSettings
 
 # The order pairs are listed in: live ones first, in the order of their life.
 STATUS_ORDER = (
@@ -48,6 +49,7 @@ class MyPair:
     # petition is not shown to them).
     my_petition_pending: bool
     timezone: str
+    cadence_days: int  # how often the pair is asked to meet
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,11 +157,15 @@ async def pending_petitions(session: AsyncSession, pair_ids: list[int]) -> dict[
     return {petition.pair_id: petition for petition in rows}
 
 
-async def timezone_of(session: AsyncSession, organisation_id: int) -> str:
+async def organisation_of(session: AsyncSession, organisation_id: int) -> Organisation:
     organisation = await session.get(Organisation, organisation_id)
     if organisation is None:
         raise StaleAction
-    return organisation.timezone
+    return organisation
+
+
+async def timezone_of(session: AsyncSession, organisation_id: int) -> str:
+    return (await organisation_of(session, organisation_id)).timezone
 
 
 async def my_pairs(session: AsyncSession, person_id: int) -> list[MyPair]:
@@ -175,8 +181,8 @@ async def my_pairs(session: AsyncSession, person_id: int) -> list[MyPair]:
     )
     sizes = await group_sizes(session, {pair.group_id for pair in pairs if pair.group_id})
     petitions = await pending_petitions(session, [pair.id for pair in pairs])
-    zones = {
-        organisation.id: organisation.timezone
+    organisations = {
+        organisation.id: organisation
         for organisation in await session.scalars(
             select(Organisation).where(
                 Organisation.id.in_({pair.organisation_id for pair in pairs})
@@ -190,7 +196,7 @@ async def my_pairs(session: AsyncSession, person_id: int) -> list[MyPair]:
             people,
             sizes,
             petition=petitions.get(pair.id),
-            timezone=zones.get(pair.organisation_id, "Europe/Moscow"),
+            organisation=organisations[pair.organisation_id],
         )
         for pair in pairs
     ]
@@ -210,7 +216,7 @@ def my_pair(
     sizes: dict[int, int],
     *,
     petition: PairPetition | None,
-    timezone: str,
+    organisation: Organisation,
 ) -> MyPair:
     is_mentor = pair.mentor_id == person_id
     return MyPair(
@@ -223,7 +229,8 @@ def my_pair(
         end_reason=pair.end_reason,
         group_size=sizes.get(pair.group_id, 1) if pair.group_id else 1,
         my_petition_pending=petition is not None and petition.requested_by_id == person_id,
-        timezone=timezone,
+        timezone=organisation.timezone,
+        cadence_days=ProgrammeSettings.of(organisation).cadence_for(pair.cadence_days),
     )
 
 

@@ -38,6 +38,7 @@ from services.pair_views import (
     my_pair,
     my_pairs,
     names,
+    organisation_of,
     organisation_rows,
     pending_petitions,
     timezone_of,
@@ -191,7 +192,7 @@ class PairService:
                 people,
                 sizes,
                 petition=petitions.get(pair.id),
-                timezone=await timezone_of(session, pair.organisation_id),
+                organisation=await organisation_of(session, pair.organisation_id),
             )
 
     async def pause_window(self, actor_id: int, pair_id: int) -> PauseWindow:

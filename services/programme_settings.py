@@ -44,6 +44,10 @@ class ProgrammeSettings:
         known = {key: stored[key] for key in cls.__dataclass_fields__ if key in stored}
         return cls(**known)
 
+    def cadence_for(self, agreed_days: int | None) -> int:
+        """A pair's cadence: what it agreed on, else the organisation's; never above the maximum."""
+        return min(agreed_days or self.cadence_days, self.max_cadence_days)
+
     def validated(self) -> ProgrammeSettings:
         if not 0 <= self.default_capacity <= MAX_CAPACITY:
             raise ValidationFailed("default_capacity", "range")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import (
@@ -13,7 +13,6 @@ from models import (
     OfferStatus,
     Organisation,
     Person,
-    PersonStatus,
     Profile,
     ProfileRole,
     RequestOffer,
@@ -26,7 +25,7 @@ from services.clock import Clock
 from services.errors import NotAllowed, RequestProblem, RequestUnavailable, StaleAction
 from services.matching import Reason
 from services.names import short_name
-from services.offers import alert_curators, make_offer
+from services.offer_routing import alert_curators, make_offer
 from services.request_draft import DIFFICULTY_MAX, HOPES_MAX, RequestDraft, clean_request_text
 from services.timezones import local_date
 from services.transactions import Transactions
@@ -317,98 +316,6 @@ class RequestService:
             request.updated_at = now
             await alert_curators(session, request, now, why="left_to_curator")
 
-    async def mentees_without_request(
-        self, actor_id: int, organisation_id: int
-    ) -> list[tuple[int, str]]:
-        """Mentees of the organisation a curator may file a request for: (person id, name)."""
-        async with self._transactions.read() as session:
-            actor = await load_actor(session, actor_id, self._superadmins)
-            actor.require_curator(organisation_id)
-            rows = await session.execute(
-                select(Person.id, Person.full_name)
-                .join(Profile, Profile.person_id == Person.id)
-                .where(
-                    Profile.organisation_id == organisation_id,
-                    Profile.role.in_((ProfileRole.MENTEE, ProfileRole.BOTH)),
-                    Person.status != PersonStatus.WITHDRAWN,
-                )
-                .order_by(Person.full_name)
-            )
-            people = list(rows)
-            agreed = await consented(session, organisation_id, [pid for pid, _name in people])
-            busy = set(
-                (
-                    await session.scalars(
-                        select(MentoringRequest.mentee_id).where(
-                            MentoringRequest.organisation_id == organisation_id,
-                            MentoringRequest.status.in_(LIVE_REQUEST_STATUSES),
-                        )
-                    )
-                ).all()
-            )
-            return [
-                (person_id, name or "")
-                for person_id, name in people
-                if person_id in agreed and person_id not in busy
-            ]
-
-    async def open_requests(
-        self, actor_id: int, organisation_id: int, page: int = 0
-    ) -> CuratorRequestPage:
-        """The curator's /requests: every live request of the organisation, oldest first."""
-        now = self._clock.now()
-        async with self._transactions.read() as session:
-            actor = await load_actor(session, actor_id, self._superadmins)
-            actor.require_curator(organisation_id)
-            organisation = await session.get(Organisation, organisation_id)
-            if organisation is None:
-                raise StaleAction
-            live = (
-                MentoringRequest.organisation_id == organisation_id,
-                MentoringRequest.status.in_(LIVE_REQUEST_STATUSES),
-            )
-            total = (
-                await session.scalar(
-                    select(func.count()).select_from(MentoringRequest).where(*live)
-                )
-                or 0
-            )
-            pages = max(1, -(-total // CURATOR_PAGE_SIZE))
-            page = min(max(page, 0), pages - 1)
-            requests = await session.scalars(
-                select(MentoringRequest)
-                .where(*live)
-                .order_by(MentoringRequest.created_at, MentoringRequest.id)
-                .offset(page * CURATOR_PAGE_SIZE)
-                .limit(CURATOR_PAGE_SIZE)
-            )
-            rows = [
-                CuratorRequestRow(
-                    view=await request_view(session, request),
-                    age_days=max((now - request.created_at).days, 0),
-                )
-                for request in requests.all()
-            ]
-            return CuratorRequestPage(
-                organisation_id=organisation.id,
-                organisation_name=organisation.name,
-                timezone=organisation.timezone,
-                rows=rows,
-                page=page,
-                pages=pages,
-                total=total,
-            )
-
-    async def request_for_curator(self, actor_id: int, request_id: int) -> RequestView:
-        """One request in full (any status) for a curator of its organisation."""
-        async with self._transactions.read() as session:
-            actor = await load_actor(session, actor_id, self._superadmins)
-            request = await session.get(MentoringRequest, request_id)
-            if request is None:
-                raise StaleAction
-            actor.require_curator(request.organisation_id)
-            return await request_view(session, request)
-
 
 def _cleaned(draft: RequestDraft) -> RequestDraft:
     draft.validate()
@@ -443,25 +350,3 @@ async def cancel_pending_offer(session: AsyncSession, request_id: int, now: date
     offer.status = OfferStatus.CANCELLED
     offer.decided_at = now
     await notify.person(session, offer.mentor_id, "offer_cancelled", str(offer.id), now)
-
-
-CURATOR_PAGE_SIZE = 10
-
-
-@dataclass(frozen=True, slots=True)
-class CuratorRequestRow:
-    view: RequestView
-    age_days: int
-
-
-@dataclass(frozen=True, slots=True)
-class CuratorRequestPage:
-    """A page of the curator's list of live requests."""
-
-    organisation_id: int
-    organisation_name: str
-    timezone: str
-    rows: list[CuratorRequestRow]
-    page: int
-    pages: int
-    total: int

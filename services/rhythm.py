@@ -9,6 +9,7 @@ per-pair scheduler jobs: a restart loses nothing, and dedupe keys make every ste
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -28,7 +29,7 @@ from models import (
 )
 from services import audit, notify
 from services.clock import Clock
-from services.meetings import next_kind
+from services.meeting_stages import next_kinds
 from services.programme_settings import ProgrammeSettings
 from services.sending_window import SendingWindow
 from services.transactions import Transactions
@@ -41,11 +42,6 @@ FIRST_REMINDER_AFTER = timedelta(days=2)
 BATCH = 500
 
 
-def cadence_of(pair: MentoringPair, settings: ProgrammeSettings) -> int:
-    days = pair.cadence_days or settings.cadence_days
-    return min(days, settings.max_cadence_days)
-
-
 def _day_start(window: SendingWindow, day: date) -> datetime:
     """Local midnight of `day` in the organisation's zone, as an aware moment."""
     return datetime.combine(day, time(0, 0), tzinfo=ZoneInfo(window.timezone))
@@ -56,86 +52,135 @@ def checkin_time(window: SendingWindow, pair_id: int, day: date) -> datetime:
     return window.spread(_day_start(window, day), pair_id)
 
 
-async def open_cycle(
+async def open_cycles(
     session: AsyncSession,
-    pair: MentoringPair,
-    organisation: Organisation,
-    starts_at: datetime,
+    pairs: Sequence[MentoringPair],
+    organisations: Mapping[int, Organisation],
     now: datetime,
-) -> PairCycle:
-    """The next cycle of an active pair, with its reminder and check-in queued."""
-    settings = ProgrammeSettings.of(organisation)
-    window = window_of(organisation)
-    number = (
-        await session.scalar(select(func.max(PairCycle.number)).where(PairCycle.pair_id == pair.id))
-        or 0
-    ) + 1
-    cadence = cadence_of(pair, settings)
-    first_day = window.local_date(starts_at)
-    ends_at = checkin_time(window, pair.id, first_day + timedelta(days=cadence))
-    cycle = PairCycle(
-        pair_id=pair.id,
-        number=number,
-        starts_at=starts_at,
-        ends_at=max(ends_at, starts_at + timedelta(minutes=1)),
-        status=CycleStatus.OPEN,
+) -> list[PairCycle]:
+    """The next cycle of each active pair, with its reminders and check-ins queued.
+
+    A cycle starts where the pair's last one ended (or when the pair started), never in the past.
+    Everything is read and written in a fixed number of statements, whatever the number of pairs:
+    the one-minute job opens thousands of cycles at once in a regional database.
+    """
+    if not pairs:
+        return []
+    pair_ids = [pair.id for pair in pairs]
+    previous = {
+        pair_id: (number, ends_at)
+        for pair_id, number, ends_at in await session.execute(
+            select(PairCycle.pair_id, func.max(PairCycle.number), func.max(PairCycle.ends_at))
+            .where(PairCycle.pair_id.in_(pair_ids))
+            .group_by(PairCycle.pair_id)
+        )
+    }
+    stages = await next_kinds(session, pair_ids)
+    people = await _people(
+        session, {side for pair in pairs for side in (pair.mentor_id, pair.mentee_id)}
     )
-    session.add(cycle)
-    await session.flush()
-    if number == 1:
-        reminder_at = window.spread(starts_at + FIRST_REMINDER_AFTER, pair.id)
-    else:
-        reminder_at = checkin_time(window, pair.id, first_day + timedelta(days=cadence // 2))
-    stage = await _next_stage(session, pair.id)
-    people = await people_of(session, pair)
-    for person_id, other_id in sides(pair):
-        other = people.get(other_id)
-        if reminder_at < cycle.ends_at:
-            await notify.person(
-                session,
-                person_id,
-                "meeting_reminder",
-                f"{pair.id}:{number}",
-                now,
-                pair=pair.id,
-                about=other_id,
-                due_at=max(reminder_at, now),
-                expires_at=cycle.ends_at,
+    cycles = []
+    for pair in pairs:
+        number, last_end = previous.get(pair.id, (0, None))
+        starts_at = max(last_end or pair.started_at or now, now)
+        organisation = organisations[pair.organisation_id]
+        window = window_of(organisation)
+        cadence = ProgrammeSettings.of(organisation).cadence_for(pair.cadence_days)
+        ends_at = checkin_time(
+            window, pair.id, window.local_date(starts_at) + timedelta(days=cadence)
+        )
+        cycles.append(
+            PairCycle(
                 pair_id=pair.id,
-                stage=stage,
-                role="mentor" if person_id == pair.mentor_id else "mentee",
-                other_name=other.full_name if other and other.full_name else "",
-                cadence_days=cadence,
+                number=number + 1,
+                starts_at=starts_at,
+                ends_at=max(ends_at, starts_at + timedelta(minutes=1)),
+                status=CycleStatus.OPEN,
             )
-        await queue_checkin(session, pair, cycle, person_id, other_id, people, now, "")
-    return cycle
+        )
+    session.add_all(cycles)
+    await session.flush()
+    messages = []
+    for pair, cycle in zip(pairs, cycles, strict=True):
+        organisation = organisations[pair.organisation_id]
+        messages += _reminders(pair, cycle, organisation, stages[pair.id].value, people, now)
+        messages += [
+            checkin(pair, cycle, person, other, people, now) for person, other in sides(pair)
+        ]
+    await notify.many(session, messages, now)
+    return cycles
 
 
-async def queue_checkin(
-    session: AsyncSession,
+def _reminders(
+    pair: MentoringPair,
+    cycle: PairCycle,
+    organisation: Organisation,
+    stage: str,
+    people: Mapping[int, Person],
+    now: datetime,
+) -> list[notify.Message]:
+    """The mid-cycle reminder to both sides; a new pair's first one comes soon and proposes the
+    introductory meeting."""
+    window = window_of(organisation)
+    cadence = ProgrammeSettings.of(organisation).cadence_for(pair.cadence_days)
+    if cycle.number == 1:
+        reminder_at = window.spread(cycle.starts_at + FIRST_REMINDER_AFTER, pair.id)
+    else:
+        halfway = window.local_date(cycle.starts_at) + timedelta(days=cadence // 2)
+        reminder_at = checkin_time(window, pair.id, halfway)
+    if reminder_at >= cycle.ends_at:
+        return []  # a cycle too short for a reminder before its check-in
+    return [
+        notify.Message(
+            recipient_id=person_id,
+            kind="meeting_reminder",
+            key=f"{pair.id}:{cycle.number}",
+            due_at=max(reminder_at, now),
+            expires_at=cycle.ends_at,
+            pair=pair.id,
+            about=other_id,
+            payload={
+                "pair_id": pair.id,
+                "stage": stage,
+                "role": "mentor" if person_id == pair.mentor_id else "mentee",
+                "other_name": _name(people, other_id),
+                "cadence_days": cadence,
+            },
+        )
+        for person_id, other_id in sides(pair)
+    ]
+
+
+def checkin(
     pair: MentoringPair,
     cycle: PairCycle,
     person_id: int,
     other_id: int,
-    people: dict[int, Person],
+    people: Mapping[int, Person],
     now: datetime,
-    suffix: str,
-) -> None:
-    other = people.get(other_id)
-    await notify.person(
-        session,
-        person_id,
-        "checkin",
-        f"{pair.id}:{cycle.number}{suffix}",
-        now,
-        pair=pair.id,
-        about=other_id,
+    suffix: str = "",
+) -> notify.Message:
+    """ "Did you meet?" for one side at the cycle's end; `suffix` tells a repeated question (after
+    a postponement) from the first."""
+    return notify.Message(
+        recipient_id=person_id,
+        kind="checkin",
+        key=f"{pair.id}:{cycle.number}{suffix}",
         due_at=max(cycle.ends_at, now),
         expires_at=cycle.ends_at + ANSWER_GRACE,
-        cycle_id=cycle.id,
-        other_name=other.full_name if other and other.full_name else "",
-        number=cycle.number,
+        pair=pair.id,
+        about=other_id,
+        payload={
+            "cycle_id": cycle.id,
+            "other_name": _name(people, other_id),
+            "number": cycle.number,
+        },
     )
+
+
+def _name(people: Mapping[int, Person], person_id: int) -> str:
+    person = people.get(person_id)
+    return person.full_name or "" if person else ""
 
 
 def sides(pair: MentoringPair) -> tuple[tuple[int, int], tuple[int, int]]:
@@ -144,14 +189,12 @@ def sides(pair: MentoringPair) -> tuple[tuple[int, int], tuple[int, int]]:
 
 
 async def people_of(session: AsyncSession, pair: MentoringPair) -> dict[int, Person]:
-    rows = await session.scalars(
-        select(Person).where(Person.id.in_((pair.mentor_id, pair.mentee_id)))
-    )
+    return await _people(session, {pair.mentor_id, pair.mentee_id})
+
+
+async def _people(session: AsyncSession, ids: set[int]) -> dict[int, Person]:
+    rows = await session.scalars(select(Person).where(Person.id.in_(ids)))
     return {person.id: person for person in rows}
-
-
-async def _next_stage(session: AsyncSession, pair_id: int) -> str:
-    return (await next_kind(session, pair_id)).value
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,14 +225,27 @@ async def close_cycle(
 ) -> None:
     """A cycle is settled (met, didn't meet, or nobody answered): count quiet cycles, escalate,
     and open the next cycle where this one ends."""
+    await settle_cycle(session, pair, cycle, organisation, met=met, now=now)
+    if pair.status == PairStatus.ACTIVE:
+        await open_cycles(session, [pair], {organisation.id: organisation}, now)
+
+
+async def settle_cycle(
+    session: AsyncSession,
+    pair: MentoringPair,
+    cycle: PairCycle,
+    organisation: Organisation,
+    *,
+    met: bool,
+    now: datetime,
+) -> None:
+    """`close_cycle` without opening the next one (the job opens a whole batch at once)."""
     settings = ProgrammeSettings.of(organisation)
     pair.silent_cycles = 0 if met else pair.silent_cycles + 1
     await notify.cancel_for_pair(session, pair.id, ("checkin",))
     if not met:
         await _escalate(session, pair, organisation, settings, now)
     await _report_unreachable(session, pair, cycle, now)
-    if pair.status == PairStatus.ACTIVE:
-        await open_cycle(session, pair, organisation, max(cycle.ends_at, now), now)
 
 
 async def _escalate(
@@ -203,7 +259,6 @@ async def _escalate(
     silent = pair.silent_cycles
     if silent == settings.quiet_nudge_cycles:
         for person_id, other_id in sides(pair):
-            other = people.get(other_id)
             await notify.person(
                 session,
                 person_id,
@@ -214,7 +269,7 @@ async def _escalate(
                 about=other_id,
                 due_at=window_of(organisation).next_opening(now),
                 pair_id=pair.id,
-                other_name=other.full_name if other and other.full_name else "",
+                other_name=_name(people, other_id),
                 cycles=silent,
             )
         audit.record(
@@ -237,7 +292,6 @@ async def alert_curators_about_pair(
     history: cycles without meeting, meetings so far, the last one."""
     people = await people_of(session, pair)
     history = await meeting_history(session, pair.id)
-    mentor, mentee = people.get(pair.mentor_id), people.get(pair.mentee_id)
     await notify.curators(
         session,
         pair.organisation_id,
@@ -247,8 +301,8 @@ async def alert_curators_about_pair(
         about=pair.mentee_id,
         pair_id=pair.id,
         why=why,
-        mentor_name=mentor.full_name if mentor and mentor.full_name else "",
-        mentee_name=mentee.full_name if mentee and mentee.full_name else "",
+        mentor_name=_name(people, pair.mentor_id),
+        mentee_name=_name(people, pair.mentee_id),
         silent_cycles=pair.silent_cycles,
         meetings=history.count,
         last_meeting=history.last.isoformat() if history.last else None,
@@ -303,14 +357,7 @@ class RhythmService:
                     )
                 ).all()
                 organisations = await _organisations(session, {p.organisation_id for p in pairs})
-                for pair in pairs:
-                    last_end = await session.scalar(
-                        select(func.max(PairCycle.ends_at)).where(PairCycle.pair_id == pair.id)
-                    )
-                    starts_at = max(last_end or pair.started_at or now, now)
-                    await open_cycle(
-                        session, pair, organisations[pair.organisation_id], starts_at, now
-                    )
+                await open_cycles(session, pairs, organisations, now)
                 opened += len(pairs)
             if len(pairs) < BATCH:
                 break
@@ -333,18 +380,16 @@ class RhythmService:
                 organisations = await _organisations(
                     session, {pair.organisation_id for _cycle, pair in rows}
                 )
+                reopen = []
                 for cycle, pair in rows:
                     cycle.status = CycleStatus.MISSED
                     if pair.status != PairStatus.ACTIVE:
                         continue
-                    await close_cycle(
-                        session,
-                        pair,
-                        cycle,
-                        organisations[pair.organisation_id],
-                        met=False,
-                        now=now,
-                    )
+                    organisation = organisations[pair.organisation_id]
+                    await settle_cycle(session, pair, cycle, organisation, met=False, now=now)
+                    if pair.status == PairStatus.ACTIVE:
+                        reopen.append(pair)
+                await open_cycles(session, reopen, organisations, now)
                 closed += len(rows)
             if len(rows) < BATCH:
                 return opened, closed

@@ -8,9 +8,10 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
+import pytest
 from aiogram import Bot, Dispatcher
 from aiogram.client.session.base import BaseSession
-from aiogram.exceptions import TelegramAPIError
+from aiogram.exceptions import TelegramAPIError, TelegramForbiddenError
 from aiogram.methods import (
     AnswerCallbackQuery,
     EditMessageText,
@@ -35,6 +36,8 @@ from aiogram.types import (
     Update,
     User,
 )
+
+from services.outbox_sender import OutboxSender
 
 BOT_ID = 555_000_111
 BOT_USERNAME = "nastavnik_test_bot"
@@ -312,3 +315,81 @@ class TelegramClient:
                 texts.append(method.text)
         self._seen = len(self.session.requests)
         return texts
+
+
+class Crash(BaseException):
+    """Stands in for the process dying: not an Exception, so nothing in the sender catches it."""
+
+
+class FakeTelegram(RecordingSession):
+    """RecordingSession that also notes when each call happened, models people who blocked the
+    bot (every send to them is 403, as in Telegram), and can die after a number of deliveries."""
+
+    def __init__(self, clock: FakeClock) -> None:
+        super().__init__()
+        self.clock = clock
+        self.times: list[float] = []
+        self.blocked: set[int] = set()
+        self.crash_after: int | None = None
+        self.crash_before_delivery = False
+        self.dead = False
+
+    async def make_request(
+        self,
+        bot: Bot,
+        method: TelegramMethod[TelegramType],
+        timeout: int | None = None,  # noqa: ASYNC109 - aiogram's signature
+    ) -> TelegramType:
+        if self.dead:
+            raise Crash
+        if isinstance(method, SendMessage) and int(method.chat_id) in self.blocked:
+            self.times.append(self.clock.monotonic())
+            self.requests.append(method)
+            raise TelegramForbiddenError(method, "Forbidden: bot was blocked by the user")
+        crashing = (
+            self.crash_after is not None
+            and isinstance(method, SendMessage)
+            and len(self.delivered()) + 1 >= self.crash_after
+        )
+        if crashing and self.crash_before_delivery:
+            self.dead = True
+            raise Crash
+        self.times.append(self.clock.monotonic())
+        answer = await super().make_request(bot, method, timeout)
+        if crashing:
+            # Telegram has the message, but the process dies before it can record that.
+            self.dead = True
+            raise Crash
+        return answer
+
+    def delivered(self) -> list[SendMessage]:
+        """SendMessage calls Telegram accepted (failed ones are recorded but never got an id)."""
+        return [
+            method
+            for method in self.requests
+            if isinstance(method, SendMessage) and id(method) in self.message_ids
+        ]
+
+    def delivered_texts(self, chat_id: int) -> list[str]:
+        return [m.text for m in self.delivered() if int(m.chat_id) == chat_id]
+
+    def attempts_to(self, chat_id: int) -> int:
+        return sum(
+            1 for m in self.requests if isinstance(m, SendMessage) and int(m.chat_id) == chat_id
+        )
+
+
+async def crash(sender: OutboxSender) -> None:
+    """Run a tick that dies with Crash, then let the dead sender's other workers finish.
+
+    In a real crash they die with the process. Here they live on in this event loop (gather does
+    not cancel its other children) until each runs into the dead session; they must be gone
+    before the new sender starts.
+    """
+    before = asyncio.all_tasks()
+    with pytest.raises(Crash):
+        await sender.run_once()
+    orphans = asyncio.all_tasks() - before
+    if orphans:
+        _, still_running = await asyncio.wait(orphans, timeout=10)
+        assert not still_running

@@ -9,11 +9,15 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.callbacks import (
     CuratorPairsCallback,
+    MeetingCallback,
     OrderCallback,
+    PairCadenceCallback,
     PairManageCallback,
     ProgrammeSettingCallback,
 )
-from bot.keyboards.pairs import petition_decision_keyboard
+from bot.keyboards.meetings import SHOW_LOG
+from bot.keyboards.pairs import SHOW_CADENCE, petition_decision_keyboard
+from bot.keyboards.plan import open_plan_button
 from bot.mentoring_labels import change_reason_name
 from models import ChangeReason, PairStatus
 from services.pair_views import PairDetails, PairPage, PairRow
@@ -110,6 +114,21 @@ def pair_manage_keyboard(pair: PairDetails) -> InlineKeyboardMarkup:
         add("🏁 " + _("Completed"), COMPLETE)
     if pair.status.is_live:
         add("⛔ " + _("End early"), END)
+    if pair.started_at is not None:
+        # The pair's own records, read-only for the curator (services check the role).
+        builder.button(
+            text="📒 " + _("Meeting log"),
+            callback_data=MeetingCallback(action=SHOW_LOG, value=pair.id),
+        )
+        text, data = open_plan_button(pair.id)
+        builder.button(text=text, callback_data=data)
+        sizes.append(2)
+    if pair.status in (PairStatus.ACTIVE, PairStatus.PAUSED):
+        builder.button(
+            text="🗓 " + _("How often they meet"),
+            callback_data=PairCadenceCallback(pair_id=pair.id, days=SHOW_CADENCE),
+        )
+        sizes.append(1)
     _back(builder, pair.organisation_id)
     sizes.append(1)
     builder.adjust(*sizes)

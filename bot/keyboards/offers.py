@@ -20,8 +20,9 @@ from bot.callbacks import (
 from bot.keyboards.common import NotificationKeyboard
 from bot.mentoring_labels import decline_reason_name
 from models import DeclineReason
-from services.offers import RequestBrief
-from services.requests import CURATOR_PAGE_SIZE, CuratorRequestPage, Suggestion
+from services.curator_requests import CURATOR_PAGE_SIZE, CuratorRequestPage
+from services.request_brief import RequestBrief
+from services.requests import Suggestion
 
 # OfferCallback actions.
 ACCEPT = "accept"

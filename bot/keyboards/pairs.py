@@ -6,13 +6,20 @@ from typing import Any
 
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.callbacks import PairActionCallback, PetitionDecisionCallback, PetitionReasonCallback
+from bot.callbacks import (
+    PairActionCallback,
+    PairCadenceCallback,
+    PetitionDecisionCallback,
+    PetitionReasonCallback,
+)
 from bot.keyboards.common import NotificationKeyboard
 from bot.mentoring_labels import change_reason_name
 from bot.pair_labels import reasons_for
 from models import PairStatus, PetitionKind
+from services.pair_cadence import CadenceOptions
 from services.pair_views import MyPair
 
 SHOW = "show"
@@ -21,6 +28,9 @@ PAUSE = "pause"
 RESUME = "resume"
 APPROVE = "yes"
 REJECT = "no"
+# PairCadenceCallback days: show the choices / back to the organisation's cadence.
+SHOW_CADENCE = -1
+ORGANISATION_CADENCE = 0
 LABEL_MAX = 48
 
 
@@ -37,6 +47,12 @@ def _actions(builder: InlineKeyboardBuilder, pair: MyPair, suffix: str = "") -> 
         builder.button(
             text="▶️ " + _("Resume") + suffix,
             callback_data=PairActionCallback(pair_id=pair.id, action=RESUME),
+        )
+        count += 1
+    if pair.status in (PairStatus.ACTIVE, PairStatus.PAUSED):
+        builder.button(
+            text="🗓 " + _("How often we meet") + suffix,
+            callback_data=PairCadenceCallback(pair_id=pair.id, days=SHOW_CADENCE),
         )
         count += 1
     if not pair.my_petition_pending:
@@ -76,6 +92,24 @@ def pair_actions_keyboard(pair: MyPair) -> InlineKeyboardMarkup | None:
     count = _actions(builder, pair)
     builder.adjust(1)
     return builder.as_markup() if count else None
+
+
+def cadence_keyboard(options: CadenceOptions) -> InlineKeyboardMarkup:
+    """The cadences a pair may choose, the current one ticked, and the organisation's."""
+    builder = InlineKeyboardBuilder()
+    for days in options.choices:
+        label = ngettext("every {count} day", "every {count} days", days).format(count=days)
+        if days == options.organisation_default:
+            label += " " + _("(programme default)")
+        builder.button(
+            text=("✓ " if days == options.current else "") + label,
+            callback_data=PairCadenceCallback(
+                pair_id=options.pair_id,
+                days=ORGANISATION_CADENCE if days == options.organisation_default else days,
+            ),
+        )
+    builder.adjust(1)
+    return builder.as_markup()
 
 
 def petition_reasons_keyboard(pair_id: int, kind: PetitionKind) -> InlineKeyboardMarkup:

@@ -22,6 +22,7 @@ from bot.plan_form import (
     MENTOR_CODE,
     NO_DATE,
     NO_GOAL,
+    OPEN,
     OVERDUE,
     RETURN,
     SHOW,
@@ -171,13 +172,13 @@ def back_keyboard(pair_id: int) -> InlineKeyboardMarkup:
     return builder.as_markup()
 
 
-def _open_plan(pair_id: int) -> tuple[str, PlanCallback]:
-    return "📋 " + _("Open the plan"), PlanCallback(pair_id=pair_id, action=SHOW)
+def open_plan_button(pair_id: int) -> tuple[str, PlanCallback]:
+    return "📋 " + _("Open the plan"), PlanCallback(pair_id=pair_id, action=OPEN)
 
 
 def _plan_only(payload: dict[str, Any]) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
-    text, data = _open_plan(int(payload["pair_id"]))
+    text, data = open_plan_button(int(payload["pair_id"]))
     builder.button(text=text, callback_data=data)
     return builder.as_markup()
 
@@ -189,7 +190,7 @@ def _assignee_buttons(payload: dict[str, Any]) -> InlineKeyboardMarkup:
         text="✓ " + _("Done"),
         callback_data=TaskCallback(task_id=int(payload["task_id"]), action=DONE),
     )
-    text, data = _open_plan(int(payload["pair_id"]))
+    text, data = open_plan_button(int(payload["pair_id"]))
     builder.button(text=text, callback_data=data)
     builder.adjust(1)
     return builder.as_markup()
@@ -207,7 +208,7 @@ def _task_done(payload: dict[str, Any]) -> InlineKeyboardMarkup:
     builder.button(
         text="↩️ " + _("Return"), callback_data=TaskCallback(task_id=task_id, action=RETURN)
     )
-    text, data = _open_plan(int(payload["pair_id"]))
+    text, data = open_plan_button(int(payload["pair_id"]))
     builder.button(text=text, callback_data=data)
     builder.adjust(2, 1)
     return builder.as_markup()

@@ -26,7 +26,8 @@ from models import (
 )
 from models.meeting import Meeting
 from services.errors import NotAllowed, RequestUnavailable, ValidationFailed
-from services.meetings import MeetingUnavailable, create_met_meeting, next_kind
+from services.meeting_stages import create_met_meeting, next_kind
+from services.meetings import MeetingUnavailable
 from services.outbox_sender import OutboxSender
 from tests.conftest import PersonFactory
 from tests.fakes import FakeClock, TelegramClient

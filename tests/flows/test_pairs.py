@@ -28,6 +28,9 @@ STALE = "Эта кнопка больше не действует."
 MENTEE = "Иванова Анна Петровна"
 MENTOR = "Петров Сергей Иванович"
 PAUSE = "⏸ Пауза"
+CADENCE = "🗓 Как часто встречаемся"
+# A started pair's meeting log and plan, read-only for the curator.
+PAIR_RECORDS = ("📒 Журнал встреч", "📋 Открыть план")
 RESUME = "▶️ Возобновить"
 
 
@@ -83,11 +86,11 @@ async def test_mypairs_for_both_sides_and_for_someone_without_a_pair(
     assert f"Наставник: <b>{MENTOR}</b>" in text
     assert "Действует с 01.09.2026." in text
     assert "встреча-знакомство" in text
-    assert mentee.buttons() == [PAUSE, "🔁 Попросить другого наставника"]
+    assert mentee.buttons() == [PAUSE, CADENCE, "🔁 Попросить другого наставника"]
 
     [text] = await mentor.send("/mypairs")
     assert f"Наставляемый: <b>{MENTEE}</b>" in text
-    assert mentor.buttons() == [PAUSE, "🔁 Сложить обязанности наставника"]
+    assert mentor.buttons() == [PAUSE, CADENCE, "🔁 Сложить обязанности наставника"]
 
 
 async def test_pause_with_wrong_dates_then_resume_by_the_other_side(
@@ -268,7 +271,14 @@ async def test_the_curator_manages_pairs_from_the_list(
     [card] = await curator.click("1. Петров → Орлов")
     assert f"Пара № {third_pair}" in card
     assert "Наставляемый: Орлов Дмитрий Юрьевич" in card
-    assert curator.buttons() == [PAUSE, "🏁 Завершена", "⛔ Завершить досрочно", "« Все пары"]
+    assert curator.buttons() == [
+        PAUSE,
+        "🏁 Завершена",
+        "⛔ Завершить досрочно",
+        *PAIR_RECORDS,
+        "🗓 Как часто встречаются",
+        "« Все пары",
+    ]
     [prompt] = await curator.click(PAUSE)
     assert "До какой даты" in prompt
     assert await curator.send("20.09.2026") == [
@@ -298,7 +308,7 @@ async def test_the_curator_manages_pairs_from_the_list(
     [card] = await curator.click("🏁 Да, пара завершила программу")
     assert card.startswith("🏁 Пара отмечена как завершившая программу")
     assert "Состояние: завершена" in card
-    assert curator.buttons() == ["« Все пары"]
+    assert curator.buttons() == [*PAIR_RECORDS, "« Все пары"]
     assert (await setup.pair_row(third_pair)).status == PairStatus.COMPLETED
     to_third, to_mentor = await deliver(sender, third, mentor)
     assert to_third == [
@@ -351,7 +361,7 @@ async def test_english_journey(
     [text] = await mentee.send("/mypairs")
     assert f"Mentor: <b>{MENTOR}</b>" in text
     assert "Active since 01.09.2026." in text
-    assert mentee.buttons() == ["⏸ Pause", "🔁 Ask for another mentor"]
+    assert mentee.buttons() == ["⏸ Pause", "🗓 How often we meet", "🔁 Ask for another mentor"]
     [prompt] = await mentee.click("⏸ Pause")
     assert "Until which date do you pause the pair?" in prompt
     [reply] = await mentee.send("tomorrow")
@@ -364,7 +374,7 @@ async def test_english_journey(
     assert news.startswith(f"⏸ {MENTEE} has paused your pair until 30.09.2026")
     [text] = await mentor.send("/mypairs")
     assert "Paused until 30.09.2026; the pair resumes on its own that day." in text
-    assert mentor.buttons() == ["▶️ Resume", "🔁 Ask to be relieved"]
+    assert mentor.buttons() == ["▶️ Resume", "🗓 How often we meet", "🔁 Ask to be relieved"]
 
 
 async def test_several_live_pairs_open_one_by_one(
@@ -382,7 +392,7 @@ async def test_several_live_pairs_open_one_by_one(
     assert mentor.buttons() == ["🌱 Иванова Анна Петровна", "🌱 Кузнецова Мария Олеговна"]
     [card] = await mentor.click("🌱 Кузнецова Мария Олеговна")
     assert "Наставляемый: <b>Кузнецова Мария Олеговна</b>" in card
-    assert mentor.buttons() == [PAUSE, "🔁 Сложить обязанности наставника"]
+    assert mentor.buttons() == [PAUSE, CADENCE, "🔁 Сложить обязанности наставника"]
 
 
 async def test_a_curator_of_two_organisations_chooses_one(

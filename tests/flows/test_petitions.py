@@ -66,7 +66,7 @@ async def test_mentee_petition_approved_ends_the_pair_and_reopens_the_search(
 
     [text] = await mentee.send("/mypairs")
     assert "Ваше обращение к куратору по этой паре ждёт решения." in text
-    assert last_buttons(mentee) == ["⏸ Пауза"]
+    assert last_buttons(mentee) == ["⏸ Пауза", "🗓 Как часто встречаемся"]
 
     to_curator, to_mentor = await deliver(sender, curator, mentor)
     assert to_mentor == []  # the mentor hears only of a decision that ends the pair
