@@ -18,6 +18,7 @@ from services.offers import OfferService
 from services.organisations import OrganisationService
 from services.outbox import OutboxService
 from services.pair_cadence import PairCadenceService
+from services.pair_orders import PairOrderService
 from services.pairs import PairService
 from services.participants import ParticipantService
 from services.people import PeopleService
@@ -48,6 +49,7 @@ class Services:
     offers: OfferService
     offer_expiry: OfferExpiryService
     pairs: PairService
+    orders: PairOrderService
     cadence: PairCadenceService
     petitions: PetitionService
     cohort: CohortMatchService
@@ -98,6 +100,7 @@ def build_services(
         offers=OfferService(transactions, clock, superadmin_ids=superadmins),
         offer_expiry=OfferExpiryService(transactions, clock),
         pairs=PairService(transactions, clock, superadmin_ids=superadmins),
+        orders=PairOrderService(transactions, clock, superadmin_ids=superadmins),
         cadence=PairCadenceService(transactions, clock, superadmin_ids=superadmins),
         petitions=PetitionService(transactions, clock, superadmin_ids=superadmins),
         cohort=CohortMatchService(transactions, clock, superadmin_ids=superadmins),

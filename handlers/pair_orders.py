@@ -92,7 +92,7 @@ async def _start(
     texts: Texts,
     organisation_id: int,
 ) -> None:
-    pending = await services.pairs.awaiting_order(person.id, organisation_id)
+    pending = await services.orders.awaiting_order(person.id, organisation_id)
     await state.clear()
     if not pending.rows:
         await bot.send_message(chat_id, texts.render("curator_pairs/order_none.j2"))
@@ -136,7 +136,7 @@ async def on_order_pick(
         await state.set_state(OrderRecording.number)
         await _ask(bot, person.telegram_id, texts, "number", chosen=len(chosen))
         return
-    pending = await services.pairs.awaiting_order(person.id, organisation_id)
+    pending = await services.orders.awaiting_order(person.id, organisation_id)
     waiting = {row.id for row in pending.rows}
     chosen &= waiting
     if callback_data.action == TOGGLE:
@@ -202,7 +202,7 @@ async def order_date(
     today = date.fromisoformat(data["today"])
     try:
         signed = parse_day(message.text or "", "order_date")
-        result = await services.pairs.record_order(
+        result = await services.orders.record_order(
             person.id, int(data["organisation_id"]), list(data["chosen"]), data["number"], signed
         )
     except ValidationFailed as problem:

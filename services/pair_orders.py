@@ -1,5 +1,4 @@
-"""The head's order (приказ о закреплении): one order starts many pairs that waited for it.
-Used by PairService inside its transactions."""
+"""The head's order (приказ о закреплении): one order starts many pairs that waited for it."""
 
 from __future__ import annotations
 
@@ -9,10 +8,16 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import MentoringPair, PairOrder, PairStatus
+from models import MentoringPair, Organisation, PairOrder, PairStatus
 from services import audit
+from services.access import load_actor
+from services.clock import Clock
+from services.errors import StaleAction
 from services.pair_creation import announce_start
-from services.pair_views import PairRow, organisation_rows
+from services.pair_rules import check_order_date, clean_order_number
+from services.pair_views import PairRow, organisation_rows, timezone_of
+from services.timezones import local_date
+from services.transactions import Transactions
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,3 +126,55 @@ async def _order(
         session.add(order)
         await session.flush()
     return order
+
+
+class PairOrderService:
+    """/order: the pairs that wait for the order, and recording one."""
+
+    def __init__(
+        self, transactions: Transactions, clock: Clock, *, superadmin_ids: frozenset[int]
+    ) -> None:
+        self._transactions = transactions
+        self._clock = clock
+        self._superadmins = superadmin_ids
+
+    async def awaiting_order(self, actor_id: int, organisation_id: int) -> PendingOrder:
+        """Pairs of the organisation that wait for the order."""
+        async with self._transactions.read() as session:
+            actor = await load_actor(session, actor_id, self._superadmins)
+            actor.require_curator(organisation_id)
+            organisation = await session.get(Organisation, organisation_id)
+            if organisation is None:
+                raise StaleAction
+            return PendingOrder(
+                organisation.name,
+                organisation.timezone,
+                local_date(self._clock.now(), organisation.timezone),
+                await waiting_rows(session, organisation_id),
+            )
+
+    async def record_order(
+        self,
+        actor_id: int,
+        organisation_id: int,
+        pair_ids: list[int],
+        number: str,
+        order_date: date,
+    ) -> OrderResult:
+        """Record the head's order for the chosen pairs: those still waiting start now."""
+        number = clean_order_number(number)
+        now = self._clock.now()
+        async with self._transactions.write() as session:
+            actor = await load_actor(session, actor_id, self._superadmins)
+            actor.require_curator(organisation_id)
+            today = local_date(now, await timezone_of(session, organisation_id))
+            check_order_date(order_date, today)
+            return await start_by_order(
+                session,
+                actor_id=actor_id,
+                organisation_id=organisation_id,
+                pair_ids=pair_ids,
+                number=number,
+                order_date=order_date,
+                now=now,
+            )

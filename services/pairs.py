@@ -1,5 +1,5 @@
 """A pair after it is created: its people's view, pause and resume, the curator's list and
-decisions, the head's order that starts pending pairs, and pauses that run out."""
+decisions, and pauses that run out (the head's order is in `services/pair_orders.py`)."""
 
 from __future__ import annotations
 
@@ -22,11 +22,8 @@ from services import audit, notify
 from services.access import Actor, load_actor
 from services.clock import Clock
 from services.errors import NotAllowed, RequestProblem, RequestUnavailable, StaleAction
-from services.pair_orders import OrderResult, PendingOrder, start_by_order, waiting_rows
 from services.pair_rules import (
-    check_order_date,
     check_pause_until,
-    clean_order_number,
     latest_pause,
 )
 from services.pair_views import (
@@ -421,46 +418,3 @@ class PairService:
         actor.require_curator(pair.organisation_id)
         _require_live(pair)
         return pair
-
-    # --- the head's order (приказ о закреплении) ------------------------------------------
-
-    async def awaiting_order(self, actor_id: int, organisation_id: int) -> PendingOrder:
-        """Pairs of the organisation that wait for the order."""
-        async with self._transactions.read() as session:
-            actor = await load_actor(session, actor_id, self._superadmins)
-            actor.require_curator(organisation_id)
-            organisation = await session.get(Organisation, organisation_id)
-            if organisation is None:
-                raise StaleAction
-            return PendingOrder(
-                organisation.name,
-                organisation.timezone,
-                local_date(self._clock.now(), organisation.timezone),
-                await waiting_rows(session, organisation_id),
-            )
-
-    async def record_order(
-        self,
-        actor_id: int,
-        organisation_id: int,
-        pair_ids: list[int],
-        number: str,
-        order_date: date,
-    ) -> OrderResult:
-        """Record the head's order for the chosen pairs: those still waiting start now."""
-        number = clean_order_number(number)
-        now = self._clock.now()
-        async with self._transactions.write() as session:
-            actor = await load_actor(session, actor_id, self._superadmins)
-            actor.require_curator(organisation_id)
-            today = local_date(now, await timezone_of(session, organisation_id))
-            check_order_date(order_date, today)
-            return await start_by_order(
-                session,
-                actor_id=actor_id,
-                organisation_id=organisation_id,
-                pair_ids=pair_ids,
-                number=number,
-                order_date=order_date,
-                now=now,
-            )
