@@ -83,8 +83,17 @@ class PairCadenceService:
                 # A forged button, or one drawn before the organisation lowered its maximum.
                 raise StaleAction
             agreed = days is not None and days != options.organisation_default
-            pair.cadence_days = days if agreed else None
             effective = days or options.organisation_default
+            change = CadenceChange(
+                pair_id=pair.id,
+                days=effective,
+                agreed=agreed,
+                other_name=options.other_name,
+                next_cycle_from=options.next_cycle_from,
+            )
+            if (effective, agreed) == (options.current, options.agreed):
+                return change  # pressed twice, or the current choice: nothing to tell anyone
+            pair.cadence_days = days if agreed else None
             audit.record(
                 session,
                 at=now,
@@ -107,13 +116,7 @@ class PairCadenceService:
                 agreed=agreed,
                 since=options.next_cycle_from.isoformat() if options.next_cycle_from else None,
             )
-            return CadenceChange(
-                pair_id=pair.id,
-                days=effective,
-                agreed=agreed,
-                other_name=options.other_name,
-                next_cycle_from=options.next_cycle_from,
-            )
+            return change
 
 
 async def _options(session: AsyncSession, pair: MentoringPair, side: str) -> CadenceOptions:

@@ -62,6 +62,10 @@ async def test_a_pair_agrees_to_meet_weekly_from_the_next_cycle(
     assert f"{MENTEE_NAME} изменил(а), как часто встречается ваша пара" in told
     assert "не реже одного раза в 7 дней" in told
     assert "Изменить можно в /mypairs." in told
+    # Pressed again (a double tap): the same screen, nobody told twice.
+    [again] = await mentee.click("✓ раз в 7 дней")
+    assert again.startswith("✅ Сохранено: не реже одной встречи в 7 дней.")
+    assert await deliver(sender, mentee, mentor) == [[], []]
 
     # The current cycle keeps its date; the next one is a week long.
     clock.advance(seconds=(first.ends_at - clock.now()).total_seconds())
