@@ -11,6 +11,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 from models.base import Base, UTCDateTime, enum_column, json_column
 from models.enums import CycleStatus, MeetingFormat, MeetingKind
 
+OPEN_CYCLE = sa.text("status IN ('open', 'postponed')")
+
 
 class PairCycle(Base):
     """One cadence period of an active pair. At its end both sides are asked "did you meet?";
@@ -20,6 +22,15 @@ class PairCycle(Base):
     __table_args__: Any = (
         sa.UniqueConstraint("pair_id", "number", name="uq_pair_cycle_pair_number"),
         sa.Index("ix_pair_cycle_due", "status", "ends_at"),
+        # At most one cycle of a pair is under way; the rhythm job also finds pairs without one
+        # through this index, whatever the planner knows of the table.
+        sa.Index(
+            "uq_pair_cycle_open",
+            "pair_id",
+            unique=True,
+            sqlite_where=OPEN_CYCLE,
+            postgresql_where=OPEN_CYCLE,
+        ),
         sa.CheckConstraint("ends_at > starts_at", name="ends_after_start"),
     )
 

@@ -27,6 +27,7 @@ from models import (
     Person,
     PersonStatus,
 )
+from models.meeting import OPEN_CYCLE
 from services import audit, notify
 from services.clock import Clock
 from services.meeting_stages import next_kinds
@@ -335,32 +336,64 @@ class RhythmService:
     async def process_due(self) -> tuple[int, int]:
         """Open cycles for active pairs without one; close cycles nobody answered in time.
         Returns (opened, closed). Works in batches so a regional database stays responsive."""
-        opened = closed = 0
+        opened = await self._open_missing_cycles()
+        closed = await self._close_unanswered()
+        return opened, closed
+
+    async def _open_missing_cycles(self) -> int:
+        """Walk the active pairs by id, BATCH at a time, and open a cycle where none is under way.
+
+        Deliberately not one anti-join over all pairs: with a generic plan and no statistics
+        (a freshly filled table) PostgreSQL runs that as a nested loop over every open cycle for
+        every pair, quadratic in the number of pairs. Each step here reads one range of ids through
+        an index, and only the pairs that need a cycle are locked.
+        """
+        opened = 0
+        after = 0
         while True:
-            now = self._clock.now()
-            async with self._transactions.write() as session:
-                open_exists = (
-                    select(PairCycle.id)
-                    .where(
-                        PairCycle.pair_id == MentoringPair.id,
-                        PairCycle.status.in_((CycleStatus.OPEN, CycleStatus.POSTPONED)),
-                    )
-                    .exists()
+            async with self._transactions.read() as session:
+                window = list(
+                    (
+                        await session.scalars(
+                            select(MentoringPair.id)
+                            .where(
+                                MentoringPair.status == PairStatus.ACTIVE, MentoringPair.id > after
+                            )
+                            .order_by(MentoringPair.id)
+                            .limit(BATCH)
+                        )
+                    ).all()
                 )
-                pairs = (
-                    await session.scalars(
-                        select(MentoringPair)
-                        .where(MentoringPair.status == PairStatus.ACTIVE, ~open_exists)
-                        .order_by(MentoringPair.id)
-                        .limit(BATCH)
-                        .with_for_update(skip_locked=True)
+                busy = await _with_open_cycle(session, window[0], window[-1]) if window else set()
+            if not window:
+                return opened
+            after = window[-1]
+            due = [pair_id for pair_id in window if pair_id not in busy]
+            if due:
+                opened += await self._open_for(due)
+
+    async def _open_for(self, pair_ids: list[int]) -> int:
+        now = self._clock.now()
+        async with self._transactions.write() as session:
+            locked = (
+                await session.scalars(
+                    select(MentoringPair)
+                    .where(
+                        MentoringPair.id.in_(pair_ids), MentoringPair.status == PairStatus.ACTIVE
                     )
-                ).all()
-                organisations = await _organisations(session, {p.organisation_id for p in pairs})
-                await open_cycles(session, pairs, organisations, now)
-                opened += len(pairs)
-            if len(pairs) < BATCH:
-                break
+                    .order_by(MentoringPair.id)
+                    .with_for_update(skip_locked=True)
+                )
+            ).all()
+            # Every path that opens a cycle holds the pair's lock: checked again under it.
+            busy = await _with_open_cycle(session, pair_ids[0], pair_ids[-1]) if locked else set()
+            pairs = [pair for pair in locked if pair.id not in busy]
+            organisations = await _organisations(session, {p.organisation_id for p in pairs})
+            await open_cycles(session, pairs, organisations, now)
+            return len(pairs)
+
+    async def _close_unanswered(self) -> int:
+        closed = 0
         while True:
             now = self._clock.now()
             async with self._transactions.write() as session:
@@ -392,7 +425,21 @@ class RhythmService:
                 await open_cycles(session, reopen, organisations, now)
                 closed += len(rows)
             if len(rows) < BATCH:
-                return opened, closed
+                return closed
+
+
+async def _with_open_cycle(session: AsyncSession, first_id: int, last_id: int) -> set[int]:
+    """Which pairs with ids in [first_id, last_id] have a cycle under way.
+
+    A range and the partial unique index's own predicate text, so PostgreSQL reads just that
+    index even with a generic plan and no statistics; with a list of 500 ids and the statuses as
+    parameters it scanned every open cycle instead."""
+    rows = await session.scalars(
+        select(PairCycle.pair_id).where(
+            PairCycle.pair_id >= first_id, PairCycle.pair_id <= last_id, OPEN_CYCLE
+        )
+    )
+    return set(rows.all())
 
 
 async def _organisations(session: AsyncSession, ids: set[int]) -> dict[int, Organisation]:
