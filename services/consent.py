@@ -355,7 +355,9 @@ class ConsentService:
         self, session: AsyncSession, person_id: int, document_id: int
     ) -> tuple[ConsentDocument, RoleAssignment]:
         document = await session.get(ConsentDocument, document_id)
-        person = await session.get(Person, person_id)
+        # Locks the person: two presses at once are decided one after the other, so the second
+        # sees the first's consent (without it PostgreSQL recorded both).
+        person = await session.get(Person, person_id, with_for_update=True)
         if document is None or person is None:
             raise StaleAction
         role = await session.scalar(

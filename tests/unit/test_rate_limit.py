@@ -84,7 +84,8 @@ async def test_hundred_chats_take_four_seconds_and_never_exceed_the_rate() -> No
 
 
 async def test_concurrent_workers_share_the_rate() -> None:
-    """Four workers as in OutboxSender: slots are reserved before waiting, so none are shared."""
+    """Four workers, as OutboxSender runs with OUTBOX_SEND_CONCURRENCY=4: slots are reserved before
+    waiting, so none are shared."""
     clock = VirtualClock()
     limiter = SendRateLimiter(clock, per_second=RATE)
     start = clock.monotonic()
