@@ -161,9 +161,7 @@ class CheckinService:
                 answer=answer.value,
                 name=actor_name,
             )
-            await close_cycle(
-                session, pair, cycle, organisation, met=answer == CycleStatus.MET, now=now
-            )
+            await close_cycle(session, pair, organisation, met=answer == CycleStatus.MET, now=now)
             return CheckinResult(
                 pair.id, cycle.status, meeting_id=meeting_id, meeting_kind=meeting_kind
             )

@@ -14,12 +14,12 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import CycleStatus, MentoringPair, Organisation, PairCycle, PairStatus
+from models import CycleStatus, MentoringPair, PairCycle, PairStatus
 from services import audit
 from services.access import load_actor
 from services.clock import Clock
 from services.errors import RequestProblem, RequestUnavailable, StaleAction
-from services.pair_views import names
+from services.pair_views import names, organisation_of
 from services.pairs import side_in, tell_pair
 from services.programme_settings import ProgrammeSettings
 from services.transactions import Transactions
@@ -122,9 +122,7 @@ class PairCadenceService:
 async def _options(session: AsyncSession, pair: MentoringPair, side: str) -> CadenceOptions:
     if pair.status not in (PairStatus.ACTIVE, PairStatus.PAUSED):
         raise RequestUnavailable(RequestProblem.PAIR_ENDED)
-    organisation = await session.get(Organisation, pair.organisation_id)
-    if organisation is None:
-        raise StaleAction
+    organisation = await organisation_of(session, pair.organisation_id)
     settings = ProgrammeSettings.of(organisation)
     people = await names(session, {pair.mentor_id, pair.mentee_id})
     if side == "curator":

@@ -8,14 +8,13 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import MentoringPair, Organisation, PairOrder, PairStatus
+from models import MentoringPair, PairOrder, PairStatus
 from services import audit
 from services.access import load_actor
 from services.clock import Clock
-from services.errors import StaleAction
 from services.pair_creation import announce_start
 from services.pair_rules import check_order_date, clean_order_number
-from services.pair_views import PairRow, organisation_rows, timezone_of
+from services.pair_views import PairRow, organisation_of, organisation_rows, timezone_of
 from services.timezones import local_date
 from services.transactions import Transactions
 
@@ -143,9 +142,7 @@ class PairOrderService:
         async with self._transactions.read() as session:
             actor = await load_actor(session, actor_id, self._superadmins)
             actor.require_curator(organisation_id)
-            organisation = await session.get(Organisation, organisation_id)
-            if organisation is None:
-                raise StaleAction
+            organisation = await organisation_of(session, organisation_id)
             return PendingOrder(
                 organisation.name,
                 organisation.timezone,

@@ -218,7 +218,6 @@ async def meeting_history(session: AsyncSession, pair_id: int) -> MeetingHistory
 async def close_cycle(
     session: AsyncSession,
     pair: MentoringPair,
-    cycle: PairCycle,
     organisation: Organisation,
     *,
     met: bool,
@@ -226,7 +225,7 @@ async def close_cycle(
 ) -> None:
     """A cycle is settled (met, didn't meet, or nobody answered): count quiet cycles, escalate,
     and open the next cycle where this one ends."""
-    await settle_cycle(session, pair, cycle, organisation, met=met, now=now)
+    await settle_cycle(session, pair, organisation, met=met, now=now)
     if pair.status == PairStatus.ACTIVE:
         await open_cycles(session, [pair], {organisation.id: organisation}, now)
 
@@ -234,7 +233,6 @@ async def close_cycle(
 async def settle_cycle(
     session: AsyncSession,
     pair: MentoringPair,
-    cycle: PairCycle,
     organisation: Organisation,
     *,
     met: bool,
@@ -244,9 +242,11 @@ async def settle_cycle(
     settings = ProgrammeSettings.of(organisation)
     pair.silent_cycles = 0 if met else pair.silent_cycles + 1
     await notify.cancel_for_pair(session, pair.id, ("checkin",))
+    people = await people_of(session, pair)  # once for both checks below
     if not met:
-        await _escalate(session, pair, organisation, settings, now)
-    await _report_unreachable(session, pair, cycle, now)
+        await _escalate(session, pair, organisation, settings, people, now)
+    if any(person.status == PersonStatus.UNREACHABLE for person in people.values()):
+        await alert_curators_about_pair(session, pair, "unreachable", now)
 
 
 async def _escalate(
@@ -254,9 +254,9 @@ async def _escalate(
     pair: MentoringPair,
     organisation: Organisation,
     settings: ProgrammeSettings,
+    people: Mapping[int, Person],
     now: datetime,
 ) -> None:
-    people = await people_of(session, pair)
     silent = pair.silent_cycles
     if silent == settings.quiet_nudge_cycles:
         for person_id, other_id in sides(pair):
@@ -318,14 +318,6 @@ async def alert_curators_about_pair(
         pair_id=pair.id,
         why=why,
     )
-
-
-async def _report_unreachable(
-    session: AsyncSession, pair: MentoringPair, cycle: PairCycle, now: datetime
-) -> None:
-    people = await people_of(session, pair)
-    if any(person.status == PersonStatus.UNREACHABLE for person in people.values()):
-        await alert_curators_about_pair(session, pair, "unreachable", now)
 
 
 class RhythmService:
@@ -419,7 +411,7 @@ class RhythmService:
                     if pair.status != PairStatus.ACTIVE:
                         continue
                     organisation = organisations[pair.organisation_id]
-                    await settle_cycle(session, pair, cycle, organisation, met=False, now=now)
+                    await settle_cycle(session, pair, organisation, met=False, now=now)
                     if pair.status == PairStatus.ACTIVE:
                         reopen.append(pair)
                 await open_cycles(session, reopen, organisations, now)
