@@ -45,8 +45,8 @@ from models import (
     RoleKind,
     Urgency,
 )
-from services.clock import SystemClock
-from services.cohort import Candidate, Objective, greedy, total
+from services.core.clock import SystemClock
+from services.matching.cohort import Candidate, Objective, greedy, total
 
 TOKEN = "123456:AAEbenchmarkbenchmarkbenchmark_xyz"  # noqa: S105 - never sent anywhere
 SUBJECTS = ("Математика", "Физика", "Русский язык", "История", "Биология", "Начальные классы")

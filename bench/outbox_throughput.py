@@ -31,7 +31,7 @@ from bot.app import create_application, create_bot, create_sender
 from bot.config import Settings
 from bot.migrate import upgrade
 from models import Notification, NotificationStatus, Person
-from services.clock import SystemClock
+from services.core.clock import SystemClock
 
 TOKEN = "123456:AAEbenchmarkbenchmarkbenchmark_xyz"  # noqa: S105 - a fake server's token
 TELEGRAM_GLOBAL_LIMIT = 30

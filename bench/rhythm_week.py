@@ -55,8 +55,8 @@ from models import (
     Person,
     PersonStatus,
 )
-from services.sending_window import SendingWindow
-from services.windows import window_of
+from services.organisations.sending_window import SendingWindow
+from services.organisations.windows import window_of
 
 TOKEN = "123456:AAEbenchmarkbenchmarkbenchmark_xyz"  # noqa: S105 - a fake server's token
 ZONES = ("Europe/Moscow", "Asia/Krasnoyarsk", "Asia/Irkutsk", "Asia/Yekaterinburg", "Europe/Berlin")

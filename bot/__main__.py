@@ -34,8 +34,8 @@ from bot.logging_setup import configure_logging
 from bot.middlewares.in_flight import InFlightMiddleware
 from bot.migrate import upgrade
 from bot.scheduler import create_scheduler
-from services.clock import SystemClock
-from services.outbox_sender import OutboxSender
+from services.core.clock import SystemClock
+from services.outbox.sender import OutboxSender
 
 logger = logging.getLogger("bot")
 

@@ -54,9 +54,9 @@ from handlers import (
     settings,
     start,
 )
-from services.clock import Clock
-from services.outbox_sender import OutboxSender
-from services.rate_limit import SendRateLimiter
+from services.core.clock import Clock
+from services.outbox.rate_limit import SendRateLimiter
+from services.outbox.sender import OutboxSender
 
 
 @dataclass(frozen=True, slots=True)

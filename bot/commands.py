@@ -9,7 +9,7 @@ from aiogram.types import BotCommand, BotCommandScopeChat, BotCommandScopeDefaul
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
-from services.people import MenuLevel, MenuTarget, PeopleService
+from services.people.directory import MenuLevel, MenuTarget, PeopleService
 
 logger = logging.getLogger(__name__)
 

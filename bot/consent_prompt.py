@@ -6,7 +6,7 @@ from aiogram import Bot
 
 from bot.keyboards.consent import consent_keyboard
 from bot.texts import Texts
-from services.consent import ConsentRequest
+from services.people.consent import ConsentRequest
 
 
 async def ask_for_consent(bot: Bot, chat_id: int, request: ConsentRequest, texts: Texts) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.texts import Texts
-from services.consent import ConsentContext
+from services.people.consent import ConsentContext
 
 
 class TemplateConsentTexts:

@@ -5,31 +5,31 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.config import Settings
-from services.checkins import AgreedMeetingService, CheckinService
-from services.clock import Clock
-from services.cohort_match import CohortMatchService
-from services.consent import ConsentService, ConsentTexts
-from services.curator_requests import CuratorRequestService
-from services.invites import InviteService
-from services.meetings import MeetingService
-from services.mentor_capacity import MentorCapacityService
-from services.offer_expiry import OfferExpiryService
-from services.offers import OfferService
-from services.organisations import OrganisationService
-from services.outbox import OutboxService
-from services.pair_cadence import PairCadenceService
-from services.pair_orders import PairOrderService
-from services.pairs import PairService
-from services.participants import ParticipantService
-from services.people import PeopleService
-from services.petitions import PetitionService
-from services.plans import PlanService
-from services.privacy import PrivacyService
-from services.profiles import ProfileService
-from services.programme_settings import ProgrammeSettingsService, SendingWindowService
-from services.requests import RequestService
-from services.rhythm import RhythmService
-from services.transactions import Transactions
+from services.core.clock import Clock
+from services.core.transactions import Transactions
+from services.matching.cohort_match import CohortMatchService
+from services.organisations.invites import InviteService
+from services.organisations.participants import ParticipantService
+from services.organisations.programme import ProgrammeSettingsService, SendingWindowService
+from services.organisations.registry import OrganisationService
+from services.outbox.queue import OutboxService
+from services.pairs.cadence import PairCadenceService
+from services.pairs.capacity import MentorCapacityService
+from services.pairs.lifecycle import PairService
+from services.pairs.orders import PairOrderService
+from services.pairs.petitions import PetitionService
+from services.people.consent import ConsentService, ConsentTexts
+from services.people.directory import PeopleService
+from services.people.privacy import PrivacyService
+from services.people.profiles import ProfileService
+from services.plans.development_plan import PlanService
+from services.requests.curator import CuratorRequestService
+from services.requests.filing import RequestService
+from services.requests.offer_expiry import OfferExpiryService
+from services.requests.offers import OfferService
+from services.rhythm.checkins import AgreedMeetingService, CheckinService
+from services.rhythm.cycles import RhythmService
+from services.rhythm.meetings import MeetingService
 
 
 @dataclass(frozen=True, slots=True)

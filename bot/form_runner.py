@@ -27,11 +27,11 @@ from bot.container import Services
 from bot.keyboards import forms as keyboards
 from bot.states import MeetingFeedback
 from bot.texts import Texts
-from services.clock import Clock
-from services.errors import DomainError, StaleAction, ValidationFailed
-from services.forms import Answer, FormSpec, Question, QuestionKind, stored, validate
-from services.people import PersonView
-from services.timezones import local_date
+from services.core.clock import Clock
+from services.core.errors import DomainError, StaleAction, ValidationFailed
+from services.forms.definitions import Answer, FormSpec, Question, QuestionKind, stored, validate
+from services.organisations.timezones import local_date
+from services.people.directory import PersonView
 
 DEFAULT_TIMEZONE = "Europe/Moscow"
 DATE_FORMAT = "%d.%m.%Y"

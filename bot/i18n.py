@@ -10,7 +10,7 @@ from aiogram.utils.i18n import I18n, I18nMiddleware
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
-from services.people import PersonView, locale_from_telegram
+from services.people.directory import PersonView, locale_from_telegram
 
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
 DOMAIN = "messages"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from aiogram.utils.i18n import gettext as _
 
 from models import CompetenceDomain, InviteRole, MeetingFormat, MenteeCategory, ProfileRole
-from services.participants import ParticipantStatus
+from services.organisations.participants import ParticipantStatus
 
 
 def role_name(role: InviteRole | str) -> str:

@@ -7,8 +7,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from models import MeetingFormat, MeetingKind
-from services.forms import FormSpec, Question, lazy_gettext
-from services.meeting_fields import FEEDBACK_FIELDS, RECORD_FIELDS
+from services.forms.definitions import FormSpec, Question, lazy_gettext
+from services.rhythm.meeting_fields import FEEDBACK_FIELDS, RECORD_FIELDS
 
 LABELS = {
     "held_on": lazy_gettext("When did you meet?"),

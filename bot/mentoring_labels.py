@@ -19,7 +19,7 @@ from models import (
     RequestTopic,
     Urgency,
 )
-from services.matching import Reason
+from services.matching.score import Reason
 
 
 def topic_name(topic: RequestTopic | str) -> str:

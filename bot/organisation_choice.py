@@ -10,7 +10,7 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.container import Services
 from bot.keyboards.common import organisation_choice_keyboard
-from services.people import PersonView
+from services.people.directory import PersonView
 
 
 async def curated_organisation(

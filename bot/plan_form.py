@@ -10,8 +10,8 @@ from typing import Any
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.utils.i18n import gettext as _
 
-from services.errors import StaleAction
-from services.plan_views import TaskForm
+from services.core.errors import StaleAction
+from services.plans.views import TaskForm
 
 # PlanCallback actions of the plan and of its forms.
 SHOW = "show"

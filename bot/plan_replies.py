@@ -13,7 +13,7 @@ from bot.keyboards import plan as keyboards
 from bot.plan_form import ADD_GOAL, ADD_TASK, CHECK, DONE
 from bot.texts import Texts
 from models import TaskStatus
-from services.plan_views import PlanUpdate, PlanView
+from services.plans.views import PlanUpdate, PlanView
 
 
 def render_plan(texts: Texts, view: PlanView, notice: str | None = None) -> str:

@@ -26,8 +26,8 @@ from bot.labels import (
     time_name,
 )
 from models import CompetenceDomain, MeetingFormat, MenteeCategory, ProfileRole, ProgrammeRole
-from services.errors import StaleAction, ValidationFailed
-from services.profiles import (
+from services.core.errors import StaleAction, ValidationFailed
+from services.people.profiles import (
     DAYS,
     DEFAULT_CAPACITY,
     MAX_EXPERIENCE,

@@ -18,8 +18,8 @@ from aiogram.utils.i18n import ngettext
 from bot.labels import meeting_format_name
 from bot.mentoring_labels import mentoring_type_name, topic_name, urgency_name
 from models import MeetingFormat, MentoringType, RequestTopic, Urgency
-from services.errors import StaleAction, ValidationFailed
-from services.request_draft import (
+from services.core.errors import StaleAction, ValidationFailed
+from services.requests.draft import (
     DIFFICULTY_MAX,
     HOPES_MAX,
     TEXT_MIN,

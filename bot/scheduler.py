@@ -7,7 +7,7 @@ import logging
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.container import Services
-from services.outbox_sender import OutboxSender
+from services.outbox.sender import OutboxSender
 
 logger = logging.getLogger(__name__)
 

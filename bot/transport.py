@@ -19,8 +19,8 @@ from jinja2 import TemplateNotFound
 
 from bot.notification_keyboards import keyboard_for
 from bot.texts import Texts
-from services.outbox import OutgoingMessage
-from services.outbox_sender import (
+from services.outbox.queue import OutgoingMessage
+from services.outbox.sender import (
     Blocked,
     PermanentFailure,
     RetryAfter,

@@ -20,9 +20,9 @@ from bot.keyboards.capacity import (
 from bot.organisation_choice import curated_organisation
 from bot.redraw import message_id_of, send_or_edit
 from bot.texts import Texts
-from services.errors import StaleAction
-from services.mentor_capacity import PAGE_SIZE, MentorCard, MentorPage
-from services.people import PersonView
+from services.core.errors import StaleAction
+from services.pairs.capacity import PAGE_SIZE, MentorCard, MentorPage
+from services.people.directory import PersonView
 
 
 def _list_text(texts: Texts, page: MentorPage) -> str:

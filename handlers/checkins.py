@@ -24,9 +24,9 @@ from bot.redraw import drop_buttons, message_id_of
 from bot.states import AgreedMeetingForm, CheckinPostpone
 from bot.texts import Texts, format_local
 from models import CycleStatus
-from services.errors import StaleAction, ValidationFailed
-from services.pair_rules import parse_day
-from services.people import PersonView
+from services.core.errors import StaleAction, ValidationFailed
+from services.pairs.rules import parse_day
+from services.people.directory import PersonView
 
 
 async def on_checkin(

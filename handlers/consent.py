@@ -16,8 +16,8 @@ from bot.keyboards.consent import renewal_refusal_keyboard, retention_keyboard
 from bot.organisation_choice import curated_organisation
 from bot.texts import Texts
 from handlers import profile
-from services.errors import StaleAction
-from services.people import PersonView
+from services.core.errors import StaleAction
+from services.people.directory import PersonView
 
 
 async def ask_pending(bot: Bot, person: PersonView, services: Services, texts: Texts) -> bool:

@@ -29,9 +29,9 @@ from bot.pair_labels import petition_kind_name
 from bot.texts import Texts
 from handlers.pairs import ask_pause_date, drop_buttons_of, redraw, resumed_text
 from models import ChangeReason, PairStatus, PetitionStatus
-from services.errors import RequestProblem, RequestUnavailable, StaleAction
-from services.pairs import PAGE_SIZE
-from services.people import PersonView
+from services.core.errors import RequestProblem, RequestUnavailable, StaleAction
+from services.pairs.lifecycle import PAGE_SIZE
+from services.people.directory import PersonView
 
 STATUSES = list(PairStatus)
 

@@ -16,10 +16,10 @@ from bot.organisation_choice import curated_organisation
 from bot.redraw import drop_buttons, message_id_of, send_or_edit
 from bot.texts import Texts
 from handlers.offers import show_open_requests
-from services.clock import Clock
-from services.curator_requests import CURATOR_PAGE_SIZE
-from services.errors import RequestProblem, RequestUnavailable, StaleAction
-from services.people import PersonView
+from services.core.clock import Clock
+from services.core.errors import RequestProblem, RequestUnavailable, StaleAction
+from services.people.directory import PersonView
+from services.requests.curator import CURATOR_PAGE_SIZE
 
 # Enough to find the mentor the curator picked among the shown five, even if the order shifted.
 ALL_SUGGESTIONS = 1000

@@ -11,7 +11,7 @@ from aiogram.filters import ExceptionTypeFilter
 from aiogram.types import ErrorEvent
 from aiogram.utils.i18n import gettext as _
 
-from services.errors import (
+from services.core.errors import (
     DomainError,
     NotAllowed,
     RequestProblem,

@@ -16,9 +16,9 @@ from bot.keyboards.invites import (
 )
 from bot.texts import Texts
 from models import InviteRole
-from services.errors import StaleAction
-from services.organisations import OrganisationView
-from services.people import PersonView
+from services.core.errors import StaleAction
+from services.organisations.registry import OrganisationView
+from services.people.directory import PersonView
 
 
 async def _curated(

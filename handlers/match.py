@@ -26,9 +26,9 @@ from bot.redraw import message_id_of, send_or_edit
 from bot.states import CohortMatch
 from bot.texts import Texts
 from handlers.errors import request_problem_text
-from services.cohort import Objective
-from services.errors import StaleAction
-from services.people import PersonView
+from services.core.errors import StaleAction
+from services.matching.cohort import Objective
+from services.people.directory import PersonView
 
 OPTIONS = 6
 

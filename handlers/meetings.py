@@ -26,10 +26,10 @@ from bot.keyboards.meetings import (
 from bot.meeting_forms import FORMS, MEETING_RECORD
 from bot.redraw import message_id_of, send_or_edit
 from bot.texts import Texts
-from services.errors import StaleAction
-from services.forms import Answer
-from services.meetings import MeetingProblem, MeetingUnavailable
-from services.people import PersonView
+from services.core.errors import StaleAction
+from services.forms.definitions import Answer
+from services.people.directory import PersonView
+from services.rhythm.meetings import MeetingProblem, MeetingUnavailable
 
 DATE_FORMAT = "%d.%m.%Y"
 

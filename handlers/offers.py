@@ -22,10 +22,10 @@ from bot.redraw import drop_buttons, message_id_of, send_or_edit
 from bot.states import OfferDecline
 from bot.texts import Texts
 from models import DeclineReason
-from services.errors import StaleAction
-from services.offers import COMMENT_MAX, PairResult
-from services.people import PersonView
-from services.request_brief import brief_payload
+from services.core.errors import StaleAction
+from services.people.directory import PersonView
+from services.requests.brief import brief_payload
+from services.requests.offers import COMMENT_MAX, PairResult
 
 OPEN_PAGE_SIZE = 5
 

@@ -22,10 +22,10 @@ from bot.keyboards.organisations import (
 from bot.states import OrganisationCreation
 from bot.texts import Texts
 from models import InviteRole
-from services.errors import StaleAction, ValidationFailed
-from services.organisations import clean_address, clean_name
-from services.people import PersonView
-from services.timezones import RUSSIAN_TIMEZONES, validate_timezone
+from services.core.errors import StaleAction, ValidationFailed
+from services.organisations.registry import clean_address, clean_name
+from services.organisations.timezones import RUSSIAN_TIMEZONES, validate_timezone
+from services.people.directory import PersonView
 
 
 def _name_hint(reason: str) -> str:

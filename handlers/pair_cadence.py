@@ -10,7 +10,7 @@ from bot.container import Services
 from bot.keyboards.pairs import ORGANISATION_CADENCE, SHOW_CADENCE, cadence_keyboard
 from bot.redraw import message_id_of, send_or_edit
 from bot.texts import Texts
-from services.people import PersonView
+from services.people.directory import PersonView
 
 
 async def on_cadence(

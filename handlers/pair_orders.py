@@ -25,9 +25,9 @@ from bot.organisation_choice import curated_organisation
 from bot.states import OrderRecording
 from bot.texts import Texts
 from handlers.pairs import DATE_FORMAT, drop_buttons_of, redraw
-from services.errors import DomainError, StaleAction, ValidationFailed
-from services.pair_rules import ORDER_FUTURE_DAYS, clean_order_number, parse_day
-from services.people import PersonView
+from services.core.errors import DomainError, StaleAction, ValidationFailed
+from services.pairs.rules import ORDER_FUTURE_DAYS, clean_order_number, parse_day
+from services.people.directory import PersonView
 
 
 def order_problem_text(problem: ValidationFailed) -> str:

@@ -25,10 +25,10 @@ from bot.redraw import drop_buttons, message_id_of, send_or_edit
 from bot.states import PairPause
 from bot.texts import Texts
 from models import ChangeReason
-from services.errors import DomainError, StaleAction, ValidationFailed
-from services.pair_rules import parse_day
-from services.pairs import PairChange, PauseWindow
-from services.people import PersonView
+from services.core.errors import DomainError, StaleAction, ValidationFailed
+from services.pairs.lifecycle import PairChange, PauseWindow
+from services.pairs.rules import parse_day
+from services.people.directory import PersonView
 
 DATE_FORMAT = "%d.%m.%Y"
 # Ended pairs shown in /mypairs; older ones are counted, not listed.

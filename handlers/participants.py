@@ -18,9 +18,9 @@ from bot.labels import participant_status_name, profile_role_name, role_name
 from bot.organisation_choice import curated_organisation
 from bot.redraw import message_id_of, send_or_edit
 from bot.texts import Texts
-from services.errors import StaleAction
-from services.participants import PAGE_SIZE, ParticipantStatus
-from services.people import PersonView
+from services.core.errors import StaleAction
+from services.organisations.participants import PAGE_SIZE, ParticipantStatus
+from services.people.directory import PersonView
 
 ROLE_FILTERS = frozenset({"", "mentee", "mentor"})
 

@@ -32,8 +32,8 @@ from bot.redraw import message_id_of, send_or_edit
 from bot.states import PlanForm
 from bot.texts import Texts
 from handlers import plan_tasks
-from services.errors import DomainError, StaleAction, ValidationFailed
-from services.people import PersonView
+from services.core.errors import DomainError, StaleAction, ValidationFailed
+from services.people.directory import PersonView
 
 # FSM state names, as FSMContext.get_state() returns them.
 GOAL_TITLE_STEP = PlanForm.goal_title.state or ""

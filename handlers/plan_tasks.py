@@ -34,10 +34,10 @@ from bot.redraw import message_id_of, send_or_edit
 from bot.states import PlanForm
 from bot.texts import Texts
 from models import TaskAssignee
-from services.errors import DomainError, StaleAction, ValidationFailed
-from services.pair_rules import parse_day
-from services.people import PersonView
-from services.plan_rules import check_due, clean_title
+from services.core.errors import DomainError, StaleAction, ValidationFailed
+from services.pairs.rules import parse_day
+from services.people.directory import PersonView
+from services.plans.rules import check_due, clean_title
 
 DATE_FORMAT = "%d.%m.%Y"
 # FSM state names of the steps, as FSMContext.get_state() returns them.

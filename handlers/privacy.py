@@ -22,9 +22,9 @@ from bot.keyboards.privacy import privacy_keyboard, withdraw_confirm_keyboard
 from bot.labels import role_name
 from bot.texts import Texts
 from models import RoleKind
-from services.errors import StaleAction
-from services.people import PersonView
-from services.privacy import ConsentRecord, PrivacyOverview
+from services.core.errors import StaleAction
+from services.people.directory import PersonView
+from services.people.privacy import ConsentRecord, PrivacyOverview
 
 EXPORT_FILENAME = "nastavnik-my-data.json"
 

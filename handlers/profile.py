@@ -40,9 +40,9 @@ from bot.redraw import send_or_edit
 from bot.states import ProfileAvailability, ProfileForm
 from bot.texts import Texts
 from models import ProgrammeRole
-from services.errors import NotAllowed, StaleAction, ValidationFailed
-from services.people import PersonView
-from services.profiles import ProfileDraft, ProfileView, parse_date
+from services.core.errors import NotAllowed, StaleAction, ValidationFailed
+from services.people.directory import PersonView
+from services.people.profiles import ProfileDraft, ProfileView, parse_date
 
 
 def _unexpected_hint(message: Message, step: str) -> str:

@@ -25,10 +25,10 @@ from bot.organisation_choice import curated_organisation
 from bot.states import ProgrammeHolidays
 from bot.texts import Texts
 from handlers.pairs import redraw
-from services.errors import StaleAction, ValidationFailed
-from services.people import PersonView
-from services.programme_settings import WINDOW_HOURS, WINDOW_STARTS, ProgrammeSettings
-from services.sending_window import SendingWindow, parse_holidays
+from services.core.errors import StaleAction, ValidationFailed
+from services.organisations.programme import WINDOW_HOURS, WINDOW_STARTS, ProgrammeSettings
+from services.organisations.sending_window import SendingWindow, parse_holidays
+from services.people.directory import PersonView
 
 FIELDS = {
     SETTING_CAPACITY: "default_capacity",

@@ -41,11 +41,11 @@ from bot.request_form import (
 )
 from bot.states import RequestForm
 from bot.texts import Texts, format_local
-from services.clock import Clock
-from services.errors import RequestProblem, RequestUnavailable, StaleAction, ValidationFailed
-from services.people import PersonView
-from services.request_draft import RequestDraft
-from services.requests import RequestView, Suggestion
+from services.core.clock import Clock
+from services.core.errors import RequestProblem, RequestUnavailable, StaleAction, ValidationFailed
+from services.people.directory import PersonView
+from services.requests.draft import RequestDraft
+from services.requests.filing import RequestView, Suggestion
 
 DAY_SECONDS = 24 * 60 * 60
 

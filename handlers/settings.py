@@ -11,7 +11,7 @@ from bot.callbacks import LanguageCallback
 from bot.commands import CommandMenus
 from bot.container import Services
 from bot.keyboards.common import language_keyboard
-from services.people import PersonView
+from services.people.directory import PersonView
 
 
 async def cmd_language(message: Message, person: PersonView) -> None:

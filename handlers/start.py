@@ -11,8 +11,8 @@ from bot.container import Services
 from bot.labels import role_name
 from bot.texts import Texts
 from handlers import consent, profile
-from services.errors import InviteNotUsable, NotAllowed
-from services.people import PersonView
+from services.core.errors import InviteNotUsable, NotAllowed
+from services.people.directory import PersonView
 
 
 async def cmd_start(

@@ -21,7 +21,7 @@ from bot.config import Settings
 from bot.i18n import compile_catalogs
 from bot.migrate import upgrade
 from models import Base
-from services.outbox_sender import OutboxSender
+from services.outbox.sender import OutboxSender
 from tests.fakes import TEST_TOKEN, FakeClock, RecordingSession, TelegramClient
 
 SUPERADMIN_TELEGRAM_ID = 1000

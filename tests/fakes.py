@@ -37,7 +37,7 @@ from aiogram.types import (
     User,
 )
 
-from services.outbox_sender import OutboxSender
+from services.outbox.sender import OutboxSender
 
 BOT_ID = 555_000_111
 BOT_USERNAME = "nastavnik_test_bot"

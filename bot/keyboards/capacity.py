@@ -7,7 +7,7 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.callbacks import MentorCapacityCallback
-from services.mentor_capacity import MentorCard, MentorPage
+from services.pairs.capacity import MentorCard, MentorPage
 
 CHOSEN = "✓ "
 LABEL_MAX = 60

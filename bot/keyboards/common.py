@@ -9,7 +9,7 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.callbacks import LanguageCallback
-from services.organisations import OrganisationView
+from services.organisations.registry import OrganisationView
 
 LANGUAGE_NAMES = {"ru": "Русский", "en": "English"}
 

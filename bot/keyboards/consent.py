@@ -6,7 +6,7 @@ from aiogram.utils.i18n import ngettext
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.callbacks import ConsentCallback, ConsentSettingsCallback
-from services.consent import RETENTION_CHOICES
+from services.people.consent import RETENTION_CHOICES
 
 
 def consent_keyboard(document_id: int) -> InlineKeyboardMarkup:

@@ -20,8 +20,8 @@ from bot.keyboards.pairs import SHOW_CADENCE, petition_decision_keyboard
 from bot.keyboards.plan import open_plan_button
 from bot.mentoring_labels import change_reason_name
 from models import ChangeReason, PairStatus
-from services.pair_views import PairDetails, PairPage, PairRow
-from services.programme_settings import ProgrammeSettings
+from services.organisations.programme import ProgrammeSettings
+from services.pairs.views import PairDetails, PairPage, PairRow
 
 CHOSEN = "✓ "
 LABEL_MAX = 60

@@ -8,7 +8,7 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.callbacks import FormAnswerCallback
-from services.forms import Question, QuestionKind
+from services.forms.definitions import Question, QuestionKind
 
 BACK = "back"
 SKIP = "skip"

@@ -7,8 +7,8 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot.callbacks import InviteOrganisationCallback, InviteRevokeCallback, InviteRoleCallback
 from bot.labels import role_name
 from models import InviteRole
-from services.invites import InviteView
-from services.organisations import OrganisationView
+from services.organisations.invites import InviteView
+from services.organisations.registry import OrganisationView
 
 
 def organisation_choice_keyboard(

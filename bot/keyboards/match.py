@@ -7,9 +7,9 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.callbacks import MatchCallback, MatchPickCallback
-from services.cohort import Objective
-from services.cohort_match import MatchDraft
-from services.requests import Suggestion
+from services.matching.cohort import Objective
+from services.matching.cohort_match import MatchDraft
+from services.requests.filing import Suggestion
 
 LINES_PER_PAGE = 15
 

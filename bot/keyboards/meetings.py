@@ -8,8 +8,8 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.callbacks import MeetingCallback
-from services.meetings import MeetingLog
-from services.pair_views import MyPair
+from services.pairs.views import MyPair
+from services.rhythm.meetings import MeetingLog
 
 CHOOSE_FOR_RECORD = "pair"
 SHOW_LOG = "log"

@@ -20,9 +20,9 @@ from bot.callbacks import (
 from bot.keyboards.common import NotificationKeyboard
 from bot.mentoring_labels import decline_reason_name
 from models import DeclineReason
-from services.curator_requests import CURATOR_PAGE_SIZE, CuratorRequestPage
-from services.request_brief import RequestBrief
-from services.requests import Suggestion
+from services.requests.brief import RequestBrief
+from services.requests.curator import CURATOR_PAGE_SIZE, CuratorRequestPage
+from services.requests.filing import Suggestion
 
 # OfferCallback actions.
 ACCEPT = "accept"

@@ -10,8 +10,8 @@ from bot.callbacks import (
     OrgPageCallback,
     TimezoneCallback,
 )
-from services.organisations import OrganisationPage
-from services.timezones import RUSSIAN_TIMEZONES
+from services.organisations.registry import OrganisationPage
+from services.organisations.timezones import RUSSIAN_TIMEZONES
 
 
 def timezone_keyboard() -> InlineKeyboardMarkup:

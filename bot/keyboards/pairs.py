@@ -19,8 +19,8 @@ from bot.keyboards.common import NotificationKeyboard
 from bot.mentoring_labels import change_reason_name
 from bot.pair_labels import reasons_for
 from models import PairStatus, PetitionKind
-from services.pair_cadence import CadenceOptions
-from services.pair_views import MyPair
+from services.pairs.cadence import CadenceOptions
+from services.pairs.views import MyPair
 
 SHOW = "show"
 PETITION = "petition"

@@ -8,7 +8,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.callbacks import ParticipantsActionCallback, ParticipantsCallback
 from bot.labels import participant_status_name
-from services.participants import ParticipantPage, ParticipantStatus
+from services.organisations.participants import ParticipantPage, ParticipantStatus
 
 CHOSEN = "✓ "
 # One letter per status keeps the button data within Telegram's 64 bytes even for huge ids.

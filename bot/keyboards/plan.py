@@ -30,7 +30,7 @@ from bot.plan_form import (
     TaskDraft,
 )
 from models import TaskAssignee, TaskStatus
-from services.plan_views import PlanPair, PlanView, TaskView
+from services.plans.views import PlanPair, PlanView, TaskView
 
 LABEL_MAX = 40
 # Telegram allows 100 buttons; a plan of 50 tasks could ask for more. The soonest come first.

@@ -20,7 +20,7 @@ from bot.labels import (
     time_name,
 )
 from models import CompetenceDomain, MeetingFormat, MenteeCategory, ProfileRole
-from services.profiles import DAYS, TIMES, ProfileDraft
+from services.people.profiles import DAYS, TIMES, ProfileDraft
 
 # ProfileCallback actions. The form's buttons carry the step they belong to (in the action or
 # the value), so a button of an earlier question is recognised as stale.

@@ -20,8 +20,8 @@ from bot.labels import meeting_format_name
 from bot.mentoring_labels import mentoring_type_name, topic_name, urgency_name
 from bot.request_form import CHOICES, STEPS, TOPICS, field_name
 from models import RequestStatus
-from services.request_draft import RequestDraft
-from services.requests import RequestView, Suggestion
+from services.requests.draft import RequestDraft
+from services.requests.filing import RequestView, Suggestion
 
 # RequestFormCallback actions. The form's buttons carry the step they belong to (in the action
 # or the value), so a button of an earlier question is recognised as stale.

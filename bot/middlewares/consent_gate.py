@@ -12,7 +12,7 @@ from aiogram.utils.i18n import gettext as _
 from bot.consent_prompt import ask_for_consent
 from bot.container import Services
 from bot.texts import Texts
-from services.people import PersonView
+from services.people.directory import PersonView
 
 ALLOWED_COMMANDS = frozenset({"start", "help", "privacy", "language", "cancel"})
 # Consent answers, language choice, and the privacy screen's buttons.

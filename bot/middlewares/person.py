@@ -8,7 +8,7 @@ from typing import Any
 from aiogram import BaseMiddleware
 from aiogram.types import TelegramObject, Update, User
 
-from services.people import PeopleService
+from services.people.directory import PeopleService
 
 
 class PersonMiddleware(BaseMiddleware):

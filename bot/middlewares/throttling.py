@@ -10,8 +10,8 @@ from aiogram import BaseMiddleware
 from aiogram.types import TelegramObject, Update, User
 from aiogram.utils.i18n import I18n
 
-from services.clock import Clock
-from services.people import locale_from_telegram
+from services.core.clock import Clock
+from services.people.directory import locale_from_telegram
 
 
 @dataclass

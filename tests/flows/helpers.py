@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from bot.app import Application
 from models import MeetingFormat, MenteeCategory, Person, ProfileRole
-from services.profiles import ProfileDraft
+from services.people.profiles import ProfileDraft
 from tests.fakes import BOT_USERNAME, TelegramClient
 
 LINK = re.compile(rf"https://t\.me/{BOT_USERNAME}\?start=([A-Za-z0-9_-]+)")

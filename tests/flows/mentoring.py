@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from bot.app import Application
 from models import MeetingFormat, MentoringType, Organisation, Person, ProfileRole, Urgency
-from services.request_draft import RequestDraft
-from services.requests import RequestView
+from services.requests.draft import RequestDraft
+from services.requests.filing import RequestView
 from tests.fakes import TelegramClient
 from tests.flows.helpers import complete_profile, consented_teacher
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from bot.app import Application
 from models import MentoringPair, Person, ProfileRole
-from services.outbox_sender import OutboxSender
+from services.outbox.sender import OutboxSender
 from tests.conftest import PersonFactory
 from tests.fakes import TelegramClient
 from tests.flows.mentoring import Cast, cast, file_request

@@ -10,11 +10,11 @@ from aiogram.methods import EditMessageText
 from sqlalchemy import select
 
 import handlers.capacity
-import services.mentor_capacity
+import services.pairs.capacity
 from bot.app import Application
 from bot.callbacks import MentorCapacityCallback
 from models import AuditEntry, MentoringPair, Organisation, PairStatus, Profile, ProfileRole
-from services.outbox_sender import OutboxSender
+from services.outbox.sender import OutboxSender
 from tests.conftest import PersonFactory
 from tests.fakes import FakeClock, RecordingSession, TelegramClient
 from tests.flows.helpers import create_organisation
@@ -265,7 +265,7 @@ async def test_pages_and_the_way_back_to_the_right_page(
     clock: FakeClock,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(services.mentor_capacity, "PAGE_SIZE", 1)
+    monkeypatch.setattr(services.pairs.capacity, "PAGE_SIZE", 1)
     monkeypatch.setattr(handlers.capacity, "PAGE_SIZE", 1)
     team, _mentees, [_sergey, olga] = await _team(app, superadmin, person)
     curator = team.curator

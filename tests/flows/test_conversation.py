@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from bot.app import Application
 from models import AuditEntry, Person, PersonStatus, RoleAssignment, RoleKind
-from services.invites import InviteService
+from services.organisations.invites import InviteService
 from tests.conftest import PersonFactory
 from tests.fakes import START, TEST_TOKEN, FakeClock, RecordingSession, TelegramClient
 

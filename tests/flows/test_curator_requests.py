@@ -20,9 +20,9 @@ from models import (
     RequestOffer,
     RequestStatus,
 )
-from services.curator_requests import CuratorRequestPage, CuratorRequestRow
-from services.outbox_sender import OutboxSender
-from services.requests import RequestView
+from services.outbox.sender import OutboxSender
+from services.requests.curator import CuratorRequestPage, CuratorRequestRow
+from services.requests.filing import RequestView
 from tests.conftest import PersonFactory
 from tests.fakes import FakeClock, TelegramClient
 from tests.flows.helpers import create_organisation, make_curator

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from bot.app import Application
 from models import MentoringPair, Notification, PairingBlock, PairOrigin, ProfileRole, RequestStatus
-from services.cohort import Candidate, greedy, total
+from services.matching.cohort import Candidate, greedy, total
 from tests.conftest import PersonFactory
 from tests.fakes import FakeClock, TelegramClient
 from tests.flows.mentoring import Cast, cast, file_request

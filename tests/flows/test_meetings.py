@@ -25,10 +25,10 @@ from models import (
     PairCycle,
 )
 from models.meeting import Meeting
-from services.errors import NotAllowed, RequestUnavailable, ValidationFailed
-from services.meeting_stages import create_met_meeting, next_kind
-from services.meetings import MeetingUnavailable
-from services.outbox_sender import OutboxSender
+from services.core.errors import NotAllowed, RequestUnavailable, ValidationFailed
+from services.outbox.sender import OutboxSender
+from services.rhythm.meeting_stages import create_met_meeting, next_kind
+from services.rhythm.meetings import MeetingUnavailable
 from tests.conftest import PersonFactory
 from tests.fakes import FakeClock, TelegramClient
 from tests.flows.pairing import Pairing, deliver, programme

@@ -21,7 +21,7 @@ from models import (
     RequestOffer,
     RequestStatus,
 )
-from services.outbox_sender import OutboxSender
+from services.outbox.sender import OutboxSender
 from tests.conftest import PersonFactory
 from tests.fakes import TelegramClient
 from tests.flows.mentoring import cast, file_request

@@ -28,7 +28,7 @@ from models import (
     RequestOffer,
     RequestStatus,
 )
-from services.outbox_sender import OutboxSender
+from services.outbox.sender import OutboxSender
 from tests.conftest import PersonFactory
 from tests.fakes import FakeClock, RecordingSession, TelegramClient
 from tests.flows.mentoring import Cast, cast, file_request

@@ -11,8 +11,8 @@ from sqlalchemy import select
 from bot.app import Application
 from bot.callbacks import OrderCallback, ProgrammeSettingCallback
 from models import ChangeReason, MentoringPair, Organisation, PairOrder, PairStatus
-from services.outbox_sender import OutboxSender
-from services.programme_settings import ProgrammeSettings
+from services.organisations.programme import ProgrammeSettings
+from services.outbox.sender import OutboxSender
 from tests.conftest import PersonFactory
 from tests.fakes import FakeClock, TelegramClient
 from tests.flows.pairing import deliver, programme

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from bot.app import Application
 from models import AuditEntry, Invite, Organisation, RoleAssignment, RoleKind
-from services.outbox_sender import OutboxSender
+from services.outbox.sender import OutboxSender
 from tests.conftest import PersonFactory
 from tests.fakes import RecordingSession, TelegramClient
 from tests.flows.helpers import create_organisation, invite_code

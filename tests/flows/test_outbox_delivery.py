@@ -28,9 +28,9 @@ from sqlalchemy import select
 from bot.app import Application, create_application, create_bot, create_sender
 from bot.config import Settings
 from models import Notification, NotificationStatus, Person, PersonStatus
-from services import outbox
-from services.outbox import DEFAULT_LEASE
-from services.outbox_sender import MAX_FLOOD_WAITS_PER_TICK, OutboxSender
+from services.outbox import queue as outbox
+from services.outbox.queue import DEFAULT_LEASE
+from services.outbox.sender import MAX_FLOOD_WAITS_PER_TICK, OutboxSender
 from tests.conftest import PersonFactory
 from tests.fakes import FakeClock, FakeTelegram, api_error, crash
 

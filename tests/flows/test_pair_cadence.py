@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from bot.app import Application
 from models import CycleStatus, PairCycle, PairStatus
-from services.outbox_sender import OutboxSender
+from services.outbox.sender import OutboxSender
 from tests.conftest import PersonFactory
 from tests.fakes import FakeClock, TelegramClient
 from tests.flows.pairing import deliver, last_buttons, programme

@@ -16,7 +16,7 @@ from bot.callbacks import (
     ProgrammeSettingCallback,
 )
 from models import AuditEntry, ChangeReason, MentoringPair, PairStatus, Person
-from services.outbox_sender import OutboxSender
+from services.outbox.sender import OutboxSender
 from tests.conftest import PersonFactory
 from tests.fakes import FakeClock, TelegramClient
 from tests.flows.helpers import create_organisation

@@ -12,7 +12,7 @@ from sqlalchemy import func, select, update
 from bot.app import Application
 from bot.callbacks import ParticipantsActionCallback, ParticipantsCallback
 from models import Notification, Organisation, Person, ProfileRole
-from services.outbox_sender import OutboxSender
+from services.outbox.sender import OutboxSender
 from tests.conftest import PersonFactory
 from tests.fakes import FakeClock, RecordingSession, TelegramClient, api_error
 from tests.flows.helpers import (

@@ -21,8 +21,8 @@ from models import (
     PetitionStatus,
     RequestStatus,
 )
-from services.errors import RequestProblem, RequestUnavailable
-from services.outbox_sender import OutboxSender
+from services.core.errors import RequestProblem, RequestUnavailable
+from services.outbox.sender import OutboxSender
 from tests.conftest import PersonFactory
 from tests.fakes import TelegramClient
 from tests.flows.pairing import deliver, last_buttons, programme

@@ -20,7 +20,7 @@ from models import (
     TaskAssignee,
     TaskStatus,
 )
-from services.outbox_sender import OutboxSender
+from services.outbox.sender import OutboxSender
 from tests.conftest import PersonFactory
 from tests.fakes import FakeClock, TelegramClient
 from tests.flows.pairing import Pairing, deliver, last_buttons, programme

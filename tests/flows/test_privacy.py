@@ -25,8 +25,8 @@ from models import (
     RoleAssignment,
     RoleKind,
 )
-from services import outbox
-from services.outbox_sender import OutboxSender
+from services.outbox import queue as outbox
+from services.outbox.sender import OutboxSender
 from tests.conftest import PersonFactory
 from tests.fakes import RecordingSession, TelegramClient
 from tests.flows.helpers import complete_profile, curator_invite, join_with_consent, make_curator

@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from bot.app import Application
 from models import Organisation, PairCycle
-from services.programme_settings import ProgrammeSettings
-from services.windows import window_of
+from services.organisations.programme import ProgrammeSettings
+from services.organisations.windows import window_of
 from tests.conftest import PersonFactory
 from tests.fakes import TelegramClient
 from tests.flows.pairing import programme

@@ -27,7 +27,7 @@ from models import (
     RequestStatus,
     Urgency,
 )
-from services.outbox_sender import OutboxSender
+from services.outbox.sender import OutboxSender
 from tests.conftest import PersonFactory
 from tests.fakes import FakeClock, TelegramClient
 from tests.flows.helpers import complete_profile, consented_teacher, create_organisation

@@ -19,7 +19,7 @@ from models import (
     Organisation,
     PairCycle,
 )
-from services.outbox_sender import OutboxSender
+from services.outbox.sender import OutboxSender
 from tests.conftest import PersonFactory
 from tests.fakes import FakeClock, TelegramClient
 from tests.flows.pairing import Pairing, programme

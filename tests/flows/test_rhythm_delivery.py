@@ -16,8 +16,8 @@ from sqlalchemy import select
 from bot.app import Application, create_application, create_sender
 from bot.config import Settings
 from models import Notification, NotificationStatus
-from services.outbox import DEFAULT_LEASE
-from services.outbox_sender import OutboxSender
+from services.outbox.queue import DEFAULT_LEASE
+from services.outbox.sender import OutboxSender
 from tests.conftest import PersonFactory
 from tests.fakes import FakeClock, FakeTelegram, TelegramClient, api_error, crash
 from tests.flows.pairing import Pairing, programme

@@ -26,8 +26,8 @@ from sqlalchemy import event
 from bot.app import Application, create_application
 from bot.config import Settings
 from models import AuditEntry, Invite, InviteRole, RoleAssignment, RoleKind
-from services.errors import InviteNotUsable, InviteProblem
-from services.invites import InviteView, JoinResult
+from services.core.errors import InviteNotUsable, InviteProblem
+from services.organisations.invites import InviteView, JoinResult
 from tests.conftest import SUPERADMIN_TELEGRAM_ID
 from tests.fakes import FakeClock
 

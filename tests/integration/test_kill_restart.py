@@ -23,7 +23,7 @@ from bench.fake_bot_api import FakeBotApi, SentMessage
 from bot.db import Database, create_engine
 from bot.migrate import upgrade
 from models import Notification, NotificationStatus, Person, PersonStatus
-from services import outbox
+from services.outbox import queue as outbox
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "123456:AAE" + "abcdefghijklmnopqrstuvwxyzABCD"

@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 
 from bot.app import Application
 from models import Notification, NotificationStatus, Person, PersonStatus
-from services import outbox
-from services.outbox import DEFAULT_LEASE, MAX_ATTEMPTS, OutboxService, retry_delay
+from services.outbox import queue as outbox
+from services.outbox.queue import DEFAULT_LEASE, MAX_ATTEMPTS, OutboxService, retry_delay
 from tests.fakes import FakeClock
 
 PAYLOAD = {"organisation_name": "Школа № 7", "role": "curator"}

@@ -27,9 +27,9 @@ from models import (
     ProfileRole,
     RequestOffer,
 )
-from services.candidates import LIVE_PAIR_STATUSES
-from services.errors import RequestProblem, RequestUnavailable
-from services.offers import PairResult
+from services.core.errors import RequestProblem, RequestUnavailable
+from services.matching.candidates import LIVE_PAIR_STATUSES
+from services.requests.offers import PairResult
 from tests.conftest import PersonFactory
 from tests.fakes import FakeClock, TelegramClient
 from tests.flows.mentoring import Cast, cast, file_request

@@ -24,10 +24,10 @@ from models import (
     RoleAssignment,
     RoleKind,
 )
-from services import outbox
-from services.errors import NotAllowed, StaleAction
-from services.participants import PAGE_SIZE, ParticipantStatus
-from services.profiles import ProfileDraft
+from services.core.errors import NotAllowed, StaleAction
+from services.organisations.participants import PAGE_SIZE, ParticipantStatus
+from services.outbox import queue as outbox
+from services.people.profiles import ProfileDraft
 from tests.conftest import SUPERADMIN_TELEGRAM_ID
 from tests.fakes import FakeClock
 

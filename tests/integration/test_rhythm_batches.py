@@ -24,7 +24,7 @@ from models import (
     Person,
     PersonStatus,
 )
-from services.rhythm import BATCH
+from services.rhythm.cycles import BATCH
 
 PAIRS = BATCH + 100
 ZONES = ("Europe/Moscow", "Asia/Irkutsk")

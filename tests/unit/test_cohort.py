@@ -8,7 +8,7 @@ from collections import Counter
 
 import pytest
 
-from services.cohort import Candidate, Objective, assign, greedy, total
+from services.matching.cohort import Candidate, Objective, assign, greedy, total
 
 R1, R2, R3 = 1, 2, 3
 A, B, C = 10, 20, 30

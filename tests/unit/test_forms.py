@@ -10,9 +10,16 @@ import pytest
 from bot.callbacks import FormAnswerCallback
 from bot.keyboards.meetings import MeetingPageCallback
 from bot.meeting_forms import FORMS, MEETING_FEEDBACK, MEETING_RECORD
-from services.errors import ValidationFailed
-from services.forms import FormSpec, Question, QuestionKind, check_answers, stored, validate
-from services.meeting_fields import FEEDBACK_FIELDS, RECORD_FIELDS
+from services.core.errors import ValidationFailed
+from services.forms.definitions import (
+    FormSpec,
+    Question,
+    QuestionKind,
+    check_answers,
+    stored,
+    validate,
+)
+from services.rhythm.meeting_fields import FEEDBACK_FIELDS, RECORD_FIELDS
 
 TODAY = date(2026, 9, 1)
 CHOICE = Question("kind", QuestionKind.CHOICE, "Kind?", options=(("a", "A"), ("b", "B")))

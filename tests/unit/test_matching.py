@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from models.enums import CompetenceDomain, MeetingFormat, RequestTopic
-from services.matching import TOPIC_DOMAINS, MenteeSide, MentorSide, Reason, score
+from services.matching.score import TOPIC_DOMAINS, MenteeSide, MentorSide, Reason, score
 
 ALL_DOMAINS = frozenset(str(domain) for domain in CompetenceDomain)
 

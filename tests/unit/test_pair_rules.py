@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from services.errors import ValidationFailed
-from services.pair_rules import (
+from services.core.errors import ValidationFailed
+from services.pairs.rules import (
     add_months,
     check_order_date,
     check_pause_until,

@@ -8,8 +8,9 @@ from datetime import UTC, date, datetime
 import pytest
 
 from models import TaskStatus
-from services.errors import ValidationFailed
-from services.plan_rules import (
+from services.core.errors import ValidationFailed
+from services.organisations.sending_window import SendingWindow
+from services.plans.rules import (
     BEFORE,
     ON_DAY,
     check_due,
@@ -18,7 +19,6 @@ from services.plan_rules import (
     is_overdue,
     reminder_times,
 )
-from services.sending_window import SendingWindow
 
 NORILSK = SendingWindow("Asia/Krasnoyarsk")
 # Tuesday 1 September 2026, 13:00 in Norilsk.

@@ -11,8 +11,8 @@ from bot.i18n import create_i18n
 from bot.keyboards import profile as keyboards
 from bot.profile_form import Form
 from models import MeetingFormat, MenteeCategory, ProfileRole
-from services.errors import ValidationFailed
-from services.profiles import (
+from services.core.errors import ValidationFailed
+from services.people.profiles import (
     NAME_MAX,
     ProfileDraft,
     clean_free_text,

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from services.rate_limit import SendRateLimiter
+from services.outbox.rate_limit import SendRateLimiter
 from tests.fakes import START, FakeClock
 
 RATE = 25.0

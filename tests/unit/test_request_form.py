@@ -22,8 +22,8 @@ from bot.request_form import (
     toggle,
 )
 from models import MeetingFormat, MentoringType, Urgency
-from services.errors import StaleAction, ValidationFailed
-from services.request_draft import RequestDraft
+from services.core.errors import StaleAction, ValidationFailed
+from services.requests.draft import RequestDraft
 
 COMPLETE = RequestDraft(
     topics=("teaching_methods",),

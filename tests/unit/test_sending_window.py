@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from services.sending_window import MAX_DAYS_AHEAD, SendingWindow, parse_holidays
+from services.organisations.sending_window import MAX_DAYS_AHEAD, SendingWindow, parse_holidays
 
 NEW_YORK = "America/New_York"
 EVERY_DAY = frozenset(range(7))

@@ -1,0 +1,1 @@
+"""Forms as data: questions, their kinds and bounds, and answer checking."""

@@ -1,0 +1,1 @@
+"""Who fits whom: hard filters, the explainable score, and whole-cohort matching."""

@@ -1,0 +1,3 @@
+"""Organisations and their setup: creation, invites, participants, programme settings, time zones
+and sending windows.
+"""

@@ -1,0 +1,3 @@
+"""Pairs from creation to the end: capacity, lifecycle, the head's order, petitions, cadence,
+views.
+"""

@@ -1,0 +1,1 @@
+"""People and their rights: first contact, consent, profiles, privacy and erasure."""

@@ -1,0 +1,1 @@
+"""Individual development plans: goals, tasks, their rules and reminders."""

@@ -1,0 +1,1 @@
+"""Mentees' requests and the offers that put them to mentors, including the curator's side."""

@@ -1,0 +1,1 @@
+"""A pair's rhythm: cadence cycles, reminders, "did you meet?", the meeting log."""
