@@ -28,12 +28,12 @@ from bot.app import (
     create_storage,
 )
 from bot.backup import BackupNotSupported, backup_sqlite
-from bot.commands import CommandMenus
 from bot.config import Settings, describe_error
 from bot.logging_setup import configure_logging
-from bot.middlewares.in_flight import InFlightMiddleware
 from bot.migrate import upgrade
 from bot.scheduler import create_scheduler
+from bot.telegram.commands import CommandMenus
+from bot.telegram.middlewares.in_flight import InFlightMiddleware
 from services.core.clock import SystemClock
 from services.outbox.sender import OutboxSender
 

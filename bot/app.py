@@ -16,18 +16,18 @@ from aiogram.fsm.storage.memory import MemoryStorage
 from aiogram.fsm.storage.redis import RedisStorage
 from aiogram.utils.i18n import I18n
 
-from bot.commands import CommandMenus
 from bot.config import SUPPORTED_LOCALES, Settings
-from bot.consent_texts import TemplateConsentTexts
 from bot.container import Services, build_services
 from bot.db import Database, create_engine
-from bot.i18n import PersonLocaleMiddleware, create_i18n
-from bot.middlewares.consent_gate import ConsentGateMiddleware
-from bot.middlewares.in_flight import InFlightMiddleware
-from bot.middlewares.person import PersonMiddleware
-from bot.middlewares.throttling import ThrottlingMiddleware
-from bot.texts import Texts
-from bot.transport import TelegramTransport
+from bot.telegram.commands import CommandMenus
+from bot.telegram.consent_texts import TemplateConsentTexts
+from bot.telegram.i18n import PersonLocaleMiddleware, create_i18n
+from bot.telegram.middlewares.consent_gate import ConsentGateMiddleware
+from bot.telegram.middlewares.in_flight import InFlightMiddleware
+from bot.telegram.middlewares.person import PersonMiddleware
+from bot.telegram.middlewares.throttling import ThrottlingMiddleware
+from bot.telegram.texts import Texts
+from bot.telegram.transport import TelegramTransport
 from handlers import (
     capacity,
     checkins,

@@ -7,9 +7,9 @@ from aiogram.filters import Command, StateFilter
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
-from bot.callbacks import MentorCapacityCallback
 from bot.container import Services
-from bot.keyboards.capacity import (
+from bot.telegram.callbacks import MentorCapacityCallback
+from bot.telegram.keyboards.capacity import (
     DEFAULT,
     PAGE,
     SET,
@@ -17,9 +17,9 @@ from bot.keyboards.capacity import (
     mentor_capacity_keyboard,
     mentors_keyboard,
 )
-from bot.organisation_choice import curated_organisation
-from bot.redraw import message_id_of, send_or_edit
-from bot.texts import Texts
+from bot.telegram.organisation_choice import curated_organisation
+from bot.telegram.redraw import message_id_of, send_or_edit
+from bot.telegram.texts import Texts
 from services.core.errors import StaleAction
 from services.pairs.capacity import PAGE_SIZE, MentorCard, MentorPage
 from services.people.directory import PersonView

@@ -11,18 +11,18 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.callbacks import (
+from bot.container import Services
+from bot.telegram.callbacks import (
     AgreedMeetingCallback,
     CheckinCallback,
     PairActionCallback,
     QuietPairCallback,
 )
-from bot.container import Services
-from bot.form_runner import start_form
-from bot.meeting_forms import MEETING_FEEDBACK
-from bot.redraw import drop_buttons, message_id_of
-from bot.states import AgreedMeetingForm, CheckinPostpone
-from bot.texts import Texts, format_local
+from bot.telegram.form_runner import start_form
+from bot.telegram.meeting_forms import MEETING_FEEDBACK
+from bot.telegram.redraw import drop_buttons, message_id_of
+from bot.telegram.states import AgreedMeetingForm, CheckinPostpone
+from bot.telegram.texts import Texts, format_local
 from models import CycleStatus
 from services.core.errors import StaleAction, ValidationFailed
 from services.pairs.rules import parse_day

@@ -8,13 +8,13 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
-from bot.callbacks import ConsentCallback, ConsentSettingsCallback
-from bot.commands import CommandMenus
-from bot.consent_prompt import ask_for_consent
 from bot.container import Services
-from bot.keyboards.consent import renewal_refusal_keyboard, retention_keyboard
-from bot.organisation_choice import curated_organisation
-from bot.texts import Texts
+from bot.telegram.callbacks import ConsentCallback, ConsentSettingsCallback
+from bot.telegram.commands import CommandMenus
+from bot.telegram.consent_prompt import ask_for_consent
+from bot.telegram.keyboards.consent import renewal_refusal_keyboard, retention_keyboard
+from bot.telegram.organisation_choice import curated_organisation
+from bot.telegram.texts import Texts
 from handlers import profile
 from services.core.errors import StaleAction
 from services.people.directory import PersonView

@@ -8,9 +8,13 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
-from bot.callbacks import CuratorPairsCallback, PairManageCallback, PetitionDecisionCallback
 from bot.container import Services
-from bot.keyboards.curator_pairs import (
+from bot.telegram.callbacks import (
+    CuratorPairsCallback,
+    PairManageCallback,
+    PetitionDecisionCallback,
+)
+from bot.telegram.keyboards.curator_pairs import (
     COMPLETE,
     COMPLETE_YES,
     END,
@@ -23,10 +27,10 @@ from bot.keyboards.curator_pairs import (
     pair_manage_keyboard,
     pairs_page_keyboard,
 )
-from bot.keyboards.pairs import APPROVE, REJECT
-from bot.organisation_choice import curated_organisation
-from bot.pair_labels import petition_kind_name
-from bot.texts import Texts
+from bot.telegram.keyboards.pairs import APPROVE, REJECT
+from bot.telegram.organisation_choice import curated_organisation
+from bot.telegram.pair_labels import petition_kind_name
+from bot.telegram.texts import Texts
 from handlers.pairs import ask_pause_date, drop_buttons_of, redraw, resumed_text
 from models import ChangeReason, PairStatus, PetitionStatus
 from services.core.errors import RequestProblem, RequestUnavailable, StaleAction

@@ -8,13 +8,13 @@ from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
-from bot.callbacks import AssignCallback, CuratorRequestCallback, CuratorRequestsCallback
 from bot.container import Services
-from bot.keyboards import offers as keyboards
-from bot.labels import subject_name
-from bot.organisation_choice import curated_organisation
-from bot.redraw import drop_buttons, message_id_of, send_or_edit
-from bot.texts import Texts
+from bot.telegram.callbacks import AssignCallback, CuratorRequestCallback, CuratorRequestsCallback
+from bot.telegram.keyboards import offers as keyboards
+from bot.telegram.labels import subject_name
+from bot.telegram.organisation_choice import curated_organisation
+from bot.telegram.redraw import drop_buttons, message_id_of, send_or_edit
+from bot.telegram.texts import Texts
 from handlers.offers import show_open_requests
 from services.core.clock import Clock
 from services.core.errors import RequestProblem, RequestUnavailable, StaleAction

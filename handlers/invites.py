@@ -6,15 +6,19 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.deep_linking import create_start_link
 from aiogram.utils.i18n import gettext as _
 
-from bot.callbacks import InviteOrganisationCallback, InviteRevokeCallback, InviteRoleCallback
 from bot.container import Services
-from bot.keyboards.invites import (
+from bot.telegram.callbacks import (
+    InviteOrganisationCallback,
+    InviteRevokeCallback,
+    InviteRoleCallback,
+)
+from bot.telegram.keyboards.invites import (
     invite_list_keyboard,
     invite_role_keyboard,
     organisation_choice_keyboard,
     revoke_confirm_keyboard,
 )
-from bot.texts import Texts
+from bot.telegram.texts import Texts
 from models import InviteRole
 from services.core.errors import StaleAction
 from services.organisations.registry import OrganisationView

@@ -14,17 +14,17 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
-from bot.callbacks import MatchCallback, MatchPickCallback
 from bot.container import Services
-from bot.keyboards.match import (
+from bot.telegram.callbacks import MatchCallback, MatchPickCallback
+from bot.telegram.keyboards.match import (
     LINES_PER_PAGE,
     draft_keyboard,
     options_keyboard,
 )
-from bot.organisation_choice import curated_organisation
-from bot.redraw import message_id_of, send_or_edit
-from bot.states import CohortMatch
-from bot.texts import Texts
+from bot.telegram.organisation_choice import curated_organisation
+from bot.telegram.redraw import message_id_of, send_or_edit
+from bot.telegram.states import CohortMatch
+from bot.telegram.texts import Texts
 from handlers.errors import request_problem_text
 from services.core.errors import StaleAction
 from services.matching.cohort import Objective

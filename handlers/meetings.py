@@ -12,10 +12,10 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
-from bot.callbacks import MeetingCallback
 from bot.container import Services
-from bot.form_runner import form_router, purpose, start_form
-from bot.keyboards.meetings import (
+from bot.telegram.callbacks import MeetingCallback
+from bot.telegram.form_runner import form_router, purpose, start_form
+from bot.telegram.keyboards.meetings import (
     CHOOSE_FOR_RECORD,
     EDIT,
     SHOW_LOG,
@@ -23,9 +23,9 @@ from bot.keyboards.meetings import (
     choose_pair_keyboard,
     log_keyboard,
 )
-from bot.meeting_forms import FORMS, MEETING_RECORD
-from bot.redraw import message_id_of, send_or_edit
-from bot.texts import Texts
+from bot.telegram.meeting_forms import FORMS, MEETING_RECORD
+from bot.telegram.redraw import message_id_of, send_or_edit
+from bot.telegram.texts import Texts
 from services.core.errors import StaleAction
 from services.forms.definitions import Answer
 from services.people.directory import PersonView

@@ -9,18 +9,18 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
-from bot.callbacks import (
+from bot.container import Services
+from bot.telegram.callbacks import (
     DeclineReasonCallback,
     OfferCallback,
     OpenRequestsPageCallback,
     TakeRequestCallback,
 )
-from bot.container import Services
-from bot.keyboards import offers as keyboards
-from bot.labels import subject_name
-from bot.redraw import drop_buttons, message_id_of, send_or_edit
-from bot.states import OfferDecline
-from bot.texts import Texts
+from bot.telegram.keyboards import offers as keyboards
+from bot.telegram.labels import subject_name
+from bot.telegram.redraw import drop_buttons, message_id_of, send_or_edit
+from bot.telegram.states import OfferDecline
+from bot.telegram.texts import Texts
 from models import DeclineReason
 from services.core.errors import StaleAction
 from services.people.directory import PersonView

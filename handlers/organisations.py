@@ -7,20 +7,20 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.deep_linking import create_start_link
 from aiogram.utils.i18n import gettext as _
 
-from bot.callbacks import (
+from bot.container import Services
+from bot.telegram.callbacks import (
     OrgCreateCallback,
     OrgCuratorInviteCallback,
     OrgPageCallback,
     TimezoneCallback,
 )
-from bot.container import Services
-from bot.keyboards.organisations import (
+from bot.telegram.keyboards.organisations import (
     confirm_organisation_keyboard,
     organisations_keyboard,
     timezone_keyboard,
 )
-from bot.states import OrganisationCreation
-from bot.texts import Texts
+from bot.telegram.states import OrganisationCreation
+from bot.telegram.texts import Texts
 from models import InviteRole
 from services.core.errors import StaleAction, ValidationFailed
 from services.organisations.registry import clean_address, clean_name

@@ -5,11 +5,11 @@ from __future__ import annotations
 from aiogram import Bot, Router
 from aiogram.types import CallbackQuery
 
-from bot.callbacks import PairCadenceCallback
 from bot.container import Services
-from bot.keyboards.pairs import ORGANISATION_CADENCE, SHOW_CADENCE, cadence_keyboard
-from bot.redraw import message_id_of, send_or_edit
-from bot.texts import Texts
+from bot.telegram.callbacks import PairCadenceCallback
+from bot.telegram.keyboards.pairs import ORGANISATION_CADENCE, SHOW_CADENCE, cadence_keyboard
+from bot.telegram.redraw import message_id_of, send_or_edit
+from bot.telegram.texts import Texts
 from services.people.directory import PersonView
 
 

@@ -11,9 +11,9 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
-from bot.callbacks import OrderCallback
 from bot.container import Services
-from bot.keyboards.curator_pairs import (
+from bot.telegram.callbacks import OrderCallback
+from bot.telegram.keyboards.curator_pairs import (
     ALL,
     CANCEL,
     DONE,
@@ -21,9 +21,9 @@ from bot.keyboards.curator_pairs import (
     TOGGLE,
     order_keyboard,
 )
-from bot.organisation_choice import curated_organisation
-from bot.states import OrderRecording
-from bot.texts import Texts
+from bot.telegram.organisation_choice import curated_organisation
+from bot.telegram.states import OrderRecording
+from bot.telegram.texts import Texts
 from handlers.pairs import DATE_FORMAT, drop_buttons_of, redraw
 from services.core.errors import DomainError, StaleAction, ValidationFailed
 from services.pairs.rules import ORDER_FUTURE_DAYS, clean_order_number, parse_day

@@ -10,9 +10,9 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
-from bot.callbacks import PairActionCallback, PetitionReasonCallback
 from bot.container import Services
-from bot.keyboards.pairs import (
+from bot.telegram.callbacks import PairActionCallback, PetitionReasonCallback
+from bot.telegram.keyboards.pairs import (
     PAUSE,
     PETITION,
     RESUME,
@@ -21,9 +21,9 @@ from bot.keyboards.pairs import (
     pair_actions_keyboard,
     petition_reasons_keyboard,
 )
-from bot.redraw import drop_buttons, message_id_of, send_or_edit
-from bot.states import PairPause
-from bot.texts import Texts
+from bot.telegram.redraw import drop_buttons, message_id_of, send_or_edit
+from bot.telegram.states import PairPause
+from bot.telegram.texts import Texts
 from models import ChangeReason
 from services.core.errors import DomainError, StaleAction, ValidationFailed
 from services.pairs.lifecycle import PairChange, PauseWindow

@@ -8,16 +8,16 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
-from bot.callbacks import ParticipantsActionCallback, ParticipantsCallback
 from bot.container import Services
-from bot.keyboards.participants import (
+from bot.telegram.callbacks import ParticipantsActionCallback, ParticipantsCallback
+from bot.telegram.keyboards.participants import (
     STATUSES_BY_CODE,
     participants_keyboard,
 )
-from bot.labels import participant_status_name, profile_role_name, role_name
-from bot.organisation_choice import curated_organisation
-from bot.redraw import message_id_of, send_or_edit
-from bot.texts import Texts
+from bot.telegram.labels import participant_status_name, profile_role_name, role_name
+from bot.telegram.organisation_choice import curated_organisation
+from bot.telegram.redraw import message_id_of, send_or_edit
+from bot.telegram.texts import Texts
 from services.core.errors import StaleAction
 from services.organisations.participants import PAGE_SIZE, ParticipantStatus
 from services.people.directory import PersonView

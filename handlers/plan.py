@@ -10,10 +10,10 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
-from bot.callbacks import PlanCallback, TaskCallback
 from bot.container import Services
-from bot.keyboards import plan as keyboards
-from bot.plan_form import (
+from bot.telegram.callbacks import PlanCallback, TaskCallback
+from bot.telegram.keyboards import plan as keyboards
+from bot.telegram.plan_form import (
     ADD_GOAL,
     ADD_TASK,
     CHECK,
@@ -27,10 +27,10 @@ from bot.plan_form import (
     title_problem_text,
     unexpected_hint,
 )
-from bot.plan_replies import drop_buttons, notice_text, render_plan, send_update
-from bot.redraw import message_id_of, send_or_edit
-from bot.states import PlanForm
-from bot.texts import Texts
+from bot.telegram.plan_replies import drop_buttons, notice_text, render_plan, send_update
+from bot.telegram.redraw import message_id_of, send_or_edit
+from bot.telegram.states import PlanForm
+from bot.telegram.texts import Texts
 from handlers import plan_tasks
 from services.core.errors import DomainError, StaleAction, ValidationFailed
 from services.people.directory import PersonView

@@ -12,10 +12,10 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
-from bot.callbacks import PlanCallback
 from bot.container import Services
-from bot.keyboards import plan as keyboards
-from bot.plan_form import (
+from bot.telegram.callbacks import PlanCallback
+from bot.telegram.keyboards import plan as keyboards
+from bot.telegram.plan_form import (
     ADD_TASK,
     BACK,
     DUE,
@@ -29,10 +29,10 @@ from bot.plan_form import (
     title_problem_text,
     unexpected_hint,
 )
-from bot.plan_replies import drop_buttons, send_update
-from bot.redraw import message_id_of, send_or_edit
-from bot.states import PlanForm
-from bot.texts import Texts
+from bot.telegram.plan_replies import drop_buttons, send_update
+from bot.telegram.redraw import message_id_of, send_or_edit
+from bot.telegram.states import PlanForm
+from bot.telegram.texts import Texts
 from models import TaskAssignee
 from services.core.errors import DomainError, StaleAction, ValidationFailed
 from services.pairs.rules import parse_day

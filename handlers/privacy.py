@@ -13,14 +13,14 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
-from bot import labels
-from bot.callbacks import PrivacyCallback
-from bot.commands import CommandMenus
 from bot.container import Services
-from bot.keyboards.common import LANGUAGE_NAMES
-from bot.keyboards.privacy import privacy_keyboard, withdraw_confirm_keyboard
-from bot.labels import role_name
-from bot.texts import Texts
+from bot.telegram import labels
+from bot.telegram.callbacks import PrivacyCallback
+from bot.telegram.commands import CommandMenus
+from bot.telegram.keyboards.common import LANGUAGE_NAMES
+from bot.telegram.keyboards.privacy import privacy_keyboard, withdraw_confirm_keyboard
+from bot.telegram.labels import role_name
+from bot.telegram.texts import Texts
 from models import RoleKind
 from services.core.errors import StaleAction
 from services.people.directory import PersonView

@@ -15,10 +15,10 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
-from bot.callbacks import ProfileCallback
 from bot.container import Services
-from bot.keyboards import profile as keyboards
-from bot.profile_form import (
+from bot.telegram.callbacks import ProfileCallback
+from bot.telegram.keyboards import profile as keyboards
+from bot.telegram.profile_form import (
     CHOICES,
     DATE_FORMAT,
     PRESET_ROLES,
@@ -36,9 +36,9 @@ from bot.profile_form import (
     remove_custom_subject,
     toggle,
 )
-from bot.redraw import send_or_edit
-from bot.states import ProfileAvailability, ProfileForm
-from bot.texts import Texts
+from bot.telegram.redraw import send_or_edit
+from bot.telegram.states import ProfileAvailability, ProfileForm
+from bot.telegram.texts import Texts
 from models import ProgrammeRole
 from services.core.errors import NotAllowed, StaleAction, ValidationFailed
 from services.people.directory import PersonView

@@ -12,18 +12,18 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.callbacks import ProgrammeSettingCallback
 from bot.container import Services
-from bot.keyboards.curator_pairs import (
+from bot.telegram.callbacks import ProgrammeSettingCallback
+from bot.telegram.keyboards.curator_pairs import (
     SETTING_CAPACITY,
     SETTING_OFFER_TTL,
     SETTING_ORDER,
     SETTING_SHOW,
     programme_keyboard,
 )
-from bot.organisation_choice import curated_organisation
-from bot.states import ProgrammeHolidays
-from bot.texts import Texts
+from bot.telegram.organisation_choice import curated_organisation
+from bot.telegram.states import ProgrammeHolidays
+from bot.telegram.texts import Texts
 from handlers.pairs import redraw
 from services.core.errors import StaleAction, ValidationFailed
 from services.organisations.programme import WINDOW_HOURS, WINDOW_STARTS, ProgrammeSettings

@@ -14,19 +14,19 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
-from bot.callbacks import (
+from bot.container import Services
+from bot.telegram.callbacks import (
     ChooseMentorCallback,
     FileForCallback,
     RequestActionCallback,
     RequestFormCallback,
 )
-from bot.container import Services
-from bot.keyboards import requests as keyboards
-from bot.labels import subject_name
-from bot.mentoring_labels import reasons_text
-from bot.organisation_choice import curated_organisation
-from bot.redraw import send_or_edit
-from bot.request_form import (
+from bot.telegram.keyboards import requests as keyboards
+from bot.telegram.labels import subject_name
+from bot.telegram.mentoring_labels import reasons_text
+from bot.telegram.organisation_choice import curated_organisation
+from bot.telegram.redraw import send_or_edit
+from bot.telegram.request_form import (
     STEPS,
     SUMMARY,
     TEXT_LIMITS,
@@ -39,8 +39,8 @@ from bot.request_form import (
     question,
     toggle,
 )
-from bot.states import RequestForm
-from bot.texts import Texts, format_local
+from bot.telegram.states import RequestForm
+from bot.telegram.texts import Texts, format_local
 from services.core.clock import Clock
 from services.core.errors import RequestProblem, RequestUnavailable, StaleAction, ValidationFailed
 from services.people.directory import PersonView

@@ -7,10 +7,10 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
-from bot.callbacks import LanguageCallback
-from bot.commands import CommandMenus
 from bot.container import Services
-from bot.keyboards.common import language_keyboard
+from bot.telegram.callbacks import LanguageCallback
+from bot.telegram.commands import CommandMenus
+from bot.telegram.keyboards.common import language_keyboard
 from services.people.directory import PersonView
 
 

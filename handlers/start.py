@@ -5,11 +5,11 @@ from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.fsm.context import FSMContext
 from aiogram.types import Message
 
-from bot.commands import CommandMenus
-from bot.consent_prompt import ask_for_consent
 from bot.container import Services
-from bot.labels import role_name
-from bot.texts import Texts
+from bot.telegram.commands import CommandMenus
+from bot.telegram.consent_prompt import ask_for_consent
+from bot.telegram.labels import role_name
+from bot.telegram.texts import Texts
 from handlers import consent, profile
 from services.core.errors import InviteNotUsable, NotAllowed
 from services.people.directory import PersonView

@@ -18,8 +18,8 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot.app import Application, create_application, create_bot, create_dispatcher, create_sender
 from bot.config import Settings
-from bot.i18n import compile_catalogs
 from bot.migrate import upgrade
+from bot.telegram.i18n import compile_catalogs
 from models import Base
 from services.outbox.sender import OutboxSender
 from tests.fakes import TEST_TOKEN, FakeClock, RecordingSession, TelegramClient

@@ -12,7 +12,7 @@ from sqlalchemy import select
 import handlers.capacity
 import services.pairs.capacity
 from bot.app import Application
-from bot.callbacks import MentorCapacityCallback
+from bot.telegram.callbacks import MentorCapacityCallback
 from models import AuditEntry, MentoringPair, Organisation, PairStatus, Profile, ProfileRole
 from services.outbox.sender import OutboxSender
 from tests.conftest import PersonFactory

@@ -10,7 +10,7 @@ from aiogram.exceptions import TelegramServerError
 from aiogram.methods import DeleteMyCommands, SetMyCommands
 from aiogram.types import BotCommandScopeChat, BotCommandScopeDefault
 
-from bot.commands import CommandMenus
+from bot.telegram.commands import CommandMenus
 from tests.conftest import PersonFactory
 from tests.fakes import RecordingSession, TelegramClient, api_error
 from tests.flows.helpers import curator_invite, join_with_consent, make_curator

@@ -8,7 +8,7 @@ from aiogram.methods import SendMessage
 from sqlalchemy import select
 
 from bot.app import Application
-from bot.callbacks import ConsentCallback
+from bot.telegram.callbacks import ConsentCallback
 from models import (
     AuditEntry,
     Consent,

@@ -6,8 +6,8 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from bot.app import Application
-from bot.callbacks import AssignCallback, CuratorRequestCallback, CuratorRequestsCallback
-from bot.keyboards import offers as keyboards
+from bot.telegram.callbacks import AssignCallback, CuratorRequestCallback, CuratorRequestsCallback
+from bot.telegram.keyboards import offers as keyboards
 from models import (
     MentoringPair,
     MentoringRequest,

@@ -8,7 +8,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from bot.app import Application
-from bot.callbacks import InviteRevokeCallback, InviteRoleCallback
+from bot.telegram.callbacks import InviteRevokeCallback, InviteRoleCallback
 from models import AuditEntry, Invite, ProgrammeRole, RoleAssignment, RoleKind
 from tests.conftest import PersonFactory
 from tests.fakes import FakeClock, TelegramClient

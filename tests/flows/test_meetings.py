@@ -12,11 +12,11 @@ from aiogram import Bot, Dispatcher
 from sqlalchemy import func, select
 
 from bot.app import Application
-from bot.callbacks import FormAnswerCallback, MeetingCallback
-from bot.form_runner import start_form
-from bot.keyboards.meetings import MeetingPageCallback
-from bot.meeting_forms import MEETING_FEEDBACK
-from bot.states import MeetingFeedback
+from bot.telegram.callbacks import FormAnswerCallback, MeetingCallback
+from bot.telegram.form_runner import start_form
+from bot.telegram.keyboards.meetings import MeetingPageCallback
+from bot.telegram.meeting_forms import MEETING_FEEDBACK
+from bot.telegram.states import MeetingFeedback
 from models import (
     AuditEntry,
     CycleStatus,

@@ -7,7 +7,7 @@ from aiogram.methods import EditMessageReplyMarkup
 from sqlalchemy import func, select
 
 from bot.app import Application
-from bot.callbacks import (
+from bot.telegram.callbacks import (
     DeclineReasonCallback,
     OfferCallback,
     OpenRequestsPageCallback,

@@ -9,7 +9,7 @@ from datetime import date
 from sqlalchemy import select
 
 from bot.app import Application
-from bot.callbacks import OrderCallback, ProgrammeSettingCallback
+from bot.telegram.callbacks import OrderCallback, ProgrammeSettingCallback
 from models import ChangeReason, MentoringPair, Organisation, PairOrder, PairStatus
 from services.organisations.programme import ProgrammeSettings
 from services.outbox.sender import OutboxSender

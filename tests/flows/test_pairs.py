@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import func, select, update
 
 from bot.app import Application
-from bot.callbacks import (
+from bot.telegram.callbacks import (
     PairActionCallback,
     PairManageCallback,
     PetitionDecisionCallback,

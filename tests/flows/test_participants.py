@@ -10,7 +10,7 @@ from aiogram.methods import EditMessageText, SendMessage
 from sqlalchemy import func, select, update
 
 from bot.app import Application
-from bot.callbacks import ParticipantsActionCallback, ParticipantsCallback
+from bot.telegram.callbacks import ParticipantsActionCallback, ParticipantsCallback
 from models import Notification, Organisation, Person, ProfileRole
 from services.outbox.sender import OutboxSender
 from tests.conftest import PersonFactory

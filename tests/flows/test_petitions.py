@@ -9,7 +9,11 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.app import Application
-from bot.callbacks import PairActionCallback, PetitionDecisionCallback, PetitionReasonCallback
+from bot.telegram.callbacks import (
+    PairActionCallback,
+    PetitionDecisionCallback,
+    PetitionReasonCallback,
+)
 from models import (
     AuditEntry,
     ChangeReason,

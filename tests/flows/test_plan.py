@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import select
 
 from bot.app import Application
-from bot.callbacks import PlanCallback, TaskCallback
+from bot.telegram.callbacks import PlanCallback, TaskCallback
 from models import (
     AuditEntry,
     ChangeReason,

@@ -12,7 +12,7 @@ from aiogram import Bot, Dispatcher
 from sqlalchemy import select
 
 from bot.app import Application
-from bot.callbacks import PrivacyCallback
+from bot.telegram.callbacks import PrivacyCallback
 from models import (
     AuditEntry,
     Consent,

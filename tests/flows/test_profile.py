@@ -9,8 +9,8 @@ from aiogram.methods import SendMessage
 from sqlalchemy import select
 
 from bot.app import Application
-from bot.callbacks import ProfileCallback
-from bot.states import ProfileAvailability, ProfileForm
+from bot.telegram.callbacks import ProfileCallback
+from bot.telegram.states import ProfileAvailability, ProfileForm
 from models import (
     AuditEntry,
     MeetingFormat,

@@ -10,9 +10,9 @@ from aiogram.methods import EditMessageText, SendMessage
 from sqlalchemy import func, select
 
 from bot.app import Application
-from bot.callbacks import ChooseMentorCallback, RequestActionCallback, RequestFormCallback
-from bot.states import RequestForm
-from bot.texts import TEMPLATES_DIR
+from bot.telegram.callbacks import ChooseMentorCallback, RequestActionCallback, RequestFormCallback
+from bot.telegram.states import RequestForm
+from bot.telegram.texts import TEMPLATES_DIR
 from models import (
     DeclineReason,
     MeetingFormat,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiogram.filters.callback_data import CallbackData
 
-from bot.callbacks import (
+from bot.telegram.callbacks import (
     AgreedMeetingCallback,
     AssignCallback,
     CheckinCallback,

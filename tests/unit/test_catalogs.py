@@ -9,7 +9,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.frontend import CommandLineInterface
 from babel.messages.pofile import read_po
 
-from bot.i18n import LOCALES_DIR
+from bot.telegram.i18n import LOCALES_DIR
 
 ROOT = LOCALES_DIR.parent
 LANGUAGES = ("ru", "en")

@@ -7,9 +7,9 @@ from datetime import date
 
 import pytest
 
-from bot.callbacks import FormAnswerCallback
-from bot.keyboards.meetings import MeetingPageCallback
-from bot.meeting_forms import FORMS, MEETING_FEEDBACK, MEETING_RECORD
+from bot.telegram.callbacks import FormAnswerCallback
+from bot.telegram.keyboards.meetings import MeetingPageCallback
+from bot.telegram.meeting_forms import FORMS, MEETING_FEEDBACK, MEETING_RECORD
 from services.core.errors import ValidationFailed
 from services.forms.definitions import (
     FormSpec,

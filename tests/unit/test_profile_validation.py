@@ -7,9 +7,9 @@ from datetime import date
 
 import pytest
 
-from bot.i18n import create_i18n
-from bot.keyboards import profile as keyboards
-from bot.profile_form import Form
+from bot.telegram.i18n import create_i18n
+from bot.telegram.keyboards import profile as keyboards
+from bot.telegram.profile_form import Form
 from models import MeetingFormat, MenteeCategory, ProfileRole
 from services.core.errors import ValidationFailed
 from services.people.profiles import (

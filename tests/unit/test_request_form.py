@@ -9,10 +9,10 @@ import pytest
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import I18n
 
-from bot.callbacks import FileForCallback
-from bot.i18n import create_i18n
-from bot.keyboards import requests as keyboards
-from bot.request_form import (
+from bot.telegram.callbacks import FileForCallback
+from bot.telegram.i18n import create_i18n
+from bot.telegram.keyboards import requests as keyboards
+from bot.telegram.request_form import (
     STEPS,
     Form,
     apply_text,
