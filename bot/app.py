@@ -11,9 +11,9 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.session.base import BaseSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
-from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder
-from aiogram.fsm.storage.memory import MemoryStorage
-from aiogram.fsm.storage.redis import RedisStorage
+from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage, DefaultKeyBuilder
+from aiogram.fsm.storage.memory import MemoryStorage, SimpleEventIsolation
+from aiogram.fsm.storage.redis import RedisEventIsolation, RedisStorage
 from aiogram.utils.i18n import I18n
 
 from bot.config import SUPPORTED_LOCALES, Settings
@@ -26,6 +26,7 @@ from bot.telegram.middlewares.consent_gate import ConsentGateMiddleware
 from bot.telegram.middlewares.in_flight import InFlightMiddleware
 from bot.telegram.middlewares.person import PersonMiddleware
 from bot.telegram.middlewares.throttling import ThrottlingMiddleware
+from bot.telegram.reply import ReplyDelivery, ReplyScope, bind_person
 from bot.telegram.texts import Texts
 from bot.telegram.transport import TelegramTransport
 from handlers import (
@@ -69,6 +70,8 @@ class Application:
     services: Services
     i18n: I18n
     texts: Texts
+    # One budget for the bot: people's replies and the outbox take their turns from it.
+    limiter: SendRateLimiter
 
 
 def create_bot(settings: Settings, session: BaseSession | None = None) -> Bot:
@@ -99,6 +102,7 @@ def create_application(settings: Settings, clock: Clock) -> Application:
         services=services,
         i18n=i18n,
         texts=texts,
+        limiter=SendRateLimiter(clock, per_second=settings.outbox_rate_per_second),
     )
 
 
@@ -118,10 +122,26 @@ def create_storage(settings: Settings) -> BaseStorage:
     )
 
 
-def create_dispatcher(app: Application, storage: BaseStorage | None = None) -> Dispatcher:
+def create_events_isolation(settings: Settings) -> BaseEventIsolation:
+    """Two quick updates from one person are handled one after the other, not interleaved: in
+    this process by default, across instances through Redis when it is configured."""
+    if settings.redis_url is None:
+        return SimpleEventIsolation()
+    return RedisEventIsolation.from_url(
+        settings.redis_url,
+        key_builder=DefaultKeyBuilder(prefix="nastavnik:lock", with_bot_id=True),
+    )
+
+
+def create_dispatcher(
+    app: Application,
+    storage: BaseStorage | None = None,
+    events_isolation: BaseEventIsolation | None = None,
+) -> Dispatcher:
     in_flight = InFlightMiddleware()
     dispatcher = Dispatcher(
         storage=storage or MemoryStorage(),
+        events_isolation=events_isolation or SimpleEventIsolation(),
         services=app.services,
         texts=app.texts,
         clock=app.clock,
@@ -135,6 +155,9 @@ def create_dispatcher(app: Application, storage: BaseStorage | None = None) -> D
         ThrottlingMiddleware(app.clock, app.i18n, rate=app.settings.throttle_rate_per_second)
     )
     dispatcher.update.outer_middleware(PersonMiddleware(app.services.people))
+    dispatcher.update.outer_middleware(bind_person)
+    # Outermost of all, around aiogram's error middleware: every reply goes one way.
+    ReplyScope(ReplyDelivery(app.clock, app.limiter, app.services.outbox)).install(dispatcher)
     PersonLocaleMiddleware(app.i18n).setup(dispatcher)
     consent_gate = ConsentGateMiddleware()
     dispatcher.message.outer_middleware(consent_gate)
@@ -173,7 +196,7 @@ def create_sender(app: Application, bot: Bot) -> OutboxSender:
     return OutboxSender(
         app.services.outbox,
         TelegramTransport(bot, app.texts, app.i18n),
-        SendRateLimiter(app.clock, per_second=app.settings.outbox_rate_per_second),
+        app.limiter,
         app.clock,
         concurrency=app.settings.outbox_send_concurrency,
     )

@@ -85,7 +85,8 @@ async def on_unexpected_error(event: ErrorEvent, bot: Bot) -> None:
         logger.info("Update %s: the person blocked the bot mid-reply", event.update.update_id)
         return
     if isinstance(error, TelegramRetryAfter):
-        # An apology would meet the same flood limit; the outbox already keeps well below it.
+        # Only a reply past bot.telegram.reply's cap that could not be queued gets here; an
+        # apology would meet the same flood limit.
         logger.warning(
             "Update %s: Telegram asked to wait %s s", event.update.update_id, error.retry_after
         )

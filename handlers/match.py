@@ -168,7 +168,6 @@ async def on_match_action(
             raise StaleAction
         organisation_id = data["organisation_id"]
         await state.clear()
-        await callback.answer(_("Creating the pairs…"))
         result = await services.cohort.approve(person.id, organisation_id, assignment)
         settings = await services.programme.get(person.id, organisation_id)
         text = texts.render(

@@ -159,6 +159,11 @@ class RecordingSession(BaseSession):
         ]
 
 
+def last_shown(session: RecordingSession) -> TelegramMethod[Any]:
+    """The newest call that put something on a screen (a press's answer comes after it)."""
+    return next(m for m in reversed(session.requests) if not isinstance(m, AnswerCallbackQuery))
+
+
 def api_error(kind: type[TelegramAPIError], message: str, **extra: Any) -> FailureFactory:
     def factory(method: TelegramMethod[Any]) -> Exception:
         return kind(method=method, message=message, **extra)

@@ -18,8 +18,9 @@ from aiogram.utils.i18n import I18n
 from jinja2 import TemplateNotFound
 
 from bot.telegram.notification_keyboards import keyboard_for
+from bot.telegram.reply import reply_markup_from_json
 from bot.telegram.texts import Texts
-from services.outbox.queue import OutgoingMessage
+from services.outbox.queue import REPLY_KIND, OutgoingMessage
 from services.outbox.sender import (
     Blocked,
     PermanentFailure,
@@ -42,11 +43,15 @@ class TelegramTransport:
         self._i18n = i18n
 
     def render(self, message: OutgoingMessage) -> str:
+        if message.kind == REPLY_KIND:
+            return str(message.payload["text"])  # rendered (and escaped) when it was a reply
         return self._texts.render_in(
             message.locale, f"notifications/{message.kind}.j2", **message.payload
         )
 
     def keyboard(self, message: OutgoingMessage) -> InlineKeyboardMarkup | None:
+        if message.kind == REPLY_KIND:
+            return reply_markup_from_json(message.payload.get("reply_markup"))
         with self._i18n.context(), self._i18n.use_locale(message.locale):
             return keyboard_for(message.kind, message.payload)
 

@@ -20,6 +20,8 @@ from services.core.transactions import Transactions
 # a single send can take (network timeout plus a 429 wait), or a slow send could be doubled.
 DEFAULT_LEASE = timedelta(minutes=2)
 MAX_ATTEMPTS = 8
+# Rows that carry an already rendered reply (text and buttons) instead of a template's data.
+REPLY_KIND = "reply"
 _ERROR_LENGTH = 300
 
 
@@ -211,6 +213,23 @@ class OutboxService:
             )
             .values(status=NotificationStatus.EXPIRED)
         )
+
+    async def keep_reply(
+        self, recipient_id: int, dedupe_key: str, text: str, reply_markup: str | None
+    ) -> None:
+        """A reply the messenger would not take in time, kept for the sender: the person's action
+        was already saved, and what the bot answered must still reach them, once."""
+        now = self._clock.now()
+        async with self._transactions.write() as session:
+            await enqueue(
+                session,
+                recipient_id=recipient_id,
+                kind=REPLY_KIND,
+                dedupe_key=dedupe_key,
+                due_at=now,
+                now=now,
+                payload={"text": text, "reply_markup": reply_markup},
+            )
 
     async def mark_sent(self, notification_id: int, telegram_message_id: int | None) -> None:
         await self._finish(

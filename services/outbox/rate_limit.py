@@ -40,6 +40,15 @@ class SendRateLimiter:
                 self._forget_old_chats()
                 return
 
+    def note_reply(self, chat_id: int) -> None:
+        """A reply to a person went out: it used the bot's budget and that chat's second, so the
+        queued messages step back (people's answers go first, the queue yields to them)."""
+        now = self._clock.monotonic()
+        self._next_global = max(self._next_global, now) + self._spacing
+        self._next_per_chat[chat_id] = max(
+            self._next_per_chat.get(chat_id, 0.0), now + self._chat_interval
+        )
+
     def pause(self, seconds: float) -> None:
         self._paused_until = max(self._paused_until, self._clock.monotonic() + seconds)
 

@@ -16,7 +16,7 @@ from bot.telegram.callbacks import MentorCapacityCallback
 from models import AuditEntry, MentoringPair, Organisation, PairStatus, Profile, ProfileRole
 from services.outbox.sender import OutboxSender
 from tests.conftest import PersonFactory
-from tests.fakes import FakeClock, RecordingSession, TelegramClient
+from tests.fakes import FakeClock, RecordingSession, TelegramClient, last_shown
 from tests.flows.helpers import create_organisation
 from tests.flows.mentoring import Cast, cast, file_request
 
@@ -124,7 +124,7 @@ async def test_curator_lists_mentors_sets_a_capacity_and_back_to_default(
         "✓ По умолчанию в организации (2)",
         "« Все наставники",
     ]
-    assert isinstance(session.requests[-1], EditMessageText)  # the list became the card
+    assert isinstance(last_shown(session), EditMessageText)  # the list became the card
 
     [saved] = await curator.click("4")
     assert saved.startswith("✅ Сохранено: 4 наставляемых одновременно.")
@@ -132,7 +132,7 @@ async def test_curator_lists_mentors_sets_a_capacity_and_back_to_default(
     assert "4 наставляемых" in saved and "Свободных мест: 4." in saved
     assert "✓ 4" in curator.buttons()
     assert "По умолчанию в организации (2)" in curator.buttons()
-    assert isinstance(session.requests[-1], EditMessageText)
+    assert isinstance(last_shown(session), EditMessageText)
     assert await _capacity(app, team, olga) == 4
     [entry] = await _audit(app)
     assert entry.actor_id == team.id_of(curator)

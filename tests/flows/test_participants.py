@@ -14,7 +14,7 @@ from bot.telegram.callbacks import ParticipantsActionCallback, ParticipantsCallb
 from models import Notification, Organisation, Person, ProfileRole
 from services.outbox.sender import OutboxSender
 from tests.conftest import PersonFactory
-from tests.fakes import FakeClock, RecordingSession, TelegramClient, api_error
+from tests.fakes import FakeClock, RecordingSession, TelegramClient, api_error, last_shown
 from tests.flows.helpers import (
     complete_profile,
     create_organisation,
@@ -152,7 +152,7 @@ async def test_filters_and_pages_edit_the_same_message(
     ]
 
     [second] = await curator.click("Далее ▶️")
-    edit = session.requests[-1]
+    edit = last_shown(session)
     assert isinstance(edit, EditMessageText) and edit.message_id == message_id
     rows = _lines(second)
     assert [row.split(".")[0] for row in rows] == [str(n) for n in range(21, 30)]
@@ -226,7 +226,7 @@ async def test_curator_of_two_schools_chooses_one(
     [listing] = await curator.click("Школа № 2")
     assert "Участники: Школа № 2" in listing
     assert "Пока никто не присоединился" in listing
-    assert isinstance(session.requests[-1], EditMessageText)
+    assert isinstance(last_shown(session), EditMessageText)
 
 
 async def test_reminders_once_in_three_days_in_each_persons_language(

@@ -771,8 +771,8 @@ async def test_mentor_capacity_and_unavailability(
     assert teacher.buttons()[-7:] == ["0", "1", "✓ 2", "3", "4", "5", "📅 Недоступен(на) до…"]
 
     replies = await teacher.click("0")
-    assert replies[0] == "Сохранено."
-    assert "<b>Наставляемых одновременно:</b> 0 — сейчас не беру наставляемых" in replies[-1]
+    assert replies[-1] == "Сохранено."  # the press is answered after the profile is redrawn
+    assert "<b>Наставляемых одновременно:</b> 0 — сейчас не беру наставляемых" in replies[0]
     assert "✓ 0" in teacher.buttons()
     _, profile = await _stored(app, 4001)
     assert profile is not None and profile.capacity == 0
@@ -934,7 +934,8 @@ async def test_profile_needs_a_participant_who_consented(
     assert not any(QUESTION["full_name"] in text for text in replies)
     assert await _state(dispatcher, bot, teacher) is None
     replies = await teacher.press(ProfileCallback(action="pedit", value="full_name").pack())
-    assert replies[0].startswith("Сначала, пожалуйста, ответьте на запрос согласия")
+    # The press is answered last, after the consent request it points to.
+    assert replies[-1].startswith("Сначала, пожалуйста, ответьте на запрос согласия")
     assert await _state(dispatcher, bot, teacher) is None
     sent = [m for m in session.requests if isinstance(m, SendMessage)]
     assert not any(QUESTION["full_name"] in m.text for m in sent if int(m.chat_id) == 4002)

@@ -181,3 +181,21 @@ async def test_longer_pause_is_not_shortened_by_a_shorter_one() -> None:
     await limiter.wait_turn(1)
 
     assert clock.monotonic() - paused_at >= 30.0 - EPSILON
+
+
+async def test_the_queue_steps_back_for_replies_to_people() -> None:
+    """People's answers take their turn from the same budget: the outbox does not write to a chat
+    that just got a reply, and a burst of replies pushes the queue's next send back."""
+    clock = FakeClock()
+    limiter = SendRateLimiter(clock, per_second=RATE)
+    start = clock.monotonic()
+    limiter.note_reply(7)
+    await limiter.wait_turn(7)
+    assert clock.monotonic() - start >= 1.0 - EPSILON
+
+    busy = clock.monotonic()
+    for chat in range(100, 150):  # fifty replies to fifty people in one instant
+        limiter.note_reply(chat)
+    await limiter.wait_turn(8)
+    # The queue waits for the fifty slots the replies used, at its own rate of 25 a second.
+    assert clock.monotonic() - busy == pytest.approx(50 / RATE)
