@@ -26,7 +26,8 @@ from bot.telegram.states import PairPause
 from bot.telegram.texts import Texts
 from models import ChangeReason
 from services.core.errors import DomainError, StaleAction, ValidationFailed
-from services.pairs.lifecycle import PairChange, PauseWindow
+from services.pairs.changes import PairChange
+from services.pairs.lifecycle import PauseWindow
 from services.pairs.rules import parse_day
 from services.people.directory import PersonView
 

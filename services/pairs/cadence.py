@@ -22,7 +22,7 @@ from services.core.errors import RequestProblem, RequestUnavailable, StaleAction
 from services.core.transactions import Transactions
 from services.organisations.programme import ProgrammeSettings
 from services.organisations.windows import window_of
-from services.pairs.lifecycle import side_in, tell_pair
+from services.pairs.changes import side_in, tell_pair
 from services.pairs.views import names, organisation_of
 
 # Offered besides the organisation's own cadence: weekly, every ten days, fortnightly.

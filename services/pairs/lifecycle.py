@@ -5,18 +5,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import (
     ChangeReason,
     MentoringPair,
     Organisation,
-    PairPetition,
     PairStatus,
-    PetitionStatus,
 )
 from services.core import audit
 from services.core.access import Actor, load_actor
@@ -24,7 +21,14 @@ from services.core.clock import Clock
 from services.core.errors import NotAllowed, RequestProblem, RequestUnavailable, StaleAction
 from services.core.transactions import Transactions
 from services.organisations.timezones import local_date
-from services.outbox import notify
+from services.pairs.changes import (
+    PairChange,
+    change_of,
+    close_pending_petitions,
+    end_pair,
+    side_in,
+    tell_pair,
+)
 from services.pairs.rules import (
     check_pause_until,
     latest_pause,
@@ -43,28 +47,11 @@ from services.pairs.views import (
     pending_petitions,
     timezone_of,
 )
-from services.rhythm.stop import stop_rhythm
+from services.rhythm.cycles import stop_rhythm
 
 PAGE_SIZE = 10
 # The zone furthest ahead of UTC (Kamchatka, Pacific islands): no organisation's today is later.
 _FURTHEST_AHEAD = timedelta(hours=14)
-
-
-@dataclass(frozen=True, slots=True)
-class PairChange:
-    """What a pause, a resume or an ending did, for the reply to whoever did it."""
-
-    pair_id: int
-    status: PairStatus
-    side: str  # who acted: "mentor", "mentee" or "curator"
-    mentor_name: str
-    mentee_name: str
-    paused_until: date | None
-
-    @property
-    def other_name(self) -> str:
-        """The other person of the pair, as seen by a mentor or a mentee who acted."""
-        return self.mentee_name if self.side == "mentor" else self.mentor_name
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,84 +61,6 @@ class PauseWindow:
     pair_id: int
     today: date
     latest: date
-
-
-async def side_in(
-    session: AsyncSession, actor: Actor, pair_id: int, *, lock: bool = True
-) -> tuple[MentoringPair, str]:
-    """The pair (locked for a change) and who the actor is in it; outsiders other than its
-    curators are refused, so a forged button cannot touch someone else's pair."""
-    pair = await session.get(MentoringPair, pair_id, with_for_update=lock)
-    if pair is None:
-        raise StaleAction
-    if actor.person_id == pair.mentor_id:
-        return pair, "mentor"
-    if actor.person_id == pair.mentee_id:
-        return pair, "mentee"
-    actor.require_curator(pair.organisation_id)
-    return pair, "curator"
-
-
-async def tell_pair(
-    session: AsyncSession,
-    pair: MentoringPair,
-    kind: str,
-    key: str,
-    now: datetime,
-    *,
-    skip: int | None = None,
-    **payload: Any,
-) -> None:
-    """The same news to both people of the pair (but `skip`), each with their own role and the
-    other's name."""
-    people = await names(session, {pair.mentor_id, pair.mentee_id})
-    for recipient, partner, role in (
-        (pair.mentor_id, pair.mentee_id, "mentor"),
-        (pair.mentee_id, pair.mentor_id, "mentee"),
-    ):
-        if recipient == skip:
-            continue
-        await notify.person(
-            session,
-            recipient,
-            kind,
-            key,
-            now,
-            about=partner,
-            role=role,
-            name=people.get(partner, ""),
-            **payload,
-        )
-
-
-def end_pair(
-    pair: MentoringPair, status: PairStatus, now: datetime, reason: ChangeReason | None = None
-) -> None:
-    pair.status = status
-    pair.ended_at = now
-    pair.end_reason = reason
-    pair.paused_until = None
-
-
-async def close_pending_petitions(session: AsyncSession, pair_id: int, now: datetime) -> None:
-    """A pair ended by the curator leaves no petition waiting: there is nothing left to decide."""
-    await session.execute(
-        update(PairPetition)
-        .where(PairPetition.pair_id == pair_id, PairPetition.status == PetitionStatus.PENDING)
-        .values(status=PetitionStatus.REJECTED, decided_at=now)
-    )
-
-
-async def _change(session: AsyncSession, pair: MentoringPair, side: str) -> PairChange:
-    people = await names(session, {pair.mentor_id, pair.mentee_id})
-    return PairChange(
-        pair_id=pair.id,
-        status=pair.status,
-        side=side,
-        mentor_name=people.get(pair.mentor_id, ""),
-        mentee_name=people.get(pair.mentee_id, ""),
-        paused_until=pair.paused_until,
-    )
 
 
 def _require_live(pair: MentoringPair) -> None:
@@ -239,7 +148,7 @@ class PairService:
                 by=side,
                 until=until.isoformat(),
             )
-            return await _change(session, pair, side)
+            return await change_of(session, pair, side)
 
     async def resume(self, actor_id: int, pair_id: int) -> PairChange:
         """A paused pair is active again before its date; the others are told."""
@@ -251,7 +160,7 @@ class PairService:
             if pair.status != PairStatus.PAUSED:
                 raise StaleAction
             await self._resume(session, pair, now, actor_id=actor_id, side=side)
-            return await _change(session, pair, side)
+            return await change_of(session, pair, side)
 
     async def _resume(
         self,
@@ -378,7 +287,7 @@ class PairService:
                 reason=None,
                 request_reopened=False,
             )
-            return await _change(session, pair, "curator")
+            return await change_of(session, pair, "curator")
 
     async def end_early(self, actor_id: int, pair_id: int, reason: ChangeReason) -> PairChange:
         """The curator ends a pair before its time, with a reason."""
@@ -410,7 +319,7 @@ class PairService:
                 reason=reason.value,
                 request_reopened=False,
             )
-            return await _change(session, pair, "curator")
+            return await change_of(session, pair, "curator")
 
     async def _curated(self, session: AsyncSession, actor: Actor, pair_id: int) -> MentoringPair:
         pair = await session.get(MentoringPair, pair_id, with_for_update=True)

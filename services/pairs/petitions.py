@@ -30,10 +30,10 @@ from services.core.clock import Clock
 from services.core.errors import NotAllowed, RequestProblem, RequestUnavailable, StaleAction
 from services.core.transactions import Transactions
 from services.outbox import notify
-from services.pairs.lifecycle import end_pair, tell_pair
+from services.pairs.changes import end_pair, tell_pair
 from services.pairs.views import names, pending_petitions
 from services.requests.filing import live_request_of
-from services.rhythm.stop import stop_rhythm
+from services.rhythm.cycles import stop_rhythm
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,10 +26,10 @@ from models import (
 from services.core import audit
 from services.matching.candidates import LIVE_PAIR_STATUSES
 from services.outbox import notify
-from services.pairs.lifecycle import close_pending_petitions
+from services.pairs.changes import close_pending_petitions
 from services.requests.filing import LIVE_REQUEST_STATUSES, cancel_pending_offer, live_request_of
 from services.requests.offer_routing import alert_curators, reopen_after_failed_offer
-from services.rhythm.stop import stop_rhythm
+from services.rhythm.cycles import stop_rhythm
 
 # Stands in for an erased title (the column may not be empty).
 ERASED = "—"

@@ -4,10 +4,9 @@ day before and on the day through the outbox."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import Any
+from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import (
@@ -26,18 +25,15 @@ from services.core.errors import (
     RequestProblem,
     RequestUnavailable,
     StaleAction,
-    ValidationFailed,
 )
 from services.core.transactions import Transactions
 from services.organisations.timezones import local_date
-from services.outbox import notify
-from services.pairs.lifecycle import side_in
+from services.pairs.changes import side_in
 from services.pairs.views import my_pairs, names
+from services.plans.changes import check_goal_room, check_task_room, tell_other
 from services.plans.reminders import cancel_reminders, queue_reminders
 from services.plans.rules import (
     EDITABLE_PAIR_STATUSES,
-    MAX_GOALS,
-    MAX_TASKS,
     OPEN_TASK_STATUSES,
     check_due,
     clean_comment,
@@ -102,7 +98,7 @@ class PlanService:
         """Before the title is asked: a member of an editable pair with room for a goal."""
         async with self._transactions.read() as session:
             pair, _side = await self._member_pair(session, actor_id, pair_id, lock=False)
-            await self._check_goal_room(session, pair.id)
+            await check_goal_room(session, pair.id)
 
     async def add_goal(self, actor_id: int, pair_id: int, title: str) -> PlanUpdate:
         """A goal of the plan; the other person of the pair is told."""
@@ -110,7 +106,7 @@ class PlanService:
         now = self._clock.now()
         async with self._transactions.write() as session:
             pair, side = await self._member_pair(session, actor_id, pair_id)
-            await self._check_goal_room(session, pair.id)
+            await check_goal_room(session, pair.id)
             goal = PlanGoal(pair_id=pair.id, title=title, created_by_id=actor_id, created_at=now)
             session.add(goal)
             await session.flush()
@@ -124,7 +120,7 @@ class PlanService:
                 pair_id=pair.id,
                 goal_id=goal.id,
             )
-            told = await self._tell_other(
+            told = await tell_other(
                 session, pair, actor_id, f"goal:{goal.id}", now, what="goal", title=title
             )
             return PlanUpdate(await self._view(session, pair, side), title, None, told)
@@ -135,7 +131,7 @@ class PlanService:
         """Before the task form: the pair may take a task; its dates and goals."""
         async with self._transactions.read() as session:
             pair, _side = await self._member_pair(session, actor_id, pair_id, lock=False)
-            await self._check_task_room(session, pair.id)
+            await check_task_room(session, pair.id)
             organisation = await self._organisation(session, pair)
             today = local_date(self._clock.now(), organisation.timezone)
             people = await names(session, {pair.mentor_id, pair.mentee_id})
@@ -170,7 +166,7 @@ class PlanService:
         now = self._clock.now()
         async with self._transactions.write() as session:
             pair, side = await self._member_pair(session, actor_id, pair_id)
-            await self._check_task_room(session, pair.id)
+            await check_task_room(session, pair.id)
             organisation = await self._organisation(session, pair)
             if due_on is not None:
                 check_due(due_on, local_date(now, organisation.timezone))
@@ -203,7 +199,7 @@ class PlanService:
                 assignee=assignee.value,
             )
             await queue_reminders(session, pair, organisation, task, now)
-            told = await self._tell_other(
+            told = await tell_other(
                 session,
                 pair,
                 actor_id,
@@ -241,7 +237,7 @@ class PlanService:
                 pair_id=pair.id,
                 task_id=task.id,
             )
-            told = await self._tell_other(
+            told = await tell_other(
                 session,
                 pair,
                 actor_id,
@@ -272,7 +268,7 @@ class PlanService:
                 pair_id=pair.id,
                 task_id=task.id,
             )
-            told = await self._tell_other(
+            told = await tell_other(
                 session, pair, actor_id, str(task.id), now, kind="task_checked", title=task.title
             )
             return PlanUpdate(await self._view(session, pair, side), task.title, task.status, told)
@@ -309,7 +305,7 @@ class PlanService:
             )
             organisation = await self._organisation(session, pair)
             await queue_reminders(session, pair, organisation, task, now)
-            told = await self._tell_other(
+            told = await tell_other(
                 session,
                 pair,
                 actor_id,
@@ -377,48 +373,6 @@ class PlanService:
         if task.status != TaskStatus.DONE:
             raise StaleAction
         return task, pair, side
-
-    async def _check_goal_room(self, session: AsyncSession, pair_id: int) -> None:
-        count = await session.scalar(
-            select(func.count()).select_from(PlanGoal).where(PlanGoal.pair_id == pair_id)
-        )
-        if (count or 0) >= MAX_GOALS:
-            raise ValidationFailed("goal", "too_many")
-
-    async def _check_task_room(self, session: AsyncSession, pair_id: int) -> None:
-        count = await session.scalar(
-            select(func.count()).select_from(PlanTask).where(PlanTask.pair_id == pair_id)
-        )
-        if (count or 0) >= MAX_TASKS:
-            raise ValidationFailed("task", "too_many")
-
-    async def _tell_other(
-        self,
-        session: AsyncSession,
-        pair: MentoringPair,
-        actor_id: int,
-        key: str,
-        now: datetime,
-        *,
-        kind: str = "plan_changed",
-        **payload: Any,
-    ) -> str:
-        """The other person of the pair gets the news; returns their name."""
-        other_id = pair.mentee_id if actor_id == pair.mentor_id else pair.mentor_id
-        people = await names(session, {pair.mentor_id, pair.mentee_id})
-        await notify.person(
-            session,
-            other_id,
-            kind,
-            f"{pair.id}:{key}",
-            now,
-            about=actor_id,
-            pair_id=pair.id,
-            name=people.get(actor_id, ""),
-            role="mentee" if other_id == pair.mentee_id else "mentor",
-            **payload,
-        )
-        return people.get(other_id, "")
 
 
 def _require_editable(pair: MentoringPair) -> None:

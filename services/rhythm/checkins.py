@@ -31,15 +31,9 @@ from services.core.errors import (
 from services.core.transactions import Transactions
 from services.organisations.windows import window_of
 from services.outbox import notify
-from services.rhythm.cycles import (
-    alert_curators_about_pair,
-    checkin,
-    checkin_time,
-    close_cycle,
-    people_of,
-    sides,
-)
+from services.rhythm.cycles import checkin, checkin_time, close_cycle
 from services.rhythm.meeting_stages import create_met_meeting
+from services.rhythm.quiet import alert_curators_about_pair, people_of, sides
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,25 +10,21 @@ per-pair scheduler jobs: a restart loses nothing, and dedupe keys make every ste
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import (
     CycleStatus,
-    Meeting,
     MentoringPair,
     Organisation,
     PairCycle,
     PairStatus,
     Person,
-    PersonStatus,
 )
 from models.meeting import OPEN_CYCLE
-from services.core import audit
 from services.core.clock import Clock
 from services.core.transactions import Transactions
 from services.organisations.programme import ProgrammeSettings
@@ -36,6 +32,7 @@ from services.organisations.sending_window import SendingWindow
 from services.organisations.windows import window_of
 from services.outbox import notify
 from services.rhythm.meeting_stages import next_kinds
+from services.rhythm.quiet import name_in, people_by_id, settle_cycle, sides
 
 # After the check-in is asked, the pair has this long to answer before the cycle counts as missed.
 ANSWER_GRACE = timedelta(days=2)
@@ -78,7 +75,7 @@ async def open_cycles(
         )
     }
     stages = await next_kinds(session, pair_ids)
-    people = await _people(
+    people = await people_by_id(
         session, {side for pair in pairs for side in (pair.mentor_id, pair.mentee_id)}
     )
     cycles = []
@@ -145,7 +142,7 @@ def _reminders(
                 "pair_id": pair.id,
                 "stage": stage,
                 "role": "mentor" if person_id == pair.mentor_id else "mentee",
-                "other_name": _name(people, other_id),
+                "other_name": name_in(people, other_id),
                 "cadence_days": cadence,
             },
         )
@@ -174,46 +171,10 @@ def checkin(
         about=other_id,
         payload={
             "cycle_id": cycle.id,
-            "other_name": _name(people, other_id),
+            "other_name": name_in(people, other_id),
             "number": cycle.number,
         },
     )
-
-
-def _name(people: Mapping[int, Person], person_id: int) -> str:
-    person = people.get(person_id)
-    return person.full_name or "" if person else ""
-
-
-def sides(pair: MentoringPair) -> tuple[tuple[int, int], tuple[int, int]]:
-    """(person, the other one) for both members of the pair."""
-    return ((pair.mentor_id, pair.mentee_id), (pair.mentee_id, pair.mentor_id))
-
-
-async def people_of(session: AsyncSession, pair: MentoringPair) -> dict[int, Person]:
-    return await _people(session, {pair.mentor_id, pair.mentee_id})
-
-
-async def _people(session: AsyncSession, ids: set[int]) -> dict[int, Person]:
-    rows = await session.scalars(select(Person).where(Person.id.in_(ids)))
-    return {person.id: person for person in rows}
-
-
-@dataclass(frozen=True, slots=True)
-class MeetingHistory:
-    count: int
-    last: date | None
-
-
-async def meeting_history(session: AsyncSession, pair_id: int) -> MeetingHistory:
-    count, last = (
-        await session.execute(
-            select(func.count(Meeting.id), func.max(Meeting.held_on)).where(
-                Meeting.pair_id == pair_id
-            )
-        )
-    ).one()
-    return MeetingHistory(int(count), last)
 
 
 async def close_cycle(
@@ -231,94 +192,21 @@ async def close_cycle(
         await open_cycles(session, [pair], {organisation.id: organisation}, now)
 
 
-async def settle_cycle(
-    session: AsyncSession,
-    pair: MentoringPair,
-    organisation: Organisation,
-    *,
-    met: bool,
-    now: datetime,
-) -> None:
-    """`close_cycle` without opening the next one (the job opens a whole batch at once)."""
-    settings = ProgrammeSettings.of(organisation)
-    pair.silent_cycles = 0 if met else pair.silent_cycles + 1
-    await notify.cancel_for_pair(session, pair.id, ("checkin",))
-    people = await people_of(session, pair)  # once for both checks below
-    if not met:
-        await _escalate(session, pair, organisation, settings, people, now)
-    if any(person.status == PersonStatus.UNREACHABLE for person in people.values()):
-        await alert_curators_about_pair(session, pair, "unreachable", now)
+# Kinds of outbox rows a pair's rhythm queues; a pause or an end cancels the unsent ones.
+RHYTHM_KINDS = ("meeting_reminder", "checkin", "quiet_nudge", "agreed_meeting_reminder")
 
 
-async def _escalate(
-    session: AsyncSession,
-    pair: MentoringPair,
-    organisation: Organisation,
-    settings: ProgrammeSettings,
-    people: Mapping[int, Person],
-    now: datetime,
-) -> None:
-    silent = pair.silent_cycles
-    if silent == settings.quiet_nudge_cycles:
-        for person_id, other_id in sides(pair):
-            await notify.person(
-                session,
-                person_id,
-                "quiet_nudge",
-                f"{pair.id}:{silent}:{now.date().isoformat()}",
-                now,
-                pair=pair.id,
-                about=other_id,
-                due_at=window_of(organisation).next_opening(now),
-                pair_id=pair.id,
-                other_name=_name(people, other_id),
-                cycles=silent,
-            )
-        audit.record(
-            session,
-            at=now,
-            action="pair.quiet_nudged",
-            actor_id=None,
-            organisation_id=pair.organisation_id,
-            pair_id=pair.id,
-            silent_cycles=silent,
+async def stop_rhythm(session: AsyncSession, pair_id: int) -> None:
+    """The pair paused or ended: its unanswered cycle is dropped and unsent reminders cancelled.
+    A resumed pair starts a fresh cycle at the next tick."""
+    await session.execute(
+        delete(PairCycle).where(
+            PairCycle.pair_id == pair_id,
+            PairCycle.status.in_((CycleStatus.OPEN, CycleStatus.POSTPONED)),
+            PairCycle.answered_at.is_(None),
         )
-    if silent == settings.quiet_alert_cycles:
-        await alert_curators_about_pair(session, pair, "quiet", now)
-
-
-async def alert_curators_about_pair(
-    session: AsyncSession, pair: MentoringPair, why: str, now: datetime
-) -> None:
-    """The curator hears of a pair that went quiet or whose member is unreachable, with its
-    history: cycles without meeting, meetings so far, the last one."""
-    people = await people_of(session, pair)
-    history = await meeting_history(session, pair.id)
-    await notify.curators(
-        session,
-        pair.organisation_id,
-        "pair_needs_curator",
-        f"{pair.id}:{why}:{pair.silent_cycles}",
-        now,
-        about=pair.mentee_id,
-        pair_id=pair.id,
-        why=why,
-        mentor_name=_name(people, pair.mentor_id),
-        mentee_name=_name(people, pair.mentee_id),
-        silent_cycles=pair.silent_cycles,
-        meetings=history.count,
-        last_meeting=history.last.isoformat() if history.last else None,
-        started_at=pair.started_at.isoformat() if pair.started_at else None,
     )
-    audit.record(
-        session,
-        at=now,
-        action="pair.curator_alerted",
-        actor_id=None,
-        organisation_id=pair.organisation_id,
-        pair_id=pair.id,
-        why=why,
-    )
+    await notify.cancel_for_pair(session, pair_id, RHYTHM_KINDS)
 
 
 class RhythmService:
