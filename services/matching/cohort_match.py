@@ -15,6 +15,7 @@ from models import MentoringRequest, Organisation, PairOrigin, Person, RequestSt
 from services.core.access import load_actor
 from services.core.clock import Clock
 from services.core.errors import RequestProblem, RequestUnavailable, StaleAction
+from services.core.lookups import organisation_of
 from services.core.names import short_name
 from services.core.transactions import Transactions
 from services.matching.candidates import MentorCandidate, rank_for_requests
@@ -86,9 +87,7 @@ class CohortMatchService:
         async with self._transactions.read() as session:
             actor = await load_actor(session, actor_id, self._superadmins)
             actor.require_curator(organisation_id)
-            organisation = await session.get(Organisation, organisation_id)
-            if organisation is None:
-                raise StaleAction
+            organisation = await organisation_of(session, organisation_id)
             today = local_date(self._clock.now(), organisation.timezone)
             requests = (
                 await session.scalars(

@@ -14,8 +14,9 @@ from services.core import audit
 from services.core.access import load_actor
 from services.core.clock import Clock
 from services.core.errors import InviteNotUsable, InviteProblem, StaleAction
+from services.core.lookups import organisation_of
 from services.core.transactions import Transactions
-from services.outbox import queue as outbox
+from services.outbox import notify
 
 # 96 random bits, URL-safe: fits Telegram's deep-link alphabet [A-Za-z0-9_-] and 64-char limit.
 CODE_BYTES = 12
@@ -119,9 +120,7 @@ class InviteService:
         async with self._transactions.write() as session:
             actor = await load_actor(session, actor_id, self._superadmin_ids)
             actor.require_curator(organisation_id)
-            organisation = await session.get(Organisation, organisation_id)
-            if organisation is None:
-                raise StaleAction
+            organisation = await organisation_of(session, organisation_id)
             return await create_invite_row(
                 session,
                 organisation=organisation,
@@ -137,9 +136,7 @@ class InviteService:
         async with self._transactions.read() as session:
             actor = await load_actor(session, actor_id, self._superadmin_ids)
             actor.require_curator(organisation_id)
-            organisation = await session.get(Organisation, organisation_id)
-            if organisation is None:
-                raise StaleAction
+            organisation = await organisation_of(session, organisation_id)
             rows = await session.scalars(
                 select(Invite)
                 .where(
@@ -166,9 +163,7 @@ class InviteService:
             if invite.revoked_at is not None:
                 raise StaleAction
             invite.revoked_at = now
-            organisation = await session.get(Organisation, invite.organisation_id)
-            if organisation is None:
-                raise StaleAction
+            organisation = await organisation_of(session, invite.organisation_id)
             audit.record(
                 session,
                 at=now,
@@ -236,16 +231,13 @@ class InviteService:
                 invite_role=invite.role.value,
             )
             if invite.role.is_staff and invite.created_by_id is not None:
-                await outbox.enqueue(
+                await notify.person(
                     session,
-                    recipient_id=invite.created_by_id,
-                    kind="staff_joined",
-                    dedupe_key=f"staff_joined:{invite.id}:{person_id}",
-                    due_at=now,
-                    now=now,
-                    payload={
-                        "organisation_name": organisation.name,
-                        "role": invite.role.value,
-                    },
+                    invite.created_by_id,
+                    "staff_joined",
+                    f"{invite.id}:{person_id}",
+                    now,
+                    organisation_name=organisation.name,
+                    role=invite.role.value,
                 )
             return JoinResult(organisation.id, organisation.name, invite.role, False)

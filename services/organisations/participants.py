@@ -21,9 +21,9 @@ from models import (
 )
 from services.core.access import load_actor
 from services.core.clock import Clock
-from services.core.errors import StaleAction
+from services.core.lookups import organisation_of
 from services.core.transactions import Transactions
-from services.outbox import queue as outbox
+from services.outbox import notify
 
 PAGE_SIZE = 20
 REMINDER_INTERVAL = timedelta(days=3)
@@ -120,9 +120,7 @@ class ParticipantService:
         async with self._transactions.read() as session:
             actor = await load_actor(session, actor_id, self._superadmin_ids)
             actor.require_curator(organisation_id)
-            organisation = await session.get(Organisation, organisation_id)
-            if organisation is None:
-                raise StaleAction
+            organisation = await organisation_of(session, organisation_id)
             roles = {
                 role.person_id: role
                 for role in await session.scalars(
@@ -184,9 +182,7 @@ class ParticipantService:
         now = self._clock.now()
         queued = 0
         async with self._transactions.write() as session:
-            organisation = await session.get(Organisation, organisation_id)
-            if organisation is None:
-                raise StaleAction
+            organisation = await organisation_of(session, organisation_id)
             recent = set(
                 (
                     await session.scalars(
@@ -204,14 +200,13 @@ class ParticipantService:
             for person_id in waiting:
                 if person_id in recent:
                     continue
-                queued += await outbox.enqueue(
+                queued += await notify.person(
                     session,
-                    recipient_id=person_id,
-                    kind="consent_reminder",
-                    dedupe_key=f"consent_reminder:{organisation_id}:{person_id}:{now.date()}",
-                    due_at=now,
-                    now=now,
-                    payload={"organisation_name": organisation.name},
+                    person_id,
+                    "consent_reminder",
+                    f"{organisation_id}:{now.date()}",
+                    now,
+                    organisation_name=organisation.name,
                 )
         return Reminders(queued, len(waiting))
 

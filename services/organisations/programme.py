@@ -11,6 +11,7 @@ from services.core import audit
 from services.core.access import load_actor
 from services.core.clock import Clock
 from services.core.errors import StaleAction, ValidationFailed
+from services.core.lookups import organisation_of
 from services.core.transactions import Transactions
 from services.organisations.sending_window import SendingWindow
 from services.organisations.windows import WINDOW_KEY, window_of
@@ -74,9 +75,7 @@ class ProgrammeSettingsService:
         async with self._transactions.read() as session:
             actor = await load_actor(session, actor_id, self._superadmins)
             actor.require_curator(organisation_id)
-            organisation = await session.get(Organisation, organisation_id)
-            if organisation is None:
-                raise StaleAction
+            organisation = await organisation_of(session, organisation_id)
             return ProgrammeSettings.of(organisation)
 
     async def change(
@@ -122,9 +121,7 @@ class SendingWindowService:
         async with self._transactions.read() as session:
             actor = await load_actor(session, actor_id, self._superadmins)
             actor.require_curator(organisation_id)
-            organisation = await session.get(Organisation, organisation_id)
-            if organisation is None:
-                raise StaleAction
+            organisation = await organisation_of(session, organisation_id)
             return window_of(organisation)
 
     async def change(

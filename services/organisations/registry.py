@@ -11,7 +11,8 @@ from models import Organisation
 from services.core import audit
 from services.core.access import load_actor
 from services.core.clock import Clock
-from services.core.errors import NotAllowed, StaleAction, ValidationFailed
+from services.core.errors import NotAllowed, ValidationFailed
+from services.core.lookups import organisation_of
 from services.core.transactions import Transactions
 from services.organisations.invites import InviteView, create_invite_row
 from services.organisations.timezones import validate_timezone
@@ -122,9 +123,7 @@ class OrganisationService:
         async with self._transactions.read() as session:
             actor = await load_actor(session, actor_id, self._superadmin_ids)
             actor.require_curator(organisation_id)
-            organisation = await session.get(Organisation, organisation_id)
-            if organisation is None:
-                raise StaleAction
+            organisation = await organisation_of(session, organisation_id)
             return _view(organisation)
 
     async def list_page(self, actor_id: int, page: int) -> OrganisationPage:

@@ -1,4 +1,5 @@
-"""Queueing the notifications of matching and pairs (the outbox sends them)."""
+"""The one way services queue a message: to a person, to many, to the curators (the outbox
+sender delivers them). A `key` names the event, so the same event is never queued twice."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import Notification, NotificationStatus, Organisation, RoleAssignment, RoleKind
+from models import Notification, NotificationStatus, RoleAssignment, RoleKind
 from services.outbox import queue as outbox
 
 
@@ -117,8 +118,3 @@ async def cancel_for_pair(
     if kinds is not None:
         query = query.where(Notification.kind.in_(kinds))
     await session.execute(query.values(status=NotificationStatus.CANCELLED))
-
-
-async def timezone_of(session: AsyncSession, organisation_id: int) -> str:
-    organisation = await session.get(Organisation, organisation_id)
-    return organisation.timezone if organisation else "Europe/Moscow"

@@ -19,11 +19,12 @@ from services.core import audit
 from services.core.access import load_actor
 from services.core.clock import Clock
 from services.core.errors import RequestProblem, RequestUnavailable, StaleAction
+from services.core.lookups import organisation_of
 from services.core.transactions import Transactions
 from services.organisations.programme import ProgrammeSettings
 from services.organisations.windows import window_of
 from services.pairs.changes import side_in, tell_pair
-from services.pairs.views import names, organisation_of
+from services.pairs.views import names
 
 # Offered besides the organisation's own cadence: weekly, every ten days, fortnightly.
 CADENCE_CHOICES = (7, 10, 14)

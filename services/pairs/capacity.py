@@ -13,6 +13,7 @@ from services.core import audit
 from services.core.access import load_actor
 from services.core.clock import Clock
 from services.core.errors import StaleAction, ValidationFailed
+from services.core.lookups import organisation_of
 from services.core.transactions import Transactions
 from services.matching.candidates import capacity_of, live_loads
 from services.organisations.programme import MAX_CAPACITY, ProgrammeSettings
@@ -133,9 +134,7 @@ class MentorCapacityService:
     ) -> Organisation:
         actor = await load_actor(session, actor_id, self._superadmins)
         actor.require_curator(organisation_id)
-        organisation = await session.get(Organisation, organisation_id)
-        if organisation is None:
-            raise StaleAction
+        organisation = await organisation_of(session, organisation_id)
         return organisation
 
     async def _card(

@@ -20,7 +20,6 @@ from models import (
     MentoringPair,
     MentoringRequest,
     OfferStatus,
-    Organisation,
     PairOrigin,
     PairStatus,
     Person,
@@ -30,6 +29,7 @@ from models import (
 )
 from services.core import audit
 from services.core.errors import RequestProblem, RequestUnavailable, StaleAction
+from services.core.lookups import organisation_of
 from services.core.names import first_name
 from services.matching.candidates import LIVE_PAIR_STATUSES, capacity_of, live_loads, rank_mentors
 from services.organisations.programme import ProgrammeSettings
@@ -68,9 +68,7 @@ async def create_pair(
     today: date,
     offer: RequestOffer | None = None,
 ) -> MentoringPair:
-    organisation = await session.get(Organisation, request.organisation_id)
-    if organisation is None:
-        raise StaleAction
+    organisation = await organisation_of(session, request.organisation_id)
     profile = await session.scalar(
         select(Profile)
         .where(Profile.person_id == mentor_id, Profile.organisation_id == request.organisation_id)

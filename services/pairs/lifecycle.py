@@ -19,6 +19,7 @@ from services.core import audit
 from services.core.access import Actor, load_actor
 from services.core.clock import Clock
 from services.core.errors import NotAllowed, RequestProblem, RequestUnavailable, StaleAction
+from services.core.lookups import organisation_of, timezone_of
 from services.core.transactions import Transactions
 from services.organisations.timezones import local_date
 from services.pairs.changes import (
@@ -42,10 +43,8 @@ from services.pairs.views import (
     my_pair,
     my_pairs,
     names,
-    organisation_of,
     organisation_rows,
     pending_petitions,
-    timezone_of,
 )
 from services.rhythm.cycles import stop_rhythm
 
@@ -227,9 +226,7 @@ class PairService:
         async with self._transactions.read() as session:
             actor = await load_actor(session, actor_id, self._superadmins)
             actor.require_curator(organisation_id)
-            organisation = await session.get(Organisation, organisation_id)
-            if organisation is None:
-                raise StaleAction
+            organisation = await organisation_of(session, organisation_id)
             rows = await organisation_rows(session, organisation_id)
             counts = {status: 0 for status in PairStatus}
             for row in rows:

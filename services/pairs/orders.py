@@ -12,11 +12,12 @@ from models import MentoringPair, PairOrder, PairStatus
 from services.core import audit
 from services.core.access import load_actor
 from services.core.clock import Clock
+from services.core.lookups import organisation_of, timezone_of
 from services.core.transactions import Transactions
 from services.organisations.timezones import local_date
 from services.pairs.creation import announce_start
 from services.pairs.rules import check_order_date, clean_order_number
-from services.pairs.views import PairRow, organisation_of, organisation_rows, timezone_of
+from services.pairs.views import PairRow, organisation_rows
 
 
 @dataclass(frozen=True, slots=True)

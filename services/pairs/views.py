@@ -19,7 +19,7 @@ from models import (
     PetitionKind,
     PetitionStatus,
 )
-from services.core.errors import StaleAction
+from services.core.lookups import timezone_of
 from services.matching.candidates import LIVE_PAIR_STATUSES
 from services.organisations.programme import ProgrammeSettings
 
@@ -155,17 +155,6 @@ async def pending_petitions(session: AsyncSession, pair_ids: list[int]) -> dict[
         )
     )
     return {petition.pair_id: petition for petition in rows}
-
-
-async def organisation_of(session: AsyncSession, organisation_id: int) -> Organisation:
-    organisation = await session.get(Organisation, organisation_id)
-    if organisation is None:
-        raise StaleAction
-    return organisation
-
-
-async def timezone_of(session: AsyncSession, organisation_id: int) -> str:
-    return (await organisation_of(session, organisation_id)).timezone
 
 
 async def my_pairs(session: AsyncSession, person_id: int) -> list[MyPair]:

@@ -29,6 +29,7 @@ from services.core import audit
 from services.core.access import load_actor
 from services.core.clock import Clock
 from services.core.errors import StaleAction, ValidationFailed
+from services.core.lookups import organisation_of
 from services.core.transactions import Transactions
 
 DEFAULT_RETENTION_YEARS = 3
@@ -127,9 +128,7 @@ class ConsentService:
         async with self._transactions.read() as session:
             actor = await load_actor(session, actor_id, self._superadmin_ids)
             actor.require_curator(organisation_id)
-            organisation = await session.get(Organisation, organisation_id)
-            if organisation is None:
-                raise StaleAction
+            organisation = await organisation_of(session, organisation_id)
             version = (await current_versions(session, [organisation_id])).get(organisation_id, 0)
             agreed = await session.scalar(
                 select(func.count(func.distinct(Consent.person_id))).where(

@@ -28,7 +28,7 @@ from services.core import audit
 from services.core.clock import Clock
 from services.core.errors import StaleAction
 from services.core.transactions import Transactions
-from services.outbox import queue as outbox
+from services.outbox import notify
 from services.people.consent import latest_decisions
 from services.people.mentoring_erasure import erase_mentoring_data
 
@@ -375,22 +375,12 @@ class PrivacyService:
         self, session: AsyncSession, organisation_id: int, number: int, now: datetime
     ) -> None:
         organisation = await session.get(Organisation, organisation_id)
-        curators = await session.scalars(
-            select(RoleAssignment.person_id).where(
-                RoleAssignment.organisation_id == organisation_id,
-                RoleAssignment.role == RoleKind.CURATOR,
-            )
+        await notify.curators(
+            session,
+            organisation_id,
+            "participant_withdrew",
+            f"{organisation_id}:{number}",
+            now,
+            organisation_name=organisation.name if organisation else "",
+            number=number,
         )
-        for curator_id in curators:
-            await outbox.enqueue(
-                session,
-                recipient_id=curator_id,
-                kind="participant_withdrew",
-                dedupe_key=f"participant_withdrew:{organisation_id}:{number}:{curator_id}",
-                due_at=now,
-                now=now,
-                payload={
-                    "organisation_name": organisation.name if organisation else "",
-                    "number": number,
-                },
-            )

@@ -26,6 +26,7 @@ from services.core.errors import (
     RequestUnavailable,
     StaleAction,
 )
+from services.core.lookups import organisation_of
 from services.core.transactions import Transactions
 from services.organisations.timezones import local_date
 from services.pairs.changes import side_in
@@ -326,9 +327,7 @@ class PlanService:
         return await build_view(session, pair, side, organisation.timezone, today)
 
     async def _organisation(self, session: AsyncSession, pair: MentoringPair) -> Organisation:
-        organisation = await session.get(Organisation, pair.organisation_id)
-        if organisation is None:
-            raise StaleAction
+        organisation = await organisation_of(session, pair.organisation_id)
         return organisation
 
     async def _member_pair(

@@ -9,7 +9,6 @@ from sqlalchemy import func, select
 
 from models import (
     MentoringRequest,
-    Organisation,
     Person,
     PersonStatus,
     Profile,
@@ -18,6 +17,7 @@ from models import (
 from services.core.access import load_actor
 from services.core.clock import Clock
 from services.core.errors import StaleAction
+from services.core.lookups import organisation_of
 from services.core.transactions import Transactions
 from services.matching.candidates import consented
 from services.requests.filing import LIVE_REQUEST_STATUSES, RequestView, request_view
@@ -95,9 +95,7 @@ class CuratorRequestService:
         async with self._transactions.read() as session:
             actor = await load_actor(session, actor_id, self._superadmins)
             actor.require_curator(organisation_id)
-            organisation = await session.get(Organisation, organisation_id)
-            if organisation is None:
-                raise StaleAction
+            organisation = await organisation_of(session, organisation_id)
             live = (
                 MentoringRequest.organisation_id == organisation_id,
                 MentoringRequest.status.in_(LIVE_REQUEST_STATUSES),

@@ -22,6 +22,7 @@ from services.core import audit
 from services.core.access import Actor, load_actor
 from services.core.clock import Clock
 from services.core.errors import NotAllowed, RequestProblem, RequestUnavailable, StaleAction
+from services.core.lookups import organisation_of
 from services.core.names import short_name
 from services.core.transactions import Transactions
 from services.matching.candidates import MentorCandidate, consented, rank_mentors
@@ -216,8 +217,7 @@ class RequestService:
                 request_id=request.id,
                 on_behalf=mentee_id != actor_id,
             )
-            organisation = await session.get(Organisation, request.organisation_id)
-            assert organisation is not None
+            organisation = await organisation_of(session, request.organisation_id)
             today = local_date(now, organisation.timezone)
             if not await rank_mentors(session, request, organisation, today):
                 await alert_curators(session, request, now, why="no_mentor")
@@ -286,8 +286,7 @@ class RequestService:
             actor = await load_actor(session, actor_id, self._superadmins)
             request = await _live(session, request_id)
             _may_manage(actor, request)
-            organisation = await session.get(Organisation, request.organisation_id)
-            assert organisation is not None
+            organisation = await organisation_of(session, request.organisation_id)
             today = local_date(self._clock.now(), organisation.timezone)
             ranked = await rank_mentors(session, request, organisation, today)
             return [suggestion(candidate) for candidate in ranked[:limit]]

@@ -12,6 +12,7 @@ from models import MentoringRequest, OfferStatus, RequestOffer, RequestStatus
 from services.core import audit
 from services.core.clock import Clock
 from services.core.errors import StaleAction
+from services.core.lookups import timezone_of
 from services.core.transactions import Transactions
 from services.outbox import notify
 from services.requests.offer_routing import reopen_after_failed_offer
@@ -47,7 +48,7 @@ async def process_due_offers(transactions: Transactions, now: datetime) -> tuple
                 now,
                 offer_id=offer.id,
                 answer_by=offer.expires_at.isoformat(),
-                timezone=await notify.timezone_of(session, await _org_of(session, offer)),
+                timezone=await timezone_of(session, await _org_of(session, offer)),
             )
             reminded += 1
     last_id = 0

@@ -11,12 +11,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models import MentoringRequest, OfferStatus, Person, RequestOffer, RequestStatus
 from services.core import audit
 from services.core.errors import RequestProblem, RequestUnavailable
+from services.core.lookups import organisation_of
 from services.core.names import short_name
 from services.matching.candidates import rank_mentors
 from services.organisations.programme import ProgrammeSettings
 from services.organisations.timezones import local_date
 from services.outbox import notify
-from services.pairs.views import organisation_of
 from services.requests.brief import brief_payload, reason_data, request_brief
 
 # Two offers that came to nothing (declined or expired) bring the curator in.

@@ -25,6 +25,7 @@ from services.core import audit
 from services.core.access import load_actor
 from services.core.clock import Clock
 from services.core.errors import NotAllowed, RequestUnavailable, StaleAction
+from services.core.lookups import organisation_of
 from services.core.transactions import Transactions
 from services.matching.candidates import (
     MentorCandidate,
@@ -34,7 +35,6 @@ from services.matching.candidates import (
 from services.matching.score import Fit, Reason
 from services.organisations.timezones import local_date
 from services.pairs.creation import create_pair, offer_problem
-from services.pairs.views import organisation_of
 from services.requests.brief import RequestBrief, request_brief
 from services.requests.offer_routing import reopen_after_failed_offer
 

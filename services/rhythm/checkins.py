@@ -15,7 +15,6 @@ from models import (
     AgreedMeeting,
     CycleStatus,
     MentoringPair,
-    Organisation,
     PairCycle,
     PairStatus,
 )
@@ -28,6 +27,7 @@ from services.core.errors import (
     StaleAction,
     ValidationFailed,
 )
+from services.core.lookups import organisation_of
 from services.core.transactions import Transactions
 from services.organisations.windows import window_of
 from services.outbox import notify
@@ -89,9 +89,7 @@ class CheckinService:
                 )
             if pair.status != PairStatus.ACTIVE:
                 raise RequestUnavailable(RequestProblem.PAIR_ENDED)
-            organisation = await session.get(Organisation, pair.organisation_id)
-            if organisation is None:
-                raise StaleAction
+            organisation = await organisation_of(session, pair.organisation_id)
             window = window_of(organisation)
             today = window.local_date(now)
             other_id = pair.mentee_id if actor_id == pair.mentor_id else pair.mentor_id
@@ -213,9 +211,7 @@ class AgreedMeetingService:
     async def timezone_for(self, actor_id: int, pair_id: int) -> str:
         async with self._transactions.read() as session:
             pair = await _member_pair(session, actor_id, pair_id)
-            organisation = await session.get(Organisation, pair.organisation_id)
-            if organisation is None:
-                raise StaleAction
+            organisation = await organisation_of(session, pair.organisation_id)
             return organisation.timezone
 
     async def agree(self, actor_id: int, pair_id: int, text: str) -> datetime:
@@ -225,9 +221,7 @@ class AgreedMeetingService:
             pair = await _member_pair(session, actor_id, pair_id)
             if pair.status != PairStatus.ACTIVE:
                 raise RequestUnavailable(RequestProblem.PAIR_ENDED)
-            organisation = await session.get(Organisation, pair.organisation_id)
-            if organisation is None:
-                raise StaleAction
+            organisation = await organisation_of(session, pair.organisation_id)
             at = parse_agreed_time(text, organisation.timezone)
             if at <= now:
                 raise ValidationFailed("agreed_at", "past")

@@ -26,11 +26,12 @@ from services.core.errors import (
     RequestUnavailable,
     StaleAction,
 )
+from services.core.lookups import timezone_of
 from services.core.transactions import Transactions
 from services.forms.definitions import Answer, FormSpec, check_answers
 from services.organisations.timezones import local_date
 from services.outbox import notify
-from services.pairs.views import MyPair, my_pairs, names, timezone_of
+from services.pairs.views import MyPair, my_pairs, names
 from services.rhythm.meeting_fields import FEEDBACK_FIELDS, RECORD_FIELDS
 from services.rhythm.meeting_stages import next_kind
 
