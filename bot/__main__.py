@@ -93,7 +93,10 @@ def _backup(settings: Settings, target: Path) -> int:
         print("Backup works for the SQLite database; for PostgreSQL use pg_dump", file=sys.stderr)
         return EXIT_CONFIGURATION
     except FileNotFoundError:
-        print("There is no database file yet: start the bot once first", file=sys.stderr)
+        print(
+            "There is no database file yet: run python -m bot migrate or start the bot first",
+            file=sys.stderr,
+        )
         return 1
     logger.info("Backup written to %s", target)
     return 0
