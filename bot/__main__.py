@@ -1,7 +1,11 @@
 """`python -m bot` runs the bot with long polling.
 
-`python -m bot migrate` only brings the database up to date; `python -m bot backup FILE` writes a
-consistent copy of the SQLite database while the bot keeps running.
+`python -m bot migrate` only brings the database up to date; `python -m bot backup [FILE]` writes a
+consistent copy of the SQLite database while the bot keeps running (by default into backups/).
+Neither needs BOT_TOKEN.
+
+Exit codes: 0 stopped normally; 1 the Bot API at TELEGRAM_API_URL (or Redis) cannot be reached;
+2 a setting is missing or wrong, or Telegram rejected the token.
 """
 
 from __future__ import annotations
@@ -9,11 +13,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import re
 import sys
+from datetime import datetime
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from aiogram import Bot, Dispatcher
-from aiogram.exceptions import TelegramNetworkError, TelegramUnauthorizedError
+from aiogram.exceptions import ClientDecodeError, TelegramUnauthorizedError
 from aiogram.fsm.storage.redis import RedisStorage
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from pydantic import ValidationError
@@ -27,9 +34,9 @@ from bot.app import (
     create_sender,
     create_storage,
 )
-from bot.backup import BackupNotSupported, backup_sqlite
-from bot.config import Settings, describe_error
-from bot.logging_setup import configure_logging
+from bot.backup import BackupNotSupported, backup_sqlite, default_target
+from bot.config import Settings, describe_error, missing_setting
+from bot.logging_setup import configure_logging, redact, token_secrets
 from bot.migrate import upgrade
 from bot.scheduler import create_scheduler
 from bot.telegram.commands import CommandMenus
@@ -39,6 +46,7 @@ from services.outbox.sender import OutboxSender
 
 logger = logging.getLogger("bot")
 
+EXIT_UNREACHABLE = 1
 EXIT_CONFIGURATION = 2
 # How long shutdown waits for handlers and the current outbox batch.
 SHUTDOWN_GRACE_SECONDS = 30
@@ -47,22 +55,34 @@ SHUTDOWN_GRACE_SECONDS = 30
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
     parser.add_argument("command", nargs="?", default="run", choices=("run", "migrate", "backup"))
-    parser.add_argument("target", nargs="?", help="backup: the file to write")
+    parser.add_argument(
+        "target", nargs="?", help="backup: the file to write (default: backups/nastavnik-<time>.db)"
+    )
     arguments = parser.parse_args(argv)
-    if arguments.command == "backup" and not arguments.target:
-        parser.error("backup needs a target file, e.g. python -m bot backup backups/today.db")
     try:
         settings = Settings()
     except ValidationError as error:
         print(describe_error(error), file=sys.stderr)
         return EXIT_CONFIGURATION
-    configure_logging(settings.log_level, secrets=(settings.bot_token.get_secret_value(),))
+    configure_logging(
+        settings.log_level,
+        secrets=token_secrets(settings.bot_token.get_secret_value()),
+        log_format=settings.log_format,
+    )
     if arguments.command == "backup":
-        return _backup(settings, Path(arguments.target))
+        # A default file name in the operator's local time, as `ls backups/` shows it.
+        now = datetime.now().astimezone()
+        return _backup(
+            settings, Path(arguments.target) if arguments.target else default_target(now)
+        )
     if arguments.command == "migrate":
         asyncio.run(upgrade(settings.database_url))
         logger.info("The database is up to date")
         return 0
+    # Only running the bot needs the token; migrate and backup above work without it.
+    if not settings.has_token:
+        print(missing_setting("BOT_TOKEN"), file=sys.stderr)
+        return EXIT_CONFIGURATION
     return asyncio.run(run(settings))
 
 
@@ -73,7 +93,10 @@ def _backup(settings: Settings, target: Path) -> int:
         print("Backup works for the SQLite database; for PostgreSQL use pg_dump", file=sys.stderr)
         return EXIT_CONFIGURATION
     except FileNotFoundError:
-        print("There is no database file yet: start the bot once first", file=sys.stderr)
+        print(
+            "There is no database file yet: run python -m bot migrate or start the bot first",
+            file=sys.stderr,
+        )
         return 1
     logger.info("Backup written to %s", target)
     return 0
@@ -90,9 +113,40 @@ async def run(settings: Settings) -> int:
         await app.database.dispose()
 
 
+def _shown_url(url: str) -> str:
+    """The API URL as it may be printed: without user:password@ (the token is never in it)."""
+    return re.sub(r"//[^/@]*@", "//", url)
+
+
+def _failure(error: BaseException) -> str:
+    """The error in a few words. A server's answer is never echoed whole: it may repeat the
+    request path, which contains the token, and it may be a page of HTML."""
+    if isinstance(error, ClientDecodeError):
+        return f"{type(error).__name__}: the answer is not the Bot API's JSON"
+    text = " ".join(str(error).split())
+    if len(text) > 200:
+        text = text[:200] + "…"
+    return f"{type(error).__name__}: {text}" if text else type(error).__name__
+
+
+def unreachable_line(settings: Settings, error: BaseException) -> str:
+    line = (
+        f"Cannot reach the Telegram Bot API at {_shown_url(settings.telegram_api_url)} "
+        f"({_failure(error)}); check the network and TELEGRAM_API_URL"
+    )
+    return redact(line, token_secrets(settings.bot_token.get_secret_value()))
+
+
+def _package_version() -> str:
+    try:
+        return version("nastavnik")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "unknown"
+
+
 async def _run_polling(app: Application, bot: Bot) -> int:
     try:
-        me = await bot.get_me()
+        me = await bot.get_me(request_timeout=app.settings.telegram_startup_timeout)
     except TelegramUnauthorizedError:
         print(
             "Configuration error: BOT_TOKEN was rejected by Telegram (401 Unauthorized); "
@@ -100,14 +154,9 @@ async def _run_polling(app: Application, bot: Bot) -> int:
             file=sys.stderr,
         )
         return EXIT_CONFIGURATION
-    except TelegramNetworkError as error:
-        print(
-            f"Cannot reach the Bot API at TELEGRAM_API_URL ({type(error).__name__}); "
-            "check the network and the setting",
-            file=sys.stderr,
-        )
-        return 1
-    logger.info("Running as bot id %s", me.id)
+    except Exception as error:  # any network or protocol failure: one line, no traceback
+        print(unreachable_line(app.settings, error), file=sys.stderr)
+        return EXIT_UNREACHABLE
 
     # A new consent template shipped with this version becomes a new version for every
     # organisation; participants are asked again at their next message.
@@ -123,7 +172,7 @@ async def _run_polling(app: Application, bot: Bot) -> int:
                 file=sys.stderr,
             )
             await storage.close()
-            return 1
+            return EXIT_UNREACHABLE
     dispatcher = create_dispatcher(app, storage)
     menus: CommandMenus = dispatcher["menus"]
     await menus.set_defaults(bot)
@@ -132,6 +181,12 @@ async def _run_polling(app: Application, bot: Bot) -> int:
     sender = create_sender(app, bot)
     scheduler = create_scheduler(sender, app.services)
     scheduler.start()
+    logger.info(
+        "Nastavnik %s started: database %s, long polling, bot @%s",
+        _package_version(),
+        app.settings.database_kind,
+        me.username,
+    )
     try:
         await dispatcher.start_polling(
             bot,

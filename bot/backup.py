@@ -3,9 +3,18 @@
 from __future__ import annotations
 
 import sqlite3
+from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
+
+# Where `python -m bot backup` writes when given no file; listed in .gitignore.
+BACKUP_DIR = Path("backups")
+
+
+def default_target(now: datetime) -> Path:
+    """backups/nastavnik-20260901-031500.db: sorts by time, never overwrites an earlier copy."""
+    return BACKUP_DIR / f"nastavnik-{now:%Y%m%d-%H%M%S}.db"
 
 
 class BackupNotSupported(Exception):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import Annotated
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
@@ -31,7 +31,9 @@ class Settings(BaseSettings):
         case_sensitive=False,
     )
 
-    bot_token: SecretStr = Field(alias="BOT_TOKEN")
+    # Required only to run the bot (checked by `require_token`): `migrate` and `backup` work
+    # without it. Empty means "not set", as in a freshly copied `.env.example`.
+    bot_token: SecretStr = Field(default=SecretStr(""), alias="BOT_TOKEN")
     database_url: str = Field(default=DEFAULT_DATABASE_URL, alias="DATABASE_URL")
     telegram_api_url: str = Field(default=DEFAULT_TELEGRAM_API_URL, alias="TELEGRAM_API_URL")
     superadmin_ids: Annotated[frozenset[int], NoDecode] = Field(
@@ -40,6 +42,13 @@ class Settings(BaseSettings):
     default_locale: str = Field(default="ru", alias="DEFAULT_LOCALE")
     default_timezone: str = Field(default="Europe/Moscow", alias="DEFAULT_TIMEZONE")
     log_level: str = Field(default="INFO", alias="LOG_LEVEL")
+    # "text" for people reading a terminal, "json" (one object per line) for log collectors.
+    log_format: Literal["text", "json"] = Field(default="text", alias="LOG_FORMAT")
+    # Seconds the start-up check of the token (getMe) waits for the Bot API before giving up;
+    # polling keeps its own, longer timeout.
+    telegram_startup_timeout: int = Field(
+        default=15, ge=1, le=120, alias="TELEGRAM_STARTUP_TIMEOUT"
+    )
     # Optional: keeps half-filled forms across restarts and shared between instances.
     redis_url: str | None = Field(default=None, alias="REDIS_URL")
     invite_ttl_days: int = Field(default=30, ge=1, le=365, alias="INVITE_TTL_DAYS")
@@ -53,6 +62,8 @@ class Settings(BaseSettings):
     @field_validator("bot_token")
     @classmethod
     def _token_shape(cls, value: SecretStr) -> SecretStr:
+        if not value.get_secret_value().strip():
+            return SecretStr("")
         if not _TOKEN_SHAPE.match(value.get_secret_value().strip()):
             # The message never contains the value itself: it is a secret.
             raise ValueError("does not look like a token from @BotFather (digits:letters)")
@@ -123,9 +134,31 @@ class Settings(BaseSettings):
             raise ValueError("must be DEBUG, INFO, WARNING or ERROR")
         return level
 
+    @field_validator("log_format", mode="before")
+    @classmethod
+    def _log_format(cls, value: object) -> object:
+        if isinstance(value, str) and value.strip().lower() in ("text", "json"):
+            return value.strip().lower()
+        if isinstance(value, str):
+            raise ValueError("must be text or json")
+        return value
+
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+    @property
+    def database_kind(self) -> str:
+        """ "sqlite" or "postgresql": what the logs may say about the database (never its URL)."""
+        return make_url(self.database_url).get_backend_name()
+
+    @property
+    def has_token(self) -> bool:
+        return bool(self.bot_token.get_secret_value())
+
+
+def missing_setting(name: str) -> str:
+    return f"Configuration error: {name} is required (set it in the environment or in .env)"
 
 
 def describe_error(error: ValidationError) -> str:
@@ -133,6 +166,6 @@ def describe_error(error: ValidationError) -> str:
     first = error.errors()[0]
     name = str(first["loc"][0]) if first["loc"] else "settings"
     if first["type"] == "missing":
-        return f"Configuration error: {name} is required (set it in the environment or in .env)"
+        return missing_setting(name)
     message = str(first["msg"]).removeprefix("Value error, ")
     return f"Configuration error: {name} {message}"

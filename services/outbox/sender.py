@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Literal, Protocol
 
 from services.core.clock import Clock
 from services.outbox.queue import OutboxService, OutgoingMessage
@@ -54,6 +54,25 @@ class PermanentFailure:
 SendOutcome = Sent | RetryAfter | Blocked | TemporaryFailure | PermanentFailure
 
 
+@dataclass(slots=True)
+class SendTally:
+    """What one tick did with the rows it claimed (for the scheduler's one log line)."""
+
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+    blocked: int = 0
+    expired: int = 0
+    deferred: int = 0  # handed back for a later tick (429 pauses, shutdown)
+
+    @property
+    def handled(self) -> int:
+        return self.sent + self.retried + self.failed + self.blocked + self.expired + self.deferred
+
+
+_Tallied = Literal["sent", "retried", "failed", "blocked", "expired", "deferred"]
+
+
 class Transport(Protocol):
     """Renders a message in the recipient's language and delivers it."""
 
@@ -83,19 +102,22 @@ class OutboxSender:
 
     async def run_once(self) -> int:
         """Send every due row, batch after batch; returns how many rows were handled."""
+        return (await self.run_tick()).handled
+
+    async def run_tick(self) -> SendTally:
+        """Send every due row, batch after batch; returns what became of them."""
+        tally = SendTally()
         if self._tick_lock.locked():
-            return 0
+            return tally
         async with self._tick_lock:
-            handled = 0
             while not self._stopping:
                 batch = await self._outbox.claim_due(self._batch_size)
                 if not batch:
                     break
-                await self._deliver_batch(batch)
-                handled += len(batch)
+                await self._deliver_batch(batch, tally)
                 if len(batch) < self._batch_size:
                     break
-            return handled
+            return tally
 
     async def stop(self) -> None:
         """Finish the sends already under way, hand the rest of the batch back, then return."""
@@ -104,7 +126,7 @@ class OutboxSender:
         async with self._tick_lock:
             pass
 
-    async def _deliver_batch(self, batch: list[OutgoingMessage]) -> None:
+    async def _deliver_batch(self, batch: list[OutgoingMessage], tally: SendTally) -> None:
         queue: asyncio.Queue[OutgoingMessage] = asyncio.Queue()
         for message in batch:
             queue.put_nowait(message)
@@ -112,31 +134,33 @@ class OutboxSender:
         async def worker() -> None:
             while not queue.empty():
                 message = queue.get_nowait()
-                await self._deliver(message)
+                outcome = await self._deliver(message)
+                setattr(tally, outcome, getattr(tally, outcome) + 1)
 
         workers = min(self._concurrency, len(batch))
         await asyncio.gather(*(worker() for _ in range(workers)))
 
-    async def _deliver(self, message: OutgoingMessage) -> None:
+    async def _deliver(self, message: OutgoingMessage) -> _Tallied:
+        """Send one row and record its outcome; returns the tally field it counts under."""
         for _ in range(MAX_FLOOD_WAITS_PER_TICK):
             if not await self._turn_or_stop(message.telegram_id):
                 await self._outbox.release(message.notification_id)
-                return
+                return "deferred"
             if message.expires_at is not None and self._clock.now() >= message.expires_at:
                 # Held back by 429 pauses until it no longer matters (a reminder for the past).
                 await self._outbox.mark_expired(message.notification_id)
-                return
+                return "expired"
             try:
                 outcome = await self._transport.send(message)
             except Exception as error:  # a bug in rendering must not stop the whole outbox
                 logger.exception("Notification %s could not be sent", message.notification_id)
                 outcome = TemporaryFailure(type(error).__name__)
             if not isinstance(outcome, RetryAfter):
-                await self._record(message, outcome)
-                return
+                return await self._record(message, outcome)
             logger.warning("Telegram asked to wait %.0f s (429)", outcome.seconds)
             self._limiter.pause(outcome.seconds)
         await self._outbox.release(message.notification_id)
+        return "deferred"
 
     async def _turn_or_stop(self, chat_id: int) -> bool:
         """Wait for a send slot; False if a stop was requested first (the row is handed back)."""
@@ -151,20 +175,26 @@ class OutboxSender:
         turn.cancel()
         return False
 
-    async def _record(self, message: OutgoingMessage, outcome: SendOutcome) -> None:
+    async def _record(self, message: OutgoingMessage, outcome: SendOutcome) -> _Tallied:
         row = message.notification_id
         match outcome:
             case Sent(message_id):
                 await self._outbox.mark_sent(row, message_id)
+                return "sent"
             case Blocked():
                 logger.info("Recipient of notification %s blocked the bot", row)
                 await self._outbox.mark_recipient_unreachable(row, message.recipient_id)
+                return "blocked"
             case TemporaryFailure(error):
                 retried = await self._outbox.mark_retry(row, message.attempts, error)
                 log = logger.info if retried else logger.error
                 log(
                     "Notification %s failed (%s); %s", row, error, "retry" if retried else "gave up"
                 )
+                return "retried" if retried else "failed"
             case PermanentFailure(error):
                 logger.error("Notification %s cannot be sent: %s", row, error)
                 await self._outbox.mark_failed(row, error)
+                return "failed"
+            case RetryAfter():  # handled by the caller; never recorded
+                return "deferred"
