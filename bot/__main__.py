@@ -31,6 +31,7 @@ from bot.app import (
     create_application,
     create_bot,
     create_dispatcher,
+    create_events_isolation,
     create_sender,
     create_storage,
 )
@@ -50,6 +51,8 @@ EXIT_UNREACHABLE = 1
 EXIT_CONFIGURATION = 2
 # How long shutdown waits for handlers and the current outbox batch.
 SHUTDOWN_GRACE_SECONDS = 30
+# Updates handled at once in long polling (each person's own updates still go one at a time).
+POLLING_CONCURRENCY = 100
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -173,7 +176,7 @@ async def _run_polling(app: Application, bot: Bot) -> int:
             )
             await storage.close()
             return EXIT_UNREACHABLE
-    dispatcher = create_dispatcher(app, storage)
+    dispatcher = create_dispatcher(app, storage, create_events_isolation(app.settings))
     menus: CommandMenus = dispatcher["menus"]
     await menus.set_defaults(bot)
     staff_menus = asyncio.create_task(menus.set_for_staff(bot))
@@ -193,6 +196,9 @@ async def _run_polling(app: Application, bot: Bot) -> int:
             handle_signals=True,
             close_bot_session=False,
             allowed_updates=dispatcher.resolve_used_update_types(),
+            # A bound on updates handled at once, so a flood queues instead of piling up tasks
+            # that all wait for the database.
+            tasks_concurrency_limit=POLLING_CONCURRENCY,
         )
     finally:
         await _shutdown(dispatcher, scheduler, sender, staff_menus)
