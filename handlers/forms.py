@@ -76,24 +76,27 @@ async def on_text(
             bot, services, texts, chat_id, progress, hint=forms.unexpected_hint(message, question)
         )
         return
-    await _change(bot, services, texts, clock, chat_id, spec, progress, question, raw)
+    await _change(bot, state, person, services, texts, clock, spec, progress, question, raw)
 
 
 async def _change(
     bot: Bot,
+    state: FSMContext,
+    person: PersonView,
     services: Services,
     texts: Texts,
     clock: Clock,
-    chat_id: int,
     spec: FormSpec,
     progress: Progress,
     question: Question,
     raw: str,
     *,
-    edit_message_id: int | None = None,
+    callback: CallbackQuery | None = None,
 ) -> None:
     """Apply an answer; a problem re-asks with its words, a success shows the next screen (a
     multiple choice redraws its own message instead)."""
+    chat_id = person.telegram_id
+    edit_message_id = message_id_of(callback)
     today = forms.today_of(progress, clock.now())
     from_step = progress.step
     try:
@@ -104,6 +107,9 @@ async def _change(
         return
     if not await services.forms.save(progress, from_step=from_step):
         raise StaleAction
+    if progress.current is None and not spec.confirm:
+        await _submit(bot, state, person, services, texts, progress, callback=callback)
+        return
     if question.kind == QuestionKind.MULTI and edit_message_id is not None:
         text, markup = forms.render(texts, spec, progress)
         await send_or_edit(bot, chat_id, text, markup, edit_message_id)
@@ -135,6 +141,8 @@ def _is_button_of(question: Question, value: str) -> bool:
     if question.kind == QuestionKind.SCALE:
         low, high = question.minimum or 0, question.maximum or 0
         return value.isdigit() and low <= int(value) <= high
+    if question.kind == QuestionKind.DATE and question.quick:
+        return value in {f"d{days}" for days, _label in question.quick}
     if question.kind == QuestionKind.DATE:
         return value in (keyboards.TODAY, keyboards.YESTERDAY)
     return False
@@ -181,15 +189,16 @@ async def on_button(
         await callback.answer()
         await _change(
             bot,
+            state,
+            person,
             services,
             texts,
             clock,
-            chat_id,
             spec,
             progress,
             question,
             value,
-            edit_message_id=message_id_of(callback),
+            callback=callback,
         )
         return
     steps = {
@@ -208,6 +217,9 @@ async def on_button(
         return
     if not await services.forms.save(progress, from_step=from_step):
         raise StaleAction
+    if progress.current is None and not spec.confirm:
+        await _submit(bot, state, person, services, texts, progress, callback=callback)
+        return
     await callback.answer()
     await forms.show(bot, services, texts, chat_id, progress)
 
@@ -234,7 +246,7 @@ async def _on_summary(
         await bot.send_message(chat_id, _("Cancelled. Nothing was saved."))
         return
     if value == keyboards.SAVE:
-        await _submit(callback, state, person, services, bot, progress)
+        await _submit(bot, state, person, services, texts, progress, callback=callback)
         return
     from_step = progress.step
     if value == keyboards.BACK:
@@ -250,25 +262,32 @@ async def _on_summary(
 
 
 async def _submit(
-    callback: CallbackQuery,
+    bot: Bot,
     state: FSMContext,
     person: PersonView,
     services: Services,
-    bot: Bot,
+    texts: Texts,
     progress: Progress,
+    *,
+    callback: CallbackQuery | None,
 ) -> None:
     """Save, exactly once: the press that claims the form saves it; any other is told it is
-    already done."""
+    already done. A form without a summary is saved by its last answer (`callback` None when
+    that answer was typed)."""
+    chat_id = person.telegram_id
     saver = forms.saver_of(progress)
     if saver is None:
         await services.forms.drop(person.id)
         await state.clear()
         raise StaleAction
     if not await services.forms.claim(progress):
-        await callback.answer(_("This form has already been sent."))
+        if callback is not None:
+            await callback.answer(_("This form has already been sent."))
+        else:
+            await bot.send_message(chat_id, _("This form has already been sent."))
         return
     try:
-        reply = await saver(services, person, progress.context, dict(progress.answers))
+        reply = await saver(services, texts, person, progress.context, dict(progress.answers))
     except DomainError:
         # The pair or the entry changed meanwhile: leave the form; the error router says why.
         await services.forms.drop(person.id)
@@ -278,10 +297,11 @@ async def _submit(
         await services.forms.release(progress)
         raise
     await state.clear()
-    await callback.answer()
-    chat_id = person.telegram_id
-    await drop_buttons(bot, chat_id, message_id_of(callback))
-    await bot.send_message(chat_id, reply)
+    if callback is not None:
+        await callback.answer()
+        await drop_buttons(bot, chat_id, message_id_of(callback))
+    text, markup = (reply, None) if isinstance(reply, str) else reply
+    await bot.send_message(chat_id, text, reply_markup=markup)
 
 
 async def on_cancel(

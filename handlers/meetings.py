@@ -58,7 +58,11 @@ def meeting_problem_text(problem: MeetingProblem) -> str:
 
 @purpose("meeting_record")
 async def save_record(
-    services: Services, person: PersonView, ids: dict[str, Any], answers: dict[str, Answer]
+    services: Services,
+    texts: Texts,
+    person: PersonView,
+    ids: dict[str, Any],
+    answers: dict[str, Answer],
 ) -> str:
     """/meeting's form is saved: a new entry, the other side told."""
     try:
@@ -72,7 +76,11 @@ async def save_record(
 
 @purpose("meeting_feedback")
 async def save_feedback(
-    services: Services, person: PersonView, ids: dict[str, Any], answers: dict[str, Answer]
+    services: Services,
+    texts: Texts,
+    person: PersonView,
+    ids: dict[str, Any],
+    answers: dict[str, Answer],
 ) -> str:
     """The feedback of a meeting the check-in recorded."""
     try:
@@ -84,7 +92,11 @@ async def save_feedback(
 
 @purpose("meeting_edit")
 async def save_correction(
-    services: Services, person: PersonView, ids: dict[str, Any], answers: dict[str, Answer]
+    services: Services,
+    texts: Texts,
+    person: PersonView,
+    ids: dict[str, Any],
+    answers: dict[str, Answer],
 ) -> str:
     """A corrected entry."""
     try:

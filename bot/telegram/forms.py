@@ -3,7 +3,8 @@ the summary with an Edit button per answer, the words for each validation proble
 Save does for each purpose. The engine's steps are handled in handlers/forms.py.
 
 A feature starts a form with `start_form(...)` and registers what Save does with
-`@purpose("name")`: an async function (services, person, context, answers) -> reply text."""
+`@purpose("name")`: an async function (services, texts, person, context, answers) -> the reply
+(a text, or a text with buttons)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from typing import Any
 
 from aiogram import Bot
 from aiogram.fsm.context import FSMContext
-from aiogram.types import Message
+from aiogram.types import InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
 from bot.container import Services
@@ -30,7 +31,9 @@ from services.people.directory import PersonView
 DEFAULT_TIMEZONE = "Europe/Moscow"
 DATE_FORMAT = "%d.%m.%Y"
 
-Saver = Callable[[Services, PersonView, dict[str, Any], dict[str, Answer]], Awaitable[str]]
+# What Save replies: a text, or a text with its buttons.
+Reply = str | tuple[str, InlineKeyboardMarkup | None]
+Saver = Callable[[Services, Texts, PersonView, dict[str, Any], dict[str, Answer]], Awaitable[Reply]]
 _SAVERS: dict[str, Saver] = {}
 
 
@@ -60,6 +63,7 @@ def spec_of(progress: Progress) -> FormSpec:
 
 
 def today_of(progress: Progress, now: datetime) -> date:
+    """Today where the form's dates are meant: its organisation's zone."""
     return local_date(now, str(progress.context.get("timezone", DEFAULT_TIMEZONE)))
 
 
@@ -225,6 +229,7 @@ def render(
     text = texts.render(
         "forms/question.j2",
         hint=hint,
+        title=_(spec.title) if spec.title else None,
         number=number,
         total=total,
         label=_(question.label),

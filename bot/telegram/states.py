@@ -80,8 +80,6 @@ class AgreedMeetingForm(StatesGroup):
 
 class PlanForm(StatesGroup):
     goal_title = State()
-    task_title = State()
-    task_due = State()
     task_return_comment = State()
 
 

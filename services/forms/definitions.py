@@ -98,6 +98,9 @@ class Question:
     # reason -> msgid: the words for a reason the validator gives.
     messages: tuple[tuple[str, str], ...] = ()
     detail: str | None = None  # msgid shown under the question instead of the kind's own
+    # A date: quick buttons (days from today, label msgid) instead of Today / Yesterday.
+    quick: tuple[tuple[int, str], ...] = ()
+    skip_label: str | None = None  # msgid of the Skip button ("No date"), else "Skip"
 
     def __post_init__(self) -> None:
         if not CODE_PATTERN.match(self.id):
@@ -159,6 +162,8 @@ class Question:
             "validator": self.validator,
             "messages": [list(message) for message in self.messages],
             "detail": self.detail,
+            "quick": [list(quick) for quick in self.quick],
+            "skip_label": self.skip_label,
         }
 
     @classmethod
@@ -183,6 +188,8 @@ class Question:
             validator=data.get("validator"),
             messages=tuple((str(r), str(m)) for r, m in data.get("messages", ())),
             detail=data.get("detail"),
+            quick=tuple((int(days), str(label)) for days, label in data.get("quick", ())),
+            skip_label=data.get("skip_label"),
         )
 
 
@@ -191,6 +198,9 @@ class FormSpec:
     id: str
     version: int
     questions: tuple[Question, ...] = field(default_factory=tuple)
+    title: str | None = None  # msgid of a heading above every question
+    # False: saved as soon as the last question is answered, without a summary to confirm.
+    confirm: bool = True
 
     def __post_init__(self) -> None:
         ids = [question.id for question in self.questions]
@@ -208,22 +218,27 @@ class FormSpec:
 
     def with_options(self, options: Mapping[str, list[list[str]]]) -> FormSpec:
         """The form with a choice's options supplied when it is started (a pair's members, a
-        plan's goals), as kept in the form in progress."""
+        plan's goals), as kept in the form in progress; an optional choice given no options is
+        not asked."""
         if not options:
             return self
         questions = []
         for question in self.questions:
             if question.id in options:
                 pairs = tuple((str(code), str(label)) for code, label in options[question.id])
+                if not pairs and not question.required:
+                    continue
                 question = Question.from_data({**question.to_data(), "options": pairs})
             questions.append(question)
-        return FormSpec(self.id, self.version, tuple(questions))
+        return FormSpec(self.id, self.version, tuple(questions), self.title, self.confirm)
 
     def to_data(self) -> dict[str, Any]:
         return {
             "id": self.id,
             "version": self.version,
             "questions": [question.to_data() for question in self.questions],
+            "title": self.title,
+            "confirm": self.confirm,
         }
 
     @classmethod
@@ -232,6 +247,8 @@ class FormSpec:
             id=str(data["id"]),
             version=int(data["version"]),
             questions=tuple(Question.from_data(question) for question in data["questions"]),
+            title=data.get("title"),
+            confirm=bool(data.get("confirm", True)),
         )
 
 
@@ -251,7 +268,10 @@ def _date(question: Question, raw: str, today: date | None) -> date:
     if today is None:
         raise ValueError("a date question needs today's date")
     word = raw.strip().casefold()
-    if word == "today":
+    quick = {f"d{days}": days for days, _label in question.quick}
+    if word in quick:
+        value = today + timedelta(days=quick[word])
+    elif word == "today":
         value = today
     elif word == "yesterday":
         value = today - timedelta(days=1)

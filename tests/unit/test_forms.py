@@ -372,3 +372,26 @@ def test_an_uploaded_form_survives_json_with_show_if_and_multi() -> None:
         FormSpec("bad", 1, (LOAD, ROLE))
     with pytest.raises(ValueError, match="max_choices"):
         Question("q", QuestionKind.MULTI, "Q?", options=(("a", "A"),), max_choices=0)
+
+
+def test_quick_dates_options_given_at_start_and_a_form_without_summary() -> None:
+    due = Question(
+        "due",
+        QuestionKind.DATE,
+        "Due?",
+        required=False,
+        minimum=0,
+        maximum=365,
+        quick=((7, "In a week"),),
+        skip_label="No date",
+    )
+    assert validate(due, "d7", today=TODAY) == date(2026, 9, 8)
+    assert reason(due, "d8") == "format"  # only the quick buttons it has
+    goal = Question("goal", QuestionKind.CHOICE, "Goal?", required=False, options=(("g0", "—"),))
+    spec = FormSpec("quick", 1, (due, goal), confirm=False)
+    assert FormSpec.from_data(spec.to_data()) == spec
+    # No goals to choose from: the optional choice is not asked at all.
+    assert [q.id for q in spec.with_options({"goal": []}).questions] == ["due"]
+    given = spec.with_options({"goal": [["g12", "🎯 Read"]]})
+    assert given.question("goal").options == (("g12", "🎯 Read"),)
+    assert not given.confirm

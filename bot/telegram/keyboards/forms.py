@@ -74,6 +74,9 @@ def question_keyboard(
             builder.row(_button("✔️ " + _("Done"), question.id, DONE))
     elif question.kind == QuestionKind.SCALE:
         _scale(builder, question)
+    elif question.kind == QuestionKind.DATE and question.quick:
+        quick = [_button(_(label), question.id, f"d{days}") for days, label in question.quick]
+        builder.row(*quick)
     elif question.kind == QuestionKind.DATE:
         builder.row(
             _button(_("Today"), question.id, TODAY),
@@ -83,7 +86,8 @@ def question_keyboard(
     if answer is not None and question.kind != QuestionKind.MULTI:
         last_row.append(_button("✔️ " + _("Keep as it is"), question.id, KEEP))
     if not question.required:
-        last_row.append(_button("⏭ " + _("Skip"), question.id, SKIP))
+        skip = _(question.skip_label) if question.skip_label else "⏭ " + _("Skip")
+        last_row.append(_button(skip, question.id, SKIP))
     if back:
         last_row.append(_button("« " + _("Back"), question.id, BACK))
     if last_row:
