@@ -37,6 +37,7 @@ from handlers import (
     curator_requests,
     errors,
     fallback,
+    forms,
     invites,
     match,
     meetings,
@@ -167,6 +168,7 @@ def create_dispatcher(
         errors.get_router(),
         membership.get_router(),
         start.get_router(),
+        forms.get_cancel_router(),  # before settings: /cancel also drops the stored form
         settings.get_router(),
         consent.get_router(),
         privacy.get_router(),
@@ -187,6 +189,7 @@ def create_dispatcher(
         plan.get_router(),
         meetings.get_router(),
         checkins.get_router(),
+        forms.get_router(),  # late: a form the FSM storage forgot is found in the database
         fallback.get_router(),  # last: catches what nobody else understood
     )
     return dispatcher

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from bot.config import Settings
 from services.core.clock import Clock
 from services.core.transactions import Transactions
+from services.forms.progress import FormProgressService
 from services.matching.cohort_match import CohortMatchService
 from services.organisations.invites import InviteService
 from services.organisations.participants import ParticipantService
@@ -59,6 +60,7 @@ class Services:
     capacity: MentorCapacityService
     meetings: MeetingService
     plans: PlanService
+    forms: FormProgressService
 
 
 def build_services(
@@ -110,4 +112,5 @@ def build_services(
         capacity=MentorCapacityService(transactions, clock, superadmin_ids=superadmins),
         meetings=MeetingService(transactions, clock, superadmin_ids=superadmins),
         plans=PlanService(transactions, clock, superadmin_ids=superadmins),
+        forms=FormProgressService(transactions, clock),
     )

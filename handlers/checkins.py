@@ -18,7 +18,7 @@ from bot.telegram.callbacks import (
     PairActionCallback,
     QuietPairCallback,
 )
-from bot.telegram.form_runner import start_form
+from bot.telegram.forms import start_form
 from bot.telegram.meeting_forms import MEETING_FEEDBACK
 from bot.telegram.redraw import drop_buttons, message_id_of
 from bot.telegram.states import AgreedMeetingForm, CheckinPostpone
@@ -78,8 +78,9 @@ async def on_checkin(
     await start_form(
         bot,
         state,
+        services,
         texts,
-        chat_id,
+        person,
         MEETING_FEEDBACK,
         "meeting_feedback",
         suggested={"kind": result.meeting_kind} if result.meeting_kind else None,

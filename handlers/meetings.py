@@ -1,10 +1,13 @@
 """/meeting records a meeting, /meetings shows a pair's log (журнал встреч) and lets one correct
 one's own entry within a week; the feedback form after a check-in's "Met" saves here too.
 
-The forms are data (bot/meeting_forms.py) asked by the generic runner (bot/form_runner.py); this
-module registers what Save does for each purpose."""
+The forms are data (bot/telegram/meeting_forms.py) asked by the one form engine
+(bot/telegram/forms.py, handlers/forms.py); this module registers what Save does for each
+purpose."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from aiogram import Bot, Router
 from aiogram.filters import Command, StateFilter
@@ -14,7 +17,7 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.container import Services
 from bot.telegram.callbacks import MeetingCallback
-from bot.telegram.form_runner import form_router, purpose, start_form
+from bot.telegram.forms import purpose, start_form
 from bot.telegram.keyboards.meetings import (
     CHOOSE_FOR_RECORD,
     EDIT,
@@ -55,7 +58,11 @@ def meeting_problem_text(problem: MeetingProblem) -> str:
 
 @purpose("meeting_record")
 async def save_record(
-    services: Services, person: PersonView, ids: dict[str, int], answers: dict[str, Answer]
+    services: Services,
+    texts: Texts,
+    person: PersonView,
+    ids: dict[str, Any],
+    answers: dict[str, Answer],
 ) -> str:
     """/meeting's form is saved: a new entry, the other side told."""
     try:
@@ -69,7 +76,11 @@ async def save_record(
 
 @purpose("meeting_feedback")
 async def save_feedback(
-    services: Services, person: PersonView, ids: dict[str, int], answers: dict[str, Answer]
+    services: Services,
+    texts: Texts,
+    person: PersonView,
+    ids: dict[str, Any],
+    answers: dict[str, Answer],
 ) -> str:
     """The feedback of a meeting the check-in recorded."""
     try:
@@ -81,7 +92,11 @@ async def save_feedback(
 
 @purpose("meeting_edit")
 async def save_correction(
-    services: Services, person: PersonView, ids: dict[str, int], answers: dict[str, Answer]
+    services: Services,
+    texts: Texts,
+    person: PersonView,
+    ids: dict[str, Any],
+    answers: dict[str, Answer],
 ) -> str:
     """A corrected entry."""
     try:
@@ -107,8 +122,9 @@ async def _start_record(
     await start_form(
         bot,
         state,
+        services,
         texts,
-        chat_id,
+        person,
         MEETING_RECORD,
         "meeting_record",
         suggested={"kind": start.next_kind.value},
@@ -229,8 +245,9 @@ async def _start_edit(
     await start_form(
         bot,
         state,
+        services,
         texts,
-        chat_id,
+        person,
         FORMS[meeting.form],
         "meeting_edit",
         answers=meeting.answers(),
@@ -264,9 +281,8 @@ async def on_log_page(
 
 def get_router() -> Router:
     router = Router(name="meetings")
-    # Inside a form, /meeting and /meetings (StateFilter(None)) stay quiet and the runner's
-    # handlers ask the question again.
-    router.include_router(form_router())
+    # Inside a form, /meeting and /meetings (StateFilter(None)) stay quiet and the engine's
+    # handlers (handlers/forms.py) ask the question again.
     router.message.register(cmd_meeting, Command("meeting"), StateFilter(None))
     router.message.register(cmd_meetings, Command("meetings"), StateFilter(None))
     router.callback_query.register(on_meeting_action, MeetingCallback.filter())

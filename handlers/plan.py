@@ -22,7 +22,6 @@ from bot.telegram.plan_form import (
     OVERDUE,
     RETURN,
     SHOW,
-    TaskDraft,
     comment_problem_text,
     title_problem_text,
     unexpected_hint,
@@ -106,9 +105,7 @@ async def on_plan_action(
             return
         await callback.answer()
         await state.clear()
-        await plan_tasks.ask(
-            bot, chat_id, state, texts, TaskDraft.start(form), plan_tasks.TITLE_STEP
-        )
+        await plan_tasks.start_task_form(bot, state, services, texts, person, form)
     else:
         raise StaleAction
 
@@ -236,5 +233,4 @@ def get_router() -> Router:
     )
     router.callback_query.register(on_task_action, TaskCallback.filter())
     # The task form's steps; a form button outside its form falls through to "no longer active".
-    router.include_router(plan_tasks.get_router())
     return router

@@ -30,6 +30,7 @@ from models.enums import (
     TaskStatus,
     Urgency,
 )
+from models.form_progress import FormProgress
 from models.invite import Invite
 from models.meeting import AgreedMeeting, Meeting, PairCycle
 from models.mentoring import MentoringRequest, RequestOffer
@@ -52,6 +53,7 @@ __all__ = [
     "ConsentDocument",
     "CycleStatus",
     "DeclineReason",
+    "FormProgress",
     "Invite",
     "InviteRole",
     "Meeting",

@@ -1,12 +1,13 @@
-"""The meeting forms as data: the fields services/meeting_fields.py defines (ids, kinds,
+"""The meeting forms as data: the fields services/rhythm/meeting_fields.py defines (ids, kinds,
 bounds), here given their words. They live under bot/ because that is where the message extractor
-looks; the labels are msgids, translated by the form runner when a question is shown."""
+looks; the labels are msgids, translated by the form engine when a question is shown."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 
 from models import MeetingFormat, MeetingKind
+from services.forms import registry
 from services.forms.definitions import FormSpec, Question, lazy_gettext
 from services.rhythm.meeting_fields import FEEDBACK_FIELDS, RECORD_FIELDS
 
@@ -48,7 +49,7 @@ def _worded_spec(spec: FormSpec) -> FormSpec:
 
 
 # After "Met" in the check-in: type of meeting, topic, how useful, a note, the next step.
-MEETING_FEEDBACK = _worded_spec(FEEDBACK_FIELDS)
+MEETING_FEEDBACK = registry.register(_worded_spec(FEEDBACK_FIELDS))
 # /meeting: date, type, topic, format, duration, how useful, a note.
-MEETING_RECORD = _worded_spec(RECORD_FIELDS)
+MEETING_RECORD = registry.register(_worded_spec(RECORD_FIELDS))
 FORMS = {spec.id: spec for spec in (MEETING_FEEDBACK, MEETING_RECORD)}

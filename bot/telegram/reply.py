@@ -57,6 +57,9 @@ logger = logging.getLogger(__name__)
 MAX_WAIT_SECONDS = 30.0
 # Waits after a 5xx or a network error before trying the same reply again.
 SERVER_BACKOFF = (1.0, 2.0, 4.0)
+# The message id a handler gets back for a message the outbox will deliver later: it is not on
+# the person's screen yet (a form does not take the next text as its answer).
+QUEUED_MESSAGE_ID = 0
 
 _QUIET_EDIT_ERRORS = ("message is not modified",)
 _GONE_MESSAGE_ERRORS = ("message to edit not found", "message can't be edited")
@@ -233,7 +236,7 @@ class ReplyDelivery(BaseRequestMiddleware):
         )
         if isinstance(method, SendMessage):
             return Message(
-                message_id=0,
+                message_id=QUEUED_MESSAGE_ID,
                 date=self._clock.now(),
                 chat=Chat(id=chat_id, type="private"),
                 text=text,

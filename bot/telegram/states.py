@@ -59,8 +59,9 @@ class CohortMatch(StatesGroup):
     review = State()
 
 
-class MeetingFeedback(StatesGroup):
-    """Answering a data-defined form (the meeting's feedback, /meeting)."""
+class FormStates(StatesGroup):
+    """Answering a form of the one engine (services/forms). Only routes messages: the form in
+    progress is in the database, and is found there again after a restart."""
 
     answering = State()
 
@@ -79,8 +80,6 @@ class AgreedMeetingForm(StatesGroup):
 
 class PlanForm(StatesGroup):
     goal_title = State()
-    task_title = State()
-    task_due = State()
     task_return_comment = State()
 
 

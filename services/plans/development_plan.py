@@ -150,6 +150,7 @@ class PlanService:
                 mentor_name=people.get(pair.mentor_id, ""),
                 mentee_name=people.get(pair.mentee_id, ""),
                 goals=tuple((goal_id, goal_title) for goal_id, goal_title in goals),
+                timezone=organisation.timezone,
             )
 
     async def add_task(

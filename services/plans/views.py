@@ -105,6 +105,7 @@ class TaskForm:
     mentor_name: str
     mentee_name: str
     goals: tuple[tuple[int, str], ...]
+    timezone: str  # the organisation's: what "today" is for the due date
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,10 +13,10 @@ from sqlalchemy import func, select
 
 from bot.app import Application
 from bot.telegram.callbacks import FormAnswerCallback, MeetingCallback
-from bot.telegram.form_runner import start_form
+from bot.telegram.forms import start_form
 from bot.telegram.keyboards.meetings import MeetingPageCallback
 from bot.telegram.meeting_forms import MEETING_FEEDBACK
-from bot.telegram.states import MeetingFeedback
+from bot.telegram.states import FormStates
 from models import (
     AuditEntry,
     CycleStatus,
@@ -133,23 +133,23 @@ async def test_meeting_journey_in_russian_the_other_side_told_and_the_log_for_bo
     [summary] = await mentee.send("Обсудили <b>план</b> & цели")
     assert summary == (
         "<b>Проверьте ответы</b>\n\n"
-        "<i>Когда вы встретились?</i>\n31.08.2026\n\n"
-        "<i>Какая это была встреча?</i>\nВстреча-знакомство\n\n"
-        "<i>О чём была встреча? В нескольких словах.</i>\nЗнакомство, цели на год\n\n"
-        "<i>Как вы встречались?</i>\nОчно\n\n"
-        "<i>Сколько минут длилась встреча?</i>\n45\n\n"
-        "<i>Насколько полезной была встреча? 1 — совсем нет, 5 — очень.</i>\n5 / 5\n\n"
-        "<i>Заметка о встрече: что обсудили, что получилось.</i>\n"
+        "1. <i>Когда вы встретились?</i>\n31.08.2026\n\n"
+        "2. <i>Какая это была встреча?</i>\nВстреча-знакомство\n\n"
+        "3. <i>О чём была встреча? В нескольких словах.</i>\nЗнакомство, цели на год\n\n"
+        "4. <i>Как вы встречались?</i>\nОчно\n\n"
+        "5. <i>Сколько минут длилась встреча?</i>\n45\n\n"
+        "6. <i>Насколько полезной была встреча? 1 — совсем нет, 5 — очень.</i>\n5 / 5\n\n"
+        "7. <i>Заметка о встрече: что обсудили, что получилось.</i>\n"
         "Обсудили &lt;b&gt;план&lt;/b&gt; &amp; цели\n\n"
-        "Если всё верно, нажмите «Сохранить». Чтобы изменить ответ, нажмите «Назад»."
+        "Если всё верно, нажмите «Сохранить». Чтобы изменить ответ, нажмите ✏️ с его номером."
     )
-    assert mentee.buttons() == [SAVE, BACK, "✖️ Отмена"]
+    assert mentee.buttons() == [SAVE, *(f"✏️ {n}" for n in range(1, 8)), BACK, "✖️ Отмена"]
     assert await mentee.click(SAVE) == [
         f"✅ Встреча 31.08.2026 записана в журнал; я сообщил участнику: {MENTOR}. "
         "Журнал: /meetings."
     ]
-    # Pressed twice: nothing more is saved.
-    assert await mentee.click(SAVE) == [STALE]
+    # Pressed twice: nothing more is saved, and the second press is told so calmly.
+    assert await mentee.click(SAVE) == ["Уже сделано: эта анкета уже отправлена."]
 
     [meeting] = await meetings(app)
     assert (meeting.pair_id, meeting.cycle_id, meeting.kind) == (
@@ -565,18 +565,20 @@ async def test_feedback_form_of_a_met_meeting(
 
     async def open_feedback(client: TelegramClient) -> None:
         context = dispatcher.fsm.get_context(bot, chat_id=client.user.id, user_id=client.user.id)
+        view = await app.services.people.set_locale(setup.id_of(client), "ru")
         with app.i18n.context(), app.i18n.use_locale("ru"):
             await start_form(
                 bot,
                 context,
+                app.services,
                 app.texts,
-                client.user.id,
+                view,
                 MEETING_FEEDBACK,
                 "meeting_feedback",
                 suggested={"kind": kind.value},
                 meeting_id=meeting_id,
             )
-        assert await context.get_state() == MeetingFeedback.answering.state
+        assert await context.get_state() == FormStates.answering.state
 
     await open_feedback(mentee)
     [question] = mentee.new_texts()

@@ -1,5 +1,6 @@
-"""Forms as data: every kind of question, its bounds, required and optional answers, the
-round trip through the FSM data, and the meeting forms built from the meeting fields."""
+"""Forms as data and the engine: every kind of question, its bounds, required and optional
+answers, multiple choice with a maximum and a typed other, show-if, Back, Skip, Done, the summary's
+Edit, the round trip through JSON, and the meeting forms built from the meeting fields."""
 
 from __future__ import annotations
 
@@ -10,15 +11,20 @@ import pytest
 from bot.telegram.callbacks import FormAnswerCallback
 from bot.telegram.keyboards.meetings import MeetingPageCallback
 from bot.telegram.meeting_forms import FORMS, MEETING_FEEDBACK, MEETING_RECORD
-from services.core.errors import ValidationFailed
+from services.core.errors import StaleAction, ValidationFailed
+from services.forms import flow
 from services.forms.definitions import (
     FormSpec,
     Question,
     QuestionKind,
+    ShowIf,
+    add_other,
     check_answers,
     stored,
+    toggle,
     validate,
 )
+from services.forms.flow import Progress
 from services.rhythm.meeting_fields import FEEDBACK_FIELDS, RECORD_FIELDS
 
 TODAY = date(2026, 9, 1)
@@ -213,3 +219,179 @@ def test_form_buttons_fit_telegram_callback_data() -> None:
     assert len(MeetingPageCallback(pair_id=big, page=big).pack().encode()) <= 64
     with pytest.raises(ValueError, match="question id"):
         Question("x" * 25, QuestionKind.TEXT, "Q?", max_length=5)
+
+
+# --- the engine: kinds beyond the meeting forms, show-if, moving through a form ---------------
+
+SUBJECTS = Question(
+    "subjects",
+    QuestionKind.MULTI,
+    "Subjects?",
+    options=(("math", "Maths"), ("physics", "Physics"), ("art", "Art")),
+    max_choices=2,
+    allow_other=True,
+    max_length=20,
+)
+ROLE = Question(
+    "role", QuestionKind.CHOICE, "Role?", options=(("mentor", "Mentor"), ("mentee", "Mentee"))
+)
+LOAD = Question(
+    "load",
+    QuestionKind.NUMBER,
+    "How many mentees?",
+    minimum=0,
+    maximum=10,
+    show_if=ShowIf("role", ("mentor",)),
+)
+ABOUT = Question("about", QuestionKind.TEXT, "About?", required=False, max_length=50)
+FORM = FormSpec("engine_test", 1, (ROLE, LOAD, SUBJECTS, ABOUT))
+
+
+def fresh(answers: dict[str, object] | None = None) -> Progress:
+    filled = dict(answers or {})
+    return Progress(
+        id=1,
+        person_id=1,
+        form_id=FORM.id,
+        context={},
+        answers=filled,
+        current=flow.first(FORM, filled),
+        reviewing=False,
+        shown_message_id=5,
+        step=0,
+    )
+
+
+def test_multiple_choice_toggles_up_to_its_maximum_and_takes_a_typed_other() -> None:
+    assert toggle(SUBJECTS, [], "math") == ["math"]
+    assert toggle(SUBJECTS, ["math"], "math") == []
+    with pytest.raises(ValidationFailed, match="too_many"):
+        toggle(SUBJECTS, ["math", "art"], "physics")
+    assert add_other(SUBJECTS, ["math"], "  Chemistry ") == ["math", {"other": "Chemistry"}]
+    # A second typed other replaces the first; typed text longer than the limit is refused.
+    assert add_other(SUBJECTS, ["math", {"other": "Chemistry"}], "Biology") == [
+        "math",
+        {"other": "Biology"},
+    ]
+    with pytest.raises(ValidationFailed, match="too_long"):
+        add_other(SUBJECTS, [], "x" * 21)
+    with pytest.raises(ValidationFailed, match="not_an_option"):
+        toggle(SUBJECTS, [], "history")
+
+
+def test_single_choice_with_other_keeps_typed_text_apart_from_codes() -> None:
+    other = Question(
+        "position",
+        QuestionKind.CHOICE,
+        "Position?",
+        options=(("teacher", "Teacher"),),
+        allow_other=True,
+    )
+    assert validate(other, "teacher") == "teacher"
+    assert validate(other, "Librarian") == {"other": "Librarian"}
+    assert reason(CHOICE, "Librarian") == "not_an_option"
+
+
+def test_show_if_hides_a_question_and_forgets_its_answer() -> None:
+    mentor = fresh()
+    flow.answer(FORM, mentor, "role", "mentor", today=TODAY)
+    assert mentor.current == "load"
+    assert flow.position(FORM, mentor) == (2, 4)
+    flow.answer(FORM, mentor, "load", "3", today=TODAY)
+    assert mentor.current == "subjects"
+
+    mentee = fresh()
+    flow.answer(FORM, mentee, "role", "mentee", today=TODAY)
+    assert mentee.current == "subjects"  # "load" is not asked
+    assert flow.position(FORM, mentee) == (2, 3)
+    assert check_answers(FORM, {"role": "mentee", "load": 3, "subjects": ["art"]}) == {
+        "role": "mentee",
+        "load": None,
+        "subjects": ["art"],
+        "about": None,
+    }
+
+
+def test_numbers_are_bounded_and_each_step_moves_once() -> None:
+    progress = fresh({"role": "mentor"})
+    flow.answer(FORM, progress, "role", "mentor", today=TODAY)
+    with pytest.raises(ValidationFailed, match="too_large"):
+        flow.answer(FORM, progress, "load", "11", today=TODAY)
+    assert progress.current == "load"
+    flow.answer(FORM, progress, "load", "10", today=TODAY)
+    # The same answer again is stale: the form is on another question now.
+    with pytest.raises(StaleAction):
+        flow.answer(FORM, progress, "load", "10", today=TODAY)
+
+
+def test_done_skip_back_summary_and_edit() -> None:
+    progress = fresh()
+    flow.answer(FORM, progress, "role", "mentee", today=TODAY)
+    with pytest.raises(ValidationFailed, match="empty"):
+        flow.done(FORM, progress, "subjects")
+    flow.answer(FORM, progress, "subjects", "math", today=TODAY)
+    assert progress.current == "subjects"  # a multiple choice stays until Done
+    flow.done(FORM, progress, "subjects")
+    assert progress.current == "about"
+    with pytest.raises(StaleAction):
+        flow.skip(FORM, fresh(), "role")  # a required question has no Skip
+    flow.skip(FORM, progress, "about")
+    assert progress.current is None and progress.reviewing
+    assert progress.answers == {"role": "mentee", "subjects": ["math"], "about": None}
+
+    flow.back(FORM, progress, None)  # from the summary to the last question
+    assert progress.current == "about"
+    flow.back(FORM, progress, "about")
+    assert progress.current == "subjects"
+    flow.done(FORM, progress, "subjects")
+    assert progress.current is None  # once reviewed, an answer leads back to the summary
+
+    # Edit from the summary: role becomes mentor, so the new question "load" is asked, then the
+    # summary again without walking through the rest.
+    flow.edit(FORM, progress, "role")
+    flow.answer(FORM, progress, "role", "mentor", today=TODAY)
+    assert progress.current == "load"
+    flow.answer(FORM, progress, "load", "2", today=TODAY)
+    assert progress.current is None
+    with pytest.raises(StaleAction):
+        flow.back(FORM, fresh(), "role")  # the first question has no Back
+    with pytest.raises(StaleAction):
+        flow.edit(FORM, fresh(), "role")  # Edit only under the summary
+
+
+def test_a_submitted_form_takes_no_more_steps() -> None:
+    progress = fresh()
+    progress.submitted = True
+    with pytest.raises(StaleAction):
+        flow.answer(FORM, progress, "role", "mentor", today=TODAY)
+
+
+def test_an_uploaded_form_survives_json_with_show_if_and_multi() -> None:
+    assert FormSpec.from_data(FORM.to_data()) == FORM
+    with pytest.raises(ValueError, match="show-if"):
+        FormSpec("bad", 1, (LOAD, ROLE))
+    with pytest.raises(ValueError, match="max_choices"):
+        Question("q", QuestionKind.MULTI, "Q?", options=(("a", "A"),), max_choices=0)
+
+
+def test_quick_dates_options_given_at_start_and_a_form_without_summary() -> None:
+    due = Question(
+        "due",
+        QuestionKind.DATE,
+        "Due?",
+        required=False,
+        minimum=0,
+        maximum=365,
+        quick=((7, "In a week"),),
+        skip_label="No date",
+    )
+    assert validate(due, "d7", today=TODAY) == date(2026, 9, 8)
+    assert reason(due, "d8") == "format"  # only the quick buttons it has
+    goal = Question("goal", QuestionKind.CHOICE, "Goal?", required=False, options=(("g0", "—"),))
+    spec = FormSpec("quick", 1, (due, goal), confirm=False)
+    assert FormSpec.from_data(spec.to_data()) == spec
+    # No goals to choose from: the optional choice is not asked at all.
+    assert [q.id for q in spec.with_options({"goal": []}).questions] == ["due"]
+    given = spec.with_options({"goal": [["g12", "🎯 Read"]]})
+    assert given.question("goal").options == (("g12", "🎯 Read"),)
+    assert not given.confirm

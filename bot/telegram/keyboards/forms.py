@@ -1,5 +1,6 @@
-"""Buttons of a data-defined form: the options of the current question, then Keep / Skip / Back,
-and Save / Back / Cancel under the summary."""
+"""Buttons of a data-defined form: the options of the current question (ticked ones marked under
+a multiple choice), then Other / Done / Keep / Skip / Back, and under the summary Save, an Edit
+button per answer (its number), Back and Cancel."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.telegram.callbacks import FormAnswerCallback
-from services.forms.definitions import Question, QuestionKind
+from services.forms.definitions import Answer, Question, QuestionKind
 
 BACK = "back"
 SKIP = "skip"
@@ -17,8 +18,13 @@ SAVE = "save"
 CANCEL = "cancel"
 TODAY = "today"
 YESTERDAY = "yesterday"
-# The summary is not a question; its buttons carry this instead of a question id.
+DONE = "done"
+OTHER = "other"
+# The summary is not a question; its buttons carry this instead of a question id, and an Edit
+# button carries EDIT_PREFIX + the question id.
 SUMMARY = "~"
+EDIT_PREFIX = "e."
+EDIT_ROW = 5
 
 
 def _button(text: str, question: str, value: str) -> InlineKeyboardButton:
@@ -34,36 +40,54 @@ def ordered_options(question: Question, suggested: str | None) -> list[tuple[str
     return options
 
 
+def _scale(builder: InlineKeyboardBuilder, question: Question) -> None:
+    minimum = question.minimum or 0
+    maximum = question.maximum if question.maximum is not None else minimum
+    numbers = [str(number) for number in range(minimum, maximum + 1)]
+    # Up to six numbers fit a phone's row; a 1–10 scale takes two rows.
+    size = len(numbers) if len(numbers) <= 6 else 5
+    for start in range(0, len(numbers), size):
+        builder.row(
+            *(_button(number, question.id, number) for number in numbers[start : start + size])
+        )
+
+
 def question_keyboard(
     question: Question,
     *,
     suggested: str | None,
-    answered: bool,
+    answer: Answer,
     back: bool,
+    translate_options: bool = True,
 ) -> InlineKeyboardMarkup | None:
     builder = InlineKeyboardBuilder()
-    if question.kind == QuestionKind.CHOICE:
+    if question.kind in (QuestionKind.CHOICE, QuestionKind.MULTI):
+        chosen = answer if isinstance(answer, list) else []
         for code, label in ordered_options(question, suggested):
-            builder.row(_button(_(label), question.id, code))
-    elif question.kind == QuestionKind.SCALE and question.minimum is not None:
-        maximum = question.maximum if question.maximum is not None else question.minimum
-        numbers = [str(number) for number in range(question.minimum, maximum + 1)]
-        # Up to six numbers fit a phone's row; a 1–10 scale takes two rows.
-        size = len(numbers) if len(numbers) <= 6 else 5
-        for start in range(0, len(numbers), size):
-            builder.row(
-                *(_button(number, question.id, number) for number in numbers[start : start + size])
-            )
+            text = _(label) if translate_options else label
+            if question.kind == QuestionKind.MULTI and code in chosen:
+                text = "✅ " + text
+            builder.row(_button(text, question.id, code))
+        if question.allow_other:
+            builder.row(_button("✍️ " + _("Other — type it"), question.id, OTHER))
+        if question.kind == QuestionKind.MULTI:
+            builder.row(_button("✔️ " + _("Done"), question.id, DONE))
+    elif question.kind == QuestionKind.SCALE:
+        _scale(builder, question)
+    elif question.kind == QuestionKind.DATE and question.quick:
+        quick = [_button(_(label), question.id, f"d{days}") for days, label in question.quick]
+        builder.row(*quick)
     elif question.kind == QuestionKind.DATE:
         builder.row(
             _button(_("Today"), question.id, TODAY),
             _button(_("Yesterday"), question.id, YESTERDAY),
         )
     last_row = []
-    if answered:
+    if answer is not None and question.kind != QuestionKind.MULTI:
         last_row.append(_button("✔️ " + _("Keep as it is"), question.id, KEEP))
     if not question.required:
-        last_row.append(_button("⏭ " + _("Skip"), question.id, SKIP))
+        skip = _(question.skip_label) if question.skip_label else "⏭ " + _("Skip")
+        last_row.append(_button(skip, question.id, SKIP))
     if back:
         last_row.append(_button("« " + _("Back"), question.id, BACK))
     if last_row:
@@ -72,9 +96,16 @@ def question_keyboard(
     return markup if markup.inline_keyboard else None
 
 
-def summary_keyboard() -> InlineKeyboardMarkup:
+def summary_keyboard(question_ids: list[str]) -> InlineKeyboardMarkup:
+    """Save; "✏️ 1" … to edit the answer under that number; Back and Cancel."""
     builder = InlineKeyboardBuilder()
     builder.row(_button("💾 " + _("Save"), SUMMARY, SAVE))
+    edits = [
+        _button(f"✏️ {number}", SUMMARY, EDIT_PREFIX + question_id)
+        for number, question_id in enumerate(question_ids, start=1)
+    ]
+    for start in range(0, len(edits), EDIT_ROW):
+        builder.row(*edits[start : start + EDIT_ROW])
     builder.row(
         _button("« " + _("Back"), SUMMARY, BACK),
         _button("✖️ " + _("Cancel"), SUMMARY, CANCEL),

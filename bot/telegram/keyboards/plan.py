@@ -16,18 +16,10 @@ from bot.telegram.plan_form import (
     BACK,
     CHECK,
     DONE,
-    DUE,
-    IN_GOAL,
-    MENTEE_CODE,
-    MENTOR_CODE,
-    NO_DATE,
-    NO_GOAL,
     OPEN,
     OVERDUE,
     RETURN,
     SHOW,
-    WHO,
-    TaskDraft,
 )
 from models import TaskAssignee, TaskStatus
 from services.plans.views import PlanPair, PlanView, TaskView
@@ -122,48 +114,6 @@ def plan_keyboard(view: PlanView, *, overdue_only: bool = False) -> InlineKeyboa
 
 def _back(builder: InlineKeyboardBuilder, pair_id: int) -> None:
     builder.button(text="⬅️ " + _("Back"), callback_data=PlanCallback(pair_id=pair_id, action=BACK))
-
-
-def due_keyboard(draft: TaskDraft) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
-    for days, label in ((7, _("In a week")), (14, _("In two weeks")), (NO_DATE, _("No date"))):
-        builder.button(
-            text=label, callback_data=PlanCallback(pair_id=draft.pair_id, action=DUE, item_id=days)
-        )
-    _back(builder, draft.pair_id)
-    builder.adjust(2, 1, 1)
-    return builder.as_markup()
-
-
-def assignee_keyboard(draft: TaskDraft) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
-    for code, role, name in (
-        (MENTEE_CODE, _("Mentee"), draft.mentee_name),
-        (MENTOR_CODE, _("Mentor"), draft.mentor_name),
-    ):
-        builder.button(
-            text=f"{role}: {_short(name or '—', 30)}",
-            callback_data=PlanCallback(pair_id=draft.pair_id, action=WHO, item_id=code),
-        )
-    _back(builder, draft.pair_id)
-    builder.adjust(1)
-    return builder.as_markup()
-
-
-def goal_keyboard(draft: TaskDraft) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
-    for goal_id, title in draft.goals:
-        builder.button(
-            text="🎯 " + _short(title),
-            callback_data=PlanCallback(pair_id=draft.pair_id, action=IN_GOAL, item_id=goal_id),
-        )
-    builder.button(
-        text=_("No goal"),
-        callback_data=PlanCallback(pair_id=draft.pair_id, action=IN_GOAL, item_id=NO_GOAL),
-    )
-    _back(builder, draft.pair_id)
-    builder.adjust(1)
-    return builder.as_markup()
 
 
 def back_keyboard(pair_id: int) -> InlineKeyboardMarkup:

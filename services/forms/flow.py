@@ -1,0 +1,179 @@
+"""Where a form goes next: which questions its show-if conditions leave visible, the next and the
+previous one, the progress ("3 of 8"), and each step applied to a form in progress. Pure
+functions over `Progress`; services/forms/progress.py keeps it in the database."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from services.core.errors import StaleAction, ValidationFailed
+from services.forms.definitions import (
+    Answer,
+    FormSpec,
+    Question,
+    QuestionKind,
+    add_other,
+    stored,
+    toggle,
+    validate,
+)
+
+
+@dataclass(slots=True)
+class Progress:
+    """A form being answered by one person, as the database keeps it."""
+
+    id: int
+    person_id: int
+    form_id: str
+    # What the form is about, as its starter gave it (a pair, a meeting, edit or create) and
+    # the options of choices resolved when it started ("options": {question id: [[code, label]]}).
+    context: dict[str, Any]
+    answers: dict[str, Answer]
+    current: str | None  # the question on screen; None: the summary
+    # The summary was reached once: after an answer, return to it instead of walking on.
+    reviewing: bool
+    # The message that shows the current question; None until it was delivered.
+    shown_message_id: int | None
+    step: int  # bumped by every change: two changes from the same screen cannot both apply
+    submitted: bool = False
+
+    @property
+    def options(self) -> dict[str, list[list[str]]]:
+        return dict(self.context.get("options", {}))
+
+
+def visible(spec: FormSpec, answers: dict[str, Answer]) -> list[Question]:
+    """The questions asked with these answers, in order."""
+    return [
+        question
+        for question in spec.questions
+        if question.show_if is None or question.show_if.holds(answers)
+    ]
+
+
+def first(spec: FormSpec, answers: dict[str, Answer]) -> str:
+    return visible(spec, answers)[0].id
+
+
+def position(spec: FormSpec, progress: Progress) -> tuple[int, int]:
+    """(number of the current question among the visible ones, how many are visible)."""
+    ids = [question.id for question in visible(spec, progress.answers)]
+    number = ids.index(progress.current) + 1 if progress.current in ids else len(ids)
+    return number, len(ids)
+
+
+def _after(spec: FormSpec, progress: Progress) -> str | None:
+    ids = [question.id for question in visible(spec, progress.answers)]
+    if progress.reviewing:
+        # Back to the summary, unless an answer made a new question appear.
+        for question_id in ids:
+            if question_id not in progress.answers:
+                return question_id
+        return None
+    if progress.current not in ids:
+        return None
+    index = ids.index(progress.current)
+    return ids[index + 1] if index + 1 < len(ids) else None
+
+
+def previous(spec: FormSpec, progress: Progress) -> str | None:
+    """The question Back leads to; None on the first one."""
+    ids = [question.id for question in visible(spec, progress.answers)]
+    if progress.current is None:
+        return ids[-1]
+    if progress.current not in ids:
+        return None
+    index = ids.index(progress.current)
+    return ids[index - 1] if index > 0 else None
+
+
+def _moved(progress: Progress, current: str | None) -> None:
+    progress.current = current
+    if current is None:
+        progress.reviewing = True
+    progress.shown_message_id = None
+    progress.step += 1
+
+
+def _current(spec: FormSpec, progress: Progress, question_id: str) -> Question:
+    """The question being answered; a button or a message for another one is stale."""
+    if progress.submitted or progress.current is None or progress.current != question_id:
+        raise StaleAction
+    return spec.question(question_id)
+
+
+def answer(spec: FormSpec, progress: Progress, question_id: str, raw: str, *, today: date) -> None:
+    """A typed answer or a pressed option: kept, and the form moves on (a multiple choice
+    stays on its question: a press toggles, typed text adds an "other")."""
+    question = _current(spec, progress, question_id)
+    if question.kind == QuestionKind.MULTI:
+        chosen = list(progress.answers.get(question.id) or [])
+        if raw in dict(question.options):
+            chosen = toggle(question, chosen, raw)
+        else:
+            chosen = add_other(question, chosen, raw)
+        progress.answers[question.id] = chosen
+        progress.step += 1
+        return
+    value = validate(question, raw, today=today, answers=progress.answers)
+    progress.answers[question.id] = stored(value)
+    _drop_hidden(spec, progress)
+    _moved(progress, _after(spec, progress))
+
+
+def done(spec: FormSpec, progress: Progress, question_id: str) -> None:
+    """Done under a multiple choice."""
+    question = _current(spec, progress, question_id)
+    if question.required and not progress.answers.get(question.id):
+        raise ValidationFailed(question.id, "empty")
+    progress.answers.setdefault(question.id, None)
+    _drop_hidden(spec, progress)
+    _moved(progress, _after(spec, progress))
+
+
+def skip(spec: FormSpec, progress: Progress, question_id: str) -> None:
+    question = _current(spec, progress, question_id)
+    if question.required:
+        raise StaleAction
+    progress.answers[question.id] = None
+    _drop_hidden(spec, progress)
+    _moved(progress, _after(spec, progress))
+
+
+def keep(spec: FormSpec, progress: Progress, question_id: str) -> None:
+    """Keep the answer given before (a correction pre-fills them)."""
+    question = _current(spec, progress, question_id)
+    if progress.answers.get(question.id) is None:
+        raise StaleAction
+    _moved(progress, _after(spec, progress))
+
+
+def back(spec: FormSpec, progress: Progress, question_id: str | None) -> None:
+    """Back from the question on screen (None: from the summary)."""
+    if progress.submitted or progress.current != question_id:
+        raise StaleAction
+    target = previous(spec, progress)
+    if target is None:
+        raise StaleAction
+    _moved(progress, target)
+
+
+def edit(spec: FormSpec, progress: Progress, question_id: str) -> None:
+    """Edit under the summary: that question again, then back to the summary."""
+    if progress.submitted or progress.current is not None:
+        raise StaleAction
+    if question_id not in {question.id for question in visible(spec, progress.answers)}:
+        raise StaleAction
+    _moved(progress, question_id)
+
+
+def _drop_hidden(spec: FormSpec, progress: Progress) -> None:
+    """Answers of questions a changed answer now hides are forgotten, so they are neither shown
+    in the summary nor saved."""
+    shown = {question.id for question in visible(spec, progress.answers)}
+    for question in spec.questions:
+        if question.id not in shown:
+            progress.answers.pop(question.id, None)

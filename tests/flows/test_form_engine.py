@@ -1,0 +1,213 @@
+"""The one form engine end to end: a form survives a restart on the embedded default (SQLite, no
+Redis: a new Application and Dispatcher with a new MemoryStorage on the same database) and goes on
+from the question that was on screen; a question whose reply failed is shown again rather than
+answered blindly; Confirm twice saves once; a photo, a huge text and markup; /cancel after a
+restart; a form abandoned for a week is gone."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import timedelta
+
+import pytest
+from aiogram.exceptions import TelegramServerError
+from aiogram.methods import SendMessage
+from sqlalchemy import select
+
+from bot.app import Application, create_application, create_dispatcher
+from bot.config import Settings
+from bot.telegram.forms import start_form
+from bot.telegram.meeting_forms import MEETING_FEEDBACK
+from models import CycleStatus, FormProgress, PairCycle
+from services.rhythm.meeting_stages import create_met_meeting
+from tests.conftest import PersonFactory
+from tests.fakes import FakeClock, RecordingSession, TelegramClient, api_error
+from tests.flows.test_meetings import KINDS, SAVE, SKIP, meetings, paired
+
+ALREADY = "Уже сделано: эта анкета уже отправлена."
+Restart = Callable[[TelegramClient], Awaitable[Application]]
+
+
+@pytest.fixture
+async def restart(settings: Settings, clock: FakeClock) -> AsyncIterator[Restart]:
+    """Stop the bot and start a new one on the same database, forgetting every FSM state."""
+    started: list[Application] = []
+
+    async def again(client: TelegramClient) -> Application:
+        application = create_application(settings, clock)
+        started.append(application)
+        client.dispatcher = create_dispatcher(application)
+        return application
+
+    yield again
+    for application in started:
+        await application.database.dispose()
+
+
+async def progress_rows(app: Application) -> list[FormProgress]:
+    async with app.database.read() as db:
+        return list((await db.scalars(select(FormProgress))).all())
+
+
+async def test_meeting_record_goes_on_after_a_restart(
+    app: Application, superadmin: TelegramClient, person: PersonFactory, restart: Restart
+) -> None:
+    setup, _pair_id = await paired(app, superadmin, person)
+    mentee = setup.mentee
+    await mentee.send("/meeting")
+    await mentee.click("Вчера")
+    [question] = await mentee.click(KINDS[0])
+    assert question.startswith("<i>Вопрос 3 из 7</i>")
+
+    await restart(mentee)
+    # The question on screen before the restart is answered by the next message.
+    [question] = await mentee.send("Знакомство")
+    assert question == "<i>Вопрос 4 из 7</i>\n<b>Как вы встречались?</b>"
+    await mentee.click("Очно")
+    await mentee.send("45")
+    await mentee.click("4")
+    [summary] = await mentee.click(SKIP)
+    assert "3. <i>О чём была встреча? В нескольких словах.</i>\nЗнакомство" in summary
+    [reply] = await mentee.click(SAVE)
+    assert reply.startswith("✅ Встреча 31.08.2026 записана в журнал")
+    [meeting] = await meetings(app)
+    assert (meeting.topic, meeting.duration_minutes, meeting.usefulness) == ("Знакомство", 45, 4)
+
+
+async def test_meeting_feedback_goes_on_after_a_restart_and_saves_once(
+    app: Application,
+    superadmin: TelegramClient,
+    person: PersonFactory,
+    restart: Restart,
+    clock: FakeClock,
+) -> None:
+    setup, pair_id = await paired(app, superadmin, person)
+    mentee = setup.mentee
+    async with app.database.write() as db:
+        cycle = PairCycle(
+            pair_id=pair_id,
+            number=99,
+            starts_at=clock.now() - timedelta(days=14),
+            ends_at=clock.now(),
+            status=CycleStatus.MET,
+        )
+        db.add(cycle)
+        await db.flush()
+        meeting = await create_met_meeting(
+            db, pair_id, cycle.id, setup.id_of(mentee), clock.now().date(), clock.now()
+        )
+        meeting_id = meeting.id
+    view = await app.services.people.set_locale(setup.id_of(mentee), "ru")
+    context = mentee.dispatcher.fsm.get_context(
+        mentee.bot, chat_id=mentee.user.id, user_id=mentee.user.id
+    )
+    with app.i18n.context(), app.i18n.use_locale("ru"):
+        await start_form(
+            mentee.bot,
+            context,
+            app.services,
+            app.texts,
+            view,
+            MEETING_FEEDBACK,
+            "meeting_feedback",
+            meeting_id=meeting_id,
+        )
+    await mentee.click(KINDS[0])
+
+    await restart(mentee)
+    [question] = await mentee.send("Познакомились")
+    assert question.startswith("<i>Вопрос 3 из 5</i>")
+    await mentee.click("5")
+    await mentee.click(SKIP)
+    [summary] = await mentee.send("План к пятнице")
+    assert summary.startswith("<b>Проверьте ответы</b>")
+
+    await restart(mentee)
+    assert await mentee.click(SAVE) == ["✅ Спасибо! Отзыв сохранён в журнале встреч: /meetings."]
+    assert await mentee.click(SAVE) == [ALREADY]
+    saved = [entry for entry in await meetings(app) if entry.id == meeting_id]
+    assert (saved[0].topic, saved[0].usefulness, saved[0].next_step) == (
+        "Познакомились",
+        5,
+        "План к пятнице",
+    )
+
+
+async def test_a_question_whose_reply_failed_is_shown_before_it_is_answered(
+    app: Application,
+    superadmin: TelegramClient,
+    person: PersonFactory,
+    session: RecordingSession,
+) -> None:
+    setup, _pair_id = await paired(app, superadmin, person)
+    mentee = setup.mentee
+    await mentee.send("/meeting")
+    await mentee.click("Вчера")
+    await mentee.click(KINDS[0])
+    await mentee.send("Знакомство")
+    await mentee.click("Онлайн")
+    # The answer "45" is kept, but Telegram keeps failing the reply with the next question, so
+    # it goes to the outbox for later (the reply path retries a 500 three times first).
+    session.fail_next(
+        api_error(TelegramServerError, "Internal Server Error"),
+        when=lambda method: isinstance(method, SendMessage) and "Вопрос 6 из 7" in method.text,
+        times=4,
+    )
+    await mentee.send("45")
+    # The person, seeing nothing, types 45 again: it is not taken as the next answer.
+    replies = await mentee.send("45")
+    assert replies[-1].startswith("<i>Вопрос 6 из 7</i>\n<b>Насколько полезной была встреча?")
+    await mentee.click("3")
+    [summary] = await mentee.click(SKIP)
+    assert "5. <i>Сколько минут длилась встреча?</i>\n45" in summary
+    assert "6. <i>Насколько полезной была встреча? 1 — совсем нет, 5 — очень.</i>\n3 / 5" in summary
+
+
+async def test_photo_huge_text_and_markup_in_a_text_question(
+    app: Application, superadmin: TelegramClient, person: PersonFactory
+) -> None:
+    setup, _pair_id = await paired(app, superadmin, person)
+    mentee = setup.mentee
+    await mentee.send("/meeting")
+    await mentee.click("Вчера")
+    await mentee.click(KINDS[0])
+    [reply] = await mentee.send_photo()
+    assert reply.startswith("Пожалуйста, ответьте текстом.\n\n<i>Вопрос 3 из 7</i>")
+    [reply] = await mentee.send("x" * 10_000)
+    assert reply.startswith("Слишком длинно: не больше 200 символов.\n\n<i>Вопрос 3 из 7</i>")
+    await mentee.send("<b>&")
+    await mentee.click("Очно")
+    await mentee.send("45")
+    await mentee.click("4")
+    [summary] = await mentee.send("</i> <a href='x'>&amp;")
+    assert "3. <i>О чём была встреча? В нескольких словах.</i>\n&lt;b&gt;&amp;" in summary
+    assert "&lt;/i&gt; &lt;a href=&#39;x&#39;&gt;&amp;amp;" in summary
+    await mentee.click(SAVE)
+    [meeting] = await meetings(app)
+    assert (meeting.topic, meeting.note) == ("<b>&", "</i> <a href='x'>&amp;")
+
+
+async def test_cancel_after_a_restart_and_a_form_abandoned_for_a_week(
+    app: Application,
+    superadmin: TelegramClient,
+    person: PersonFactory,
+    restart: Restart,
+    clock: FakeClock,
+) -> None:
+    setup, _pair_id = await paired(app, superadmin, person)
+    mentee = setup.mentee
+    await mentee.send("/meeting")
+    await mentee.click("Вчера")
+    await restart(mentee)
+    assert await mentee.send("/cancel") == ["Отменено. Ничего не сохранено."]
+    assert await progress_rows(app) == []
+    assert await mentee.click(KINDS[0]) == ["Эта кнопка больше не действует."]
+
+    await mentee.send("/meeting")
+    await mentee.click("Вчера")
+    clock.advance(days=8)
+    await restart(mentee)
+    [reply] = await mentee.send("Знакомство")
+    assert "Вопрос" not in reply  # the form expired: plain text is not an answer any more
+    assert await app.services.forms.purge_expired() == 1
+    assert await progress_rows(app) == []
