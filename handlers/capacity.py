@@ -9,6 +9,7 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.container import Services
 from bot.telegram.callbacks import MentorCapacityCallback
+from bot.telegram.identity import TelegramPerson
 from bot.telegram.keyboards.capacity import (
     DEFAULT,
     PAGE,
@@ -55,7 +56,7 @@ async def cmd_capacity(
 async def on_mentor_capacity(
     callback: CallbackQuery,
     callback_data: MentorCapacityCallback,
-    person: PersonView,
+    person: TelegramPerson,
     services: Services,
     texts: Texts,
     bot: Bot,
@@ -84,7 +85,7 @@ async def on_mentor_capacity(
     else:
         raise StaleAction
     await callback.answer()
-    await send_or_edit(bot, person.telegram_id, text, markup, message_id_of(callback))
+    await send_or_edit(bot, person.chat_id, text, markup, message_id_of(callback))
 
 
 def get_router() -> Router:

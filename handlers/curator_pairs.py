@@ -14,6 +14,7 @@ from bot.telegram.callbacks import (
     PairManageCallback,
     PetitionDecisionCallback,
 )
+from bot.telegram.identity import TelegramPerson
 from bot.telegram.keyboards.curator_pairs import (
     COMPLETE,
     COMPLETE_YES,
@@ -58,7 +59,7 @@ async def cmd_pairs(message: Message, person: PersonView, services: Services, te
 async def on_pairs_page(
     callback: CallbackQuery,
     callback_data: CuratorPairsCallback,
-    person: PersonView,
+    person: TelegramPerson,
     services: Services,
     texts: Texts,
     bot: Bot,
@@ -68,7 +69,7 @@ async def on_pairs_page(
         person, services, texts, callback_data.organisation_id, callback_data.page
     )
     await callback.answer()
-    await redraw(bot, person.telegram_id, callback, text, markup)
+    await redraw(bot, person.chat_id, callback, text, markup)
 
 
 async def _page(
@@ -84,14 +85,14 @@ async def on_pair_manage(
     callback: CallbackQuery,
     callback_data: PairManageCallback,
     state: FSMContext,
-    person: PersonView,
+    person: TelegramPerson,
     services: Services,
     texts: Texts,
     bot: Bot,
 ) -> None:
     """One pair's card and the curator's actions on it."""
     pair_id, action = callback_data.pair_id, callback_data.action
-    chat_id = person.telegram_id
+    chat_id = person.chat_id
     notice = None
     if action == PAUSE:
         window = await services.pairs.pause_window(person.id, pair_id)
@@ -133,7 +134,7 @@ async def on_pair_manage(
 async def on_petition_decision(
     callback: CallbackQuery,
     callback_data: PetitionDecisionCallback,
-    person: PersonView,
+    person: TelegramPerson,
     services: Services,
     texts: Texts,
     bot: Bot,
@@ -156,7 +157,7 @@ async def on_petition_decision(
         return
     await callback.answer()
     await bot.send_message(
-        person.telegram_id, texts.render("curator_pairs/petition_decided.j2", outcome=outcome)
+        person.chat_id, texts.render("curator_pairs/petition_decided.j2", outcome=outcome)
     )
 
 

@@ -16,6 +16,7 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.container import Services
 from bot.telegram.callbacks import MatchCallback, MatchPickCallback
+from bot.telegram.identity import TelegramPerson
 from bot.telegram.keyboards.match import (
     LINES_PER_PAGE,
     draft_keyboard,
@@ -53,7 +54,7 @@ async def cmd_match(
 async def on_match_organisation(
     callback: CallbackQuery,
     callback_data: MatchCallback,
-    person: PersonView,
+    person: TelegramPerson,
     services: Services,
     texts: Texts,
     state: FSMContext,
@@ -63,7 +64,7 @@ async def on_match_organisation(
     await callback.answer()
 
     async def send(text: str, reply_markup: InlineKeyboardMarkup | None = None) -> Any:
-        return await bot.send_message(person.telegram_id, text, reply_markup=reply_markup)
+        return await bot.send_message(person.chat_id, text, reply_markup=reply_markup)
 
     await _start(callback_data.value, person, services, texts, state, send)
 
@@ -120,16 +121,20 @@ async def _render(
 
 
 async def _show(
-    callback: CallbackQuery, bot: Bot, person: PersonView, text: str, markup: InlineKeyboardMarkup
+    callback: CallbackQuery,
+    bot: Bot,
+    person: TelegramPerson,
+    text: str,
+    markup: InlineKeyboardMarkup,
 ) -> None:
     await callback.answer()
-    await send_or_edit(bot, person.telegram_id, text, markup, message_id_of(callback))
+    await send_or_edit(bot, person.chat_id, text, markup, message_id_of(callback))
 
 
 async def on_match_action(
     callback: CallbackQuery,
     callback_data: MatchCallback,
-    person: PersonView,
+    person: TelegramPerson,
     services: Services,
     texts: Texts,
     state: FSMContext,
@@ -141,7 +146,7 @@ async def on_match_action(
     if action == "cancel":
         await state.clear()
         await callback.answer()
-        await bot.send_message(person.telegram_id, _("Matching cancelled. Nothing was created."))
+        await bot.send_message(person.chat_id, _("Matching cancelled. Nothing was created."))
         return
     if action == "objective":
         objective = Objective.EVERYONE if callback_data.value else Objective.BEST_FIT
@@ -177,7 +182,7 @@ async def on_match_action(
             pending_order=settings.pairs_require_order,
             skipped=[(name, request_problem_text(problem)) for name, problem in result.skipped],
         )
-        await bot.send_message(person.telegram_id, text)
+        await bot.send_message(person.chat_id, text)
         return
     raise StaleAction
 
@@ -185,7 +190,7 @@ async def on_match_action(
 async def on_match_pick(
     callback: CallbackQuery,
     callback_data: MatchPickCallback,
-    person: PersonView,
+    person: TelegramPerson,
     services: Services,
     texts: Texts,
     state: FSMContext,

@@ -15,6 +15,7 @@ from aiogram.utils.i18n import gettext as _
 from bot.container import Services
 from bot.telegram.callbacks import MeetingCallback
 from bot.telegram.form_runner import form_router, purpose, start_form
+from bot.telegram.identity import TelegramPerson
 from bot.telegram.keyboards.meetings import (
     CHOOSE_FOR_RECORD,
     EDIT,
@@ -192,14 +193,14 @@ async def on_meeting_action(
     callback: CallbackQuery,
     callback_data: MeetingCallback,
     state: FSMContext,
-    person: PersonView,
+    person: TelegramPerson,
     services: Services,
     texts: Texts,
     bot: Bot,
 ) -> None:
     """The buttons of /meeting and /meetings: a pair chosen, a log, an entry to correct."""
     action, value = callback_data.action, callback_data.value
-    chat_id = person.telegram_id
+    chat_id = person.chat_id
     try:
         if action == CHOOSE_FOR_RECORD:
             await _start_record(bot, chat_id, state, person, services, texts, value)
@@ -243,7 +244,7 @@ async def _start_edit(
 async def on_log_page(
     callback: CallbackQuery,
     callback_data: MeetingPageCallback,
-    person: PersonView,
+    person: TelegramPerson,
     services: Services,
     texts: Texts,
     bot: Bot,
@@ -251,7 +252,7 @@ async def on_log_page(
     """Previous / Next under a log."""
     await _show_log(
         bot,
-        person.telegram_id,
+        person.chat_id,
         person,
         services,
         texts,

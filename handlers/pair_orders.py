@@ -13,6 +13,7 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.container import Services
 from bot.telegram.callbacks import OrderCallback
+from bot.telegram.identity import TelegramPerson
 from bot.telegram.keyboards.curator_pairs import (
     ALL,
     CANCEL,
@@ -73,14 +74,14 @@ async def on_order_organisation(
     callback: CallbackQuery,
     callback_data: OrderCallback,
     state: FSMContext,
-    person: PersonView,
+    person: TelegramPerson,
     services: Services,
     texts: Texts,
     bot: Bot,
 ) -> None:
     """The organisation whose order is recorded."""
     await callback.answer()
-    await _start(bot, person.telegram_id, state, person, services, texts, callback_data.value)
+    await _start(bot, person.chat_id, state, person, services, texts, callback_data.value)
 
 
 async def _start(
@@ -112,7 +113,7 @@ async def on_order_pick(
     callback: CallbackQuery,
     callback_data: OrderCallback,
     state: FSMContext,
-    person: PersonView,
+    person: TelegramPerson,
     services: Services,
     texts: Texts,
     bot: Bot,
@@ -125,7 +126,7 @@ async def on_order_pick(
         await state.clear()
         await callback.answer()
         await drop_buttons_of(bot, callback)
-        await bot.send_message(person.telegram_id, _("Cancelled. Nothing was recorded."))
+        await bot.send_message(person.chat_id, _("Cancelled. Nothing was recorded."))
         return
     if callback_data.action == DONE:
         if not chosen:
@@ -134,7 +135,7 @@ async def on_order_pick(
         await callback.answer()
         await drop_buttons_of(bot, callback)
         await state.set_state(OrderRecording.number)
-        await _ask(bot, person.telegram_id, texts, "number", chosen=len(chosen))
+        await _ask(bot, person.chat_id, texts, "number", chosen=len(chosen))
         return
     pending = await services.orders.awaiting_order(person.id, organisation_id)
     waiting = {row.id for row in pending.rows}
@@ -151,7 +152,7 @@ async def on_order_pick(
     await callback.answer()
     await redraw(
         bot,
-        person.telegram_id,
+        person.chat_id,
         callback,
         texts.render("curator_pairs/order_pick.j2", pending=pending),
         order_keyboard(pending.rows, chosen),

@@ -12,6 +12,7 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.container import Services
 from bot.telegram.callbacks import PairActionCallback, PetitionReasonCallback
+from bot.telegram.identity import TelegramPerson
 from bot.telegram.keyboards.pairs import (
     PAUSE,
     PETITION,
@@ -121,14 +122,14 @@ async def on_pair_action(
     callback: CallbackQuery,
     callback_data: PairActionCallback,
     state: FSMContext,
-    person: PersonView,
+    person: TelegramPerson,
     services: Services,
     texts: Texts,
     bot: Bot,
 ) -> None:
     """A pair's buttons in /mypairs: show it, pause, resume, or petition the curator."""
     pair_id, action = callback_data.pair_id, callback_data.action
-    chat_id = person.telegram_id
+    chat_id = person.chat_id
     if action == SHOW:
         pair = await services.pairs.one_of_mine(person.id, pair_id)
         await callback.answer()
@@ -160,7 +161,7 @@ async def on_pair_action(
 async def on_petition_reason(
     callback: CallbackQuery,
     callback_data: PetitionReasonCallback,
-    person: PersonView,
+    person: TelegramPerson,
     services: Services,
     texts: Texts,
     bot: Bot,
@@ -173,7 +174,7 @@ async def on_petition_reason(
     filed = await services.petitions.file(person.id, callback_data.pair_id, reason)
     await callback.answer()
     await drop_buttons_of(bot, callback)
-    await bot.send_message(person.telegram_id, texts.render("pairs/petition_filed.j2", filed=filed))
+    await bot.send_message(person.chat_id, texts.render("pairs/petition_filed.j2", filed=filed))
 
 
 async def pause_until(

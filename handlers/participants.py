@@ -10,6 +10,7 @@ from aiogram.utils.i18n import ngettext
 
 from bot.container import Services
 from bot.telegram.callbacks import ParticipantsActionCallback, ParticipantsCallback
+from bot.telegram.identity import TelegramPerson
 from bot.telegram.keyboards.participants import (
     STATUSES_BY_CODE,
     participants_keyboard,
@@ -52,7 +53,7 @@ async def cmd_participants(
 async def on_participants_page(
     callback: CallbackQuery,
     callback_data: ParticipantsCallback,
-    person: PersonView,
+    person: TelegramPerson,
     services: Services,
     texts: Texts,
     bot: Bot,
@@ -60,7 +61,7 @@ async def on_participants_page(
     """An organisation chosen, a filter or a page: the same message shows the new list."""
     text, markup = await _page(person, services, texts, callback_data)
     await callback.answer()
-    await send_or_edit(bot, person.telegram_id, text, markup, message_id_of(callback))
+    await send_or_edit(bot, person.chat_id, text, markup, message_id_of(callback))
 
 
 async def _page(
@@ -94,7 +95,7 @@ async def _page(
 async def on_participants_action(
     callback: CallbackQuery,
     callback_data: ParticipantsActionCallback,
-    person: PersonView,
+    person: TelegramPerson,
     services: Services,
     bot: Bot,
 ) -> None:
@@ -123,7 +124,7 @@ async def on_participants_action(
                 "{count} more participants were already reminded in the last 3 days.",
                 skipped,
             ).format(count=skipped)
-    await bot.send_message(person.telegram_id, text)
+    await bot.send_message(person.chat_id, text)
 
 
 def get_router() -> Router:

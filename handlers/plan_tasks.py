@@ -14,6 +14,7 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.container import Services
 from bot.telegram.callbacks import PlanCallback
+from bot.telegram.identity import TelegramPerson
 from bot.telegram.keyboards import plan as keyboards
 from bot.telegram.plan_form import (
     ADD_TASK,
@@ -36,7 +37,6 @@ from bot.telegram.texts import Texts
 from models import TaskAssignee
 from services.core.errors import DomainError, StaleAction, ValidationFailed
 from services.pairs.rules import parse_day
-from services.people.directory import PersonView
 from services.plans.rules import check_due, clean_title
 
 DATE_FORMAT = "%d.%m.%Y"
@@ -119,7 +119,7 @@ async def on_task_form_button(
     callback: CallbackQuery,
     callback_data: PlanCallback,
     state: FSMContext,
-    person: PersonView,
+    person: TelegramPerson,
     services: Services,
     texts: Texts,
     bot: Bot,
@@ -129,7 +129,7 @@ async def on_task_form_button(
     action, value = callback_data.action, callback_data.item_id
     if callback_data.pair_id != draft.pair_id:
         raise StaleAction
-    chat_id, message_id = person.telegram_id, message_id_of(callback)
+    chat_id, message_id = person.chat_id, message_id_of(callback)
     if action == BACK:
         previous = {
             DUE_STEP: TITLE_STEP,
@@ -168,7 +168,7 @@ async def on_task_form_button(
 async def _save_task(
     callback: CallbackQuery,
     state: FSMContext,
-    person: PersonView,
+    person: TelegramPerson,
     services: Services,
     texts: Texts,
     bot: Bot,
@@ -197,7 +197,7 @@ async def _save_task(
         # Midnight passed while the form was open: ask the date again.
         await callback.answer()
         hint = due_problem_text(problem.reason)
-        await ask(bot, person.telegram_id, state, texts, draft, DUE_STEP, hint=hint)
+        await ask(bot, person.chat_id, state, texts, draft, DUE_STEP, hint=hint)
         return
     except DomainError:
         await state.clear()
@@ -205,7 +205,7 @@ async def _save_task(
     await state.clear()
     await callback.answer()
     await drop_buttons(bot, callback)
-    await send_update(bot, person.telegram_id, texts, update, ADD_TASK)
+    await send_update(bot, person.chat_id, texts, update, ADD_TASK)
 
 
 async def task_form_unexpected(message: Message, state: FSMContext, texts: Texts, bot: Bot) -> None:

@@ -17,6 +17,7 @@ from bot.container import Services
 from bot.telegram import labels
 from bot.telegram.callbacks import PrivacyCallback
 from bot.telegram.commands import CommandMenus
+from bot.telegram.identity import TelegramPerson
 from bot.telegram.keyboards.common import LANGUAGE_NAMES
 from bot.telegram.keyboards.privacy import privacy_keyboard, withdraw_confirm_keyboard
 from bot.telegram.labels import role_name
@@ -98,14 +99,14 @@ async def on_privacy(
     callback: CallbackQuery,
     callback_data: PrivacyCallback,
     state: FSMContext,
-    person: PersonView,
+    person: TelegramPerson,
     services: Services,
     texts: Texts,
     bot: Bot,
     menus: CommandMenus,
 ) -> None:
     """The /privacy buttons: download, withdraw (asks first), and the answer to the question."""
-    chat_id = person.telegram_id
+    chat_id = person.chat_id
     action = callback_data.action
     if action == "export":
         data = await services.privacy.export(person.id)

@@ -17,6 +17,7 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.container import Services
 from bot.telegram.callbacks import ProfileCallback
+from bot.telegram.identity import TelegramPerson
 from bot.telegram.keyboards import profile as keyboards
 from bot.telegram.profile_form import (
     CHOICES,
@@ -214,7 +215,7 @@ async def on_form_button(
     callback: CallbackQuery,
     callback_data: ProfileCallback,
     state: FSMContext,
-    person: PersonView,
+    person: TelegramPerson,
     services: Services,
     texts: Texts,
     bot: Bot,
@@ -222,7 +223,7 @@ async def on_form_button(
     """Any button of the form; one that does not belong to the current question is stale."""
     form, step = await _load(state)
     action, value = callback_data.action, callback_data.value
-    chat_id = person.telegram_id
+    chat_id = person.chat_id
     message_id = callback.message.message_id if callback.message is not None else None
 
     if action in TOGGLES and TOGGLES[action][0] == step:
@@ -402,14 +403,14 @@ async def on_profile_button(
     callback: CallbackQuery,
     callback_data: ProfileCallback,
     state: FSMContext,
-    person: PersonView,
+    person: TelegramPerson,
     services: Services,
     texts: Texts,
     bot: Bot,
 ) -> None:
     """/profile's buttons: edit an answer, capacity, the date of absence."""
     action, value = callback_data.action, callback_data.value
-    chat_id = person.telegram_id
+    chat_id = person.chat_id
     message_id = callback.message.message_id if callback.message is not None else None
     if action == keyboards.PROFILE_EDIT:
         view = await services.profiles.get(person.id)

@@ -14,6 +14,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.container import Services
 from bot.telegram.callbacks import ProgrammeSettingCallback
+from bot.telegram.identity import TelegramPerson
 from bot.telegram.keyboards.curator_pairs import (
     SETTING_CAPACITY,
     SETTING_OFFER_TTL,
@@ -83,7 +84,7 @@ async def cmd_programme(
 async def on_programme_setting(
     callback: CallbackQuery,
     callback_data: ProgrammeSettingCallback,
-    person: PersonView,
+    person: TelegramPerson,
     services: Services,
     texts: Texts,
     state: FSMContext,
@@ -109,9 +110,7 @@ async def on_programme_setting(
         notice=notice,
     )
     await callback.answer()
-    await redraw(
-        bot, person.telegram_id, callback, text, programme_keyboard(organisation_id, settings)
-    )
+    await redraw(bot, person.chat_id, callback, text, programme_keyboard(organisation_id, settings))
 
 
 RHYTHM_SETTINGS = frozenset({RHYTHM, CADENCE, WINDOW, SATURDAY, QUIET, HOLIDAYS, NO_HOLIDAYS})
@@ -174,7 +173,7 @@ def _rhythm_keyboard(
 async def on_rhythm_setting(
     callback: CallbackQuery,
     callback_data: ProgrammeSettingCallback,
-    person: PersonView,
+    person: TelegramPerson,
     services: Services,
     texts: Texts,
     state: FSMContext,
@@ -208,7 +207,7 @@ async def on_rhythm_setting(
         await state.set_state(ProgrammeHolidays.dates)
         await state.set_data({"organisation_id": organisation_id})
         await bot.send_message(
-            person.telegram_id,
+            person.chat_id,
             _(
                 "Send the holidays as dates DD.MM.YYYY separated by commas or one per line, "
                 "e.g. 04.11.2026, 31.12.2026. They replace the current list. /cancel leaves it."
@@ -219,7 +218,7 @@ async def on_rhythm_setting(
         raise StaleAction
     text, markup = await _rhythm_screen(person, services, texts, organisation_id, notice)
     await callback.answer()
-    await redraw(bot, person.telegram_id, callback, text, markup)
+    await redraw(bot, person.chat_id, callback, text, markup)
 
 
 async def programme_holidays(

@@ -21,6 +21,7 @@ from bot.telegram.callbacks import (
     RequestActionCallback,
     RequestFormCallback,
 )
+from bot.telegram.identity import TelegramPerson
 from bot.telegram.keyboards import requests as keyboards
 from bot.telegram.labels import subject_name
 from bot.telegram.mentoring_labels import reasons_text
@@ -191,7 +192,7 @@ async def on_form_button(
     callback: CallbackQuery,
     callback_data: RequestFormCallback,
     state: FSMContext,
-    person: PersonView,
+    person: TelegramPerson,
     services: Services,
     texts: Texts,
     bot: Bot,
@@ -199,7 +200,7 @@ async def on_form_button(
     """Any button of the form; one that does not belong to the current question is stale."""
     form, step = await _load(state)
     action, value = callback_data.action, callback_data.value
-    chat_id = person.telegram_id
+    chat_id = person.chat_id
     message_id = callback.message.message_id if callback.message is not None else None
 
     if action == keyboards.TOPIC and step == "topics":
@@ -251,7 +252,7 @@ async def on_form_button(
 async def _submit(
     callback: CallbackQuery,
     state: FSMContext,
-    person: PersonView,
+    person: TelegramPerson,
     services: Services,
     texts: Texts,
     bot: Bot,
@@ -271,7 +272,7 @@ async def _submit(
         return
     await state.clear()
     await callback.answer()
-    chat_id = person.telegram_id
+    chat_id = person.chat_id
     if form.mentee_id is not None:
         await bot.send_message(
             chat_id, texts.render("requests/filed_for.j2", mentee_name=form.mentee_name)
@@ -342,14 +343,14 @@ async def on_request_action(
     callback: CallbackQuery,
     callback_data: RequestActionCallback,
     state: FSMContext,
-    person: PersonView,
+    person: TelegramPerson,
     services: Services,
     texts: Texts,
     bot: Bot,
 ) -> None:
     """The buttons under a live request: edit, withdraw (asks first), suggestions, curator."""
     request_id, action = callback_data.request_id, callback_data.action
-    chat_id = person.telegram_id
+    chat_id = person.chat_id
     message_id = callback.message.message_id if callback.message is not None else None
     if action == keyboards.SHOW:
         view = await _own_live_request(services, person, request_id)
@@ -399,7 +400,7 @@ async def on_request_action(
 async def on_choose_mentor(
     callback: CallbackQuery,
     callback_data: ChooseMentorCallback,
-    person: PersonView,
+    person: TelegramPerson,
     services: Services,
     texts: Texts,
     clock: Clock,
@@ -417,7 +418,7 @@ async def on_choose_mentor(
         until = format_local(view.offer_expires_at, view.timezone)
     await callback.answer()
     await bot.send_message(
-        person.telegram_id, texts.render("requests/sent.j2", name=name, days=days, until=until)
+        person.chat_id, texts.render("requests/sent.j2", name=name, days=days, until=until)
     )
 
 
@@ -455,14 +456,14 @@ async def on_file_for(
     callback: CallbackQuery,
     callback_data: FileForCallback,
     state: FSMContext,
-    person: PersonView,
+    person: TelegramPerson,
     services: Services,
     texts: Texts,
     bot: Bot,
 ) -> None:
     """An organisation or a page of the list (mentee 0), or the mentee to file for: the form."""
     organisation_id = callback_data.organisation_id
-    chat_id = person.telegram_id
+    chat_id = person.chat_id
     if callback_data.mentee_id == 0:
         text, markup = await _mentee_page(
             person, services, texts, organisation_id, callback_data.page

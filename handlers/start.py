@@ -8,6 +8,7 @@ from aiogram.types import Message
 from bot.container import Services
 from bot.telegram.commands import CommandMenus
 from bot.telegram.consent_prompt import ask_for_consent
+from bot.telegram.identity import TelegramPerson
 from bot.telegram.labels import role_name
 from bot.telegram.texts import Texts
 from handlers import consent, profile
@@ -19,7 +20,7 @@ async def cmd_start(
     message: Message,
     command: CommandObject,
     state: FSMContext,
-    person: PersonView,
+    person: TelegramPerson,
     services: Services,
     texts: Texts,
     menus: CommandMenus,
@@ -71,7 +72,7 @@ async def cmd_start(
     await message.answer(
         texts.render("start/org_welcome.j2", organisation=joined.organisation_name)
     )
-    await ask_for_consent(bot, person.telegram_id, request, texts)
+    await ask_for_consent(bot, person.chat_id, request, texts)
 
 
 async def cmd_help(message: Message, person: PersonView, services: Services, texts: Texts) -> None:

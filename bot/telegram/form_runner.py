@@ -24,6 +24,7 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.container import Services
 from bot.telegram.callbacks import FormAnswerCallback
+from bot.telegram.identity import TelegramPerson
 from bot.telegram.keyboards import forms as keyboards
 from bot.telegram.states import MeetingFeedback
 from bot.telegram.texts import Texts
@@ -358,7 +359,7 @@ async def on_form_answer(
     callback: CallbackQuery,
     callback_data: FormAnswerCallback,
     state: FSMContext,
-    person: PersonView,
+    person: TelegramPerson,
     services: Services,
     texts: Texts,
     clock: Clock,
@@ -367,7 +368,7 @@ async def on_form_answer(
     """A button of the form; one that does not belong to the current step is stale."""
     run = await _load(state)
     question, value = run.question, callback_data.value
-    chat_id = person.telegram_id
+    chat_id = person.chat_id
     if question is None:
         if callback_data.question != keyboards.SUMMARY:
             raise StaleAction
@@ -395,14 +396,14 @@ async def on_form_answer(
 async def _on_summary(
     callback: CallbackQuery,
     state: FSMContext,
-    person: PersonView,
+    person: TelegramPerson,
     services: Services,
     texts: Texts,
     bot: Bot,
     run: FormRun,
     value: str,
 ) -> None:
-    chat_id = person.telegram_id
+    chat_id = person.chat_id
     if value == keyboards.BACK:
         await callback.answer()
         run.step = len(run.spec.questions) - 1

@@ -17,6 +17,7 @@ from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import I18n
 from jinja2 import TemplateNotFound
 
+from bot.telegram.identity import TELEGRAM
 from bot.telegram.notification_keyboards import keyboard_for
 from bot.telegram.texts import Texts
 from services.outbox.queue import OutgoingMessage
@@ -41,6 +42,11 @@ class TelegramTransport:
         self._texts = texts
         self._i18n = i18n
 
+    @property
+    def messenger(self) -> str:
+        """Rows are claimed with the recipient's Telegram chat (see `OutboxService.claim_due`)."""
+        return TELEGRAM
+
     def render(self, message: OutgoingMessage) -> str:
         return self._texts.render_in(
             message.locale, f"notifications/{message.kind}.j2", **message.payload
@@ -57,7 +63,7 @@ class TelegramTransport:
         except TemplateNotFound:
             return PermanentFailure(f"no template for kind {message.kind!r}")
         try:
-            sent = await self._bot.send_message(message.telegram_id, text, reply_markup=markup)
+            sent = await self._bot.send_message(int(message.address), text, reply_markup=markup)
         except TelegramRetryAfter as error:
             return RetryAfter(float(error.retry_after))
         except TelegramForbiddenError:

@@ -23,10 +23,12 @@ class SendRateLimiter:
         self._spacing = 1.0 / per_second
         self._chat_interval = chat_interval
         self._next_global = 0.0
-        self._next_per_chat: dict[int, float] = {}
+        self._next_per_chat: dict[str, float] = {}
         self._paused_until = 0.0
 
-    async def wait_turn(self, chat_id: int) -> None:
+    async def wait_turn(self, chat_id: str | int) -> None:
+        # Addresses are text in the outbox and numbers in some adapters' replies: one chat, one key.
+        chat_id = str(chat_id)
         while True:
             now = self._clock.monotonic()
             global_slot = max(self._next_global, now, self._paused_until)

@@ -55,7 +55,14 @@ SendOutcome = Sent | RetryAfter | Blocked | TemporaryFailure | PermanentFailure
 
 
 class Transport(Protocol):
-    """Renders a message in the recipient's language and delivers it."""
+    """Renders a message in the recipient's language and delivers it through one messenger.
+
+    `messenger` names the accounts it can write to: the sender claims only rows of people with
+    an account there, and each claimed message carries that account's chat address.
+    """
+
+    @property
+    def messenger(self) -> str: ...
 
     async def send(self, message: OutgoingMessage) -> SendOutcome: ...
 
@@ -88,7 +95,9 @@ class OutboxSender:
         async with self._tick_lock:
             handled = 0
             while not self._stopping:
-                batch = await self._outbox.claim_due(self._batch_size)
+                batch = await self._outbox.claim_due(
+                    self._batch_size, messenger=self._transport.messenger
+                )
                 if not batch:
                     break
                 await self._deliver_batch(batch)
@@ -119,7 +128,7 @@ class OutboxSender:
 
     async def _deliver(self, message: OutgoingMessage) -> None:
         for _ in range(MAX_FLOOD_WAITS_PER_TICK):
-            if not await self._turn_or_stop(message.telegram_id):
+            if not await self._turn_or_stop(message.address):
                 await self._outbox.release(message.notification_id)
                 return
             if message.expires_at is not None and self._clock.now() >= message.expires_at:
@@ -134,11 +143,11 @@ class OutboxSender:
             if not isinstance(outcome, RetryAfter):
                 await self._record(message, outcome)
                 return
-            logger.warning("Telegram asked to wait %.0f s (429)", outcome.seconds)
+            logger.warning("The messenger asked to wait %.0f s (429)", outcome.seconds)
             self._limiter.pause(outcome.seconds)
         await self._outbox.release(message.notification_id)
 
-    async def _turn_or_stop(self, chat_id: int) -> bool:
+    async def _turn_or_stop(self, chat_id: str) -> bool:
         """Wait for a send slot; False if a stop was requested first (the row is handed back)."""
         if self._stopping:
             return False

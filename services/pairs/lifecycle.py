@@ -22,6 +22,7 @@ from services.core import audit
 from services.core.access import Actor, load_actor
 from services.core.clock import Clock
 from services.core.errors import NotAllowed, RequestProblem, RequestUnavailable, StaleAction
+from services.core.identity import AccountKey
 from services.core.transactions import Transactions
 from services.organisations.timezones import local_date
 from services.outbox import notify
@@ -161,7 +162,7 @@ def _require_live(pair: MentoringPair) -> None:
 
 class PairService:
     def __init__(
-        self, transactions: Transactions, clock: Clock, *, superadmin_ids: frozenset[int]
+        self, transactions: Transactions, clock: Clock, *, superadmin_ids: frozenset[AccountKey]
     ) -> None:
         self._transactions = transactions
         self._clock = clock

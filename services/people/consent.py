@@ -29,6 +29,7 @@ from services.core import audit
 from services.core.access import load_actor
 from services.core.clock import Clock
 from services.core.errors import StaleAction, ValidationFailed
+from services.core.identity import AccountKey
 from services.core.transactions import Transactions
 
 DEFAULT_RETENTION_YEARS = 3
@@ -114,7 +115,7 @@ class ConsentService:
         texts: ConsentTexts,
         *,
         locales: tuple[str, ...],
-        superadmin_ids: frozenset[int],
+        superadmin_ids: frozenset[AccountKey],
     ) -> None:
         self._transactions = transactions
         self._clock = clock

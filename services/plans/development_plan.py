@@ -28,6 +28,7 @@ from services.core.errors import (
     StaleAction,
     ValidationFailed,
 )
+from services.core.identity import AccountKey
 from services.core.transactions import Transactions
 from services.organisations.timezones import local_date
 from services.outbox import notify
@@ -60,7 +61,7 @@ ENDED_PAIRS_LISTED = 5
 
 class PlanService:
     def __init__(
-        self, transactions: Transactions, clock: Clock, *, superadmin_ids: frozenset[int]
+        self, transactions: Transactions, clock: Clock, *, superadmin_ids: frozenset[AccountKey]
     ) -> None:
         self._transactions = transactions
         self._clock = clock
