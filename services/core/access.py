@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import MessengerAccount, ProgrammeRole, RoleAssignment, RoleKind
+from models import MessengerAccount, Person, ProgrammeRole, RoleAssignment, RoleKind
 from services.core.errors import NotAllowed, StaleAction
 from services.core.identity import AccountKey
 
@@ -63,11 +63,12 @@ async def load_actor(
 ) -> Actor:
     """The actor with their roles. `superadmins` are the configured accounts (SUPERADMIN_IDS,
     turned into account keys by the adapter that reads them)."""
+    # The person comes along (into the session's identity map) for the use case that follows.
     accounts = (
         await session.execute(
-            select(MessengerAccount.messenger, MessengerAccount.external_user_id).where(
-                MessengerAccount.person_id == person_id
-            )
+            select(Person, MessengerAccount.messenger, MessengerAccount.external_user_id)
+            .join(MessengerAccount, MessengerAccount.person_id == Person.id)
+            .where(Person.id == person_id)
         )
     ).all()
     if not accounts:
@@ -81,6 +82,9 @@ async def load_actor(
         person_id=person_id,
         # Configuration is the authority for superadmins: removing an id from SUPERADMIN_IDS
         # takes the power away at once, whatever the role table says.
-        is_superadmin=any(AccountKey(*account) in superadmins for account in accounts),
+        is_superadmin=any(
+            AccountKey(messenger, external_user_id) in superadmins
+            for _person, messenger, external_user_id in accounts
+        ),
         roles=tuple(RoleView(a.role, a.organisation_id, a.programme_role) for a in assignments),
     )
