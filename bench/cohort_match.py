@@ -20,6 +20,7 @@ import json
 import random
 import tempfile
 import time
+from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -27,6 +28,7 @@ from sqlalchemy import func, select
 from bot.app import create_application
 from bot.config import Settings
 from bot.migrate import upgrade
+from bot.telegram.identity import TELEGRAM
 from models import (
     CompetenceDomain,
     Consent,
@@ -35,6 +37,7 @@ from models import (
     MentoringPair,
     MentoringRequest,
     MentoringType,
+    MessengerAccount,
     Organisation,
     Person,
     Profile,
@@ -58,6 +61,17 @@ def _sample(rng: random.Random, values: tuple[str, ...], low: int, high: int) ->
     return sorted(rng.sample(values, rng.randint(low, high)))
 
 
+def _telegram_account(person_id: int, user_id: int, now: datetime) -> MessengerAccount:
+    """The account the bot makes on a person's first contact."""
+    return MessengerAccount(
+        person_id=person_id,
+        messenger=TELEGRAM,
+        external_user_id=str(user_id),
+        chat_id=str(user_id),
+        created_at=now,
+    )
+
+
 async def _fill(settings: Settings, mentees: int, mentors: int, seed: int) -> tuple[int, int]:
     app = create_application(settings, SystemClock())
     rng = random.Random(seed)
@@ -71,9 +85,10 @@ async def _fill(settings: Settings, mentees: int, mentors: int, seed: int) -> tu
         )
         session.add(organisation)
         await session.flush()
-        curator = Person(telegram_id=1, locale="ru", created_at=now, last_seen_at=now)
+        curator = Person(locale="ru", created_at=now, last_seen_at=now)
         session.add(curator)
         await session.flush()
+        session.add(_telegram_account(curator.id, 1, now))
         session.add(
             RoleAssignment(
                 person_id=curator.id,
@@ -85,7 +100,6 @@ async def _fill(settings: Settings, mentees: int, mentors: int, seed: int) -> tu
         for index in range(mentees + mentors):
             mentor = index >= mentees
             person = Person(
-                telegram_id=10_000 + index,
                 full_name=f"Фамилия{index} Имя{index} Отчество",
                 locale="ru",
                 created_at=now,
@@ -93,6 +107,7 @@ async def _fill(settings: Settings, mentees: int, mentors: int, seed: int) -> tu
             )
             session.add(person)
             await session.flush()
+            session.add(_telegram_account(person.id, 10_000 + index, now))
             session.add(
                 Consent(
                     person_id=person.id,

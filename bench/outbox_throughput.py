@@ -30,7 +30,8 @@ from bench.fake_bot_api import FakeBotApi
 from bot.app import create_application, create_bot, create_sender
 from bot.config import Settings
 from bot.migrate import upgrade
-from models import Notification, NotificationStatus, Person
+from bot.telegram.identity import TELEGRAM
+from models import MessengerAccount, Notification, NotificationStatus, Person
 from services.core.clock import SystemClock
 
 TOKEN = "123456:AAEbenchmarkbenchmarkbenchmark_xyz"  # noqa: S105 - a fake server's token
@@ -47,7 +48,6 @@ async def _fill(settings: Settings, messages: int, per_person: int) -> None:
             insert(Person),
             [
                 {
-                    "telegram_id": 10_000_000 + index,
                     "locale": "ru" if index % 3 else "en",
                     "status": "active",
                     "created_at": now,
@@ -57,6 +57,19 @@ async def _fill(settings: Settings, messages: int, per_person: int) -> None:
             ],
         )
         ids = list((await session.scalars(select(Person.id).order_by(Person.id))).all())
+        await session.execute(
+            insert(MessengerAccount),
+            [
+                {
+                    "person_id": person_id,
+                    "messenger": TELEGRAM,
+                    "external_user_id": str(10_000_000 + index),
+                    "chat_id": str(10_000_000 + index),
+                    "created_at": now,
+                }
+                for index, person_id in enumerate(ids)
+            ],
+        )
         await session.execute(
             insert(Notification),
             [

@@ -44,9 +44,11 @@ from bench.fake_bot_api import FakeBotApi, SentMessage
 from bot.app import create_application, create_bot, create_sender
 from bot.config import Settings
 from bot.migrate import upgrade
+from bot.telegram.identity import TELEGRAM
 from models import (
     MentoringPair,
     MentoringType,
+    MessengerAccount,
     Notification,
     NotificationStatus,
     Organisation,
@@ -157,10 +159,9 @@ async def _add_pairs(
 ) -> None:
     people = []
     for index in indexes:
-        for side, name in ((0, "Наставник"), (1, "Наставляемый")):
+        for name in ("Наставник", "Наставляемый"):
             people.append(
                 {
-                    "telegram_id": FIRST_CHAT_ID + 2 * index + side,
                     "full_name": f"{name} {index}",
                     "locale": "en" if index % 4 == 0 else "ru",
                     "status": PersonStatus.ACTIVE,
@@ -169,16 +170,26 @@ async def _add_pairs(
                 }
             )
     async with database.write() as session:
-        await session.execute(insert(Person), people)
-        ids = dict(
-            (
-                await session.execute(
-                    select(Person.telegram_id, Person.id).where(
-                        Person.telegram_id >= FIRST_CHAT_ID + 2 * indexes.start,
-                        Person.telegram_id < FIRST_CHAT_ID + 2 * indexes.stop,
-                    )
-                )
-            ).all()
+        person_ids = (
+            await session.scalars(
+                insert(Person).returning(Person.id, sort_by_parameter_order=True), people
+            )
+        ).all()
+        # People in order: mentor and mentee of pair `indexes.start`, then of the next pair…
+        chats = [FIRST_CHAT_ID + 2 * index + side for index in indexes for side in (0, 1)]
+        ids = dict(zip(chats, person_ids, strict=True))
+        await session.execute(
+            insert(MessengerAccount),
+            [
+                {
+                    "person_id": person_id,
+                    "messenger": TELEGRAM,
+                    "external_user_id": str(chat),
+                    "chat_id": str(chat),
+                    "created_at": started,
+                }
+                for chat, person_id in ids.items()
+            ],
         )
         await session.execute(
             insert(MentoringPair),
@@ -315,8 +326,8 @@ async def run_week(database_url: str, latency: float) -> dict[str, Any]:
             recipients = set(
                 (
                     await session.scalars(
-                        select(Person.telegram_id)
-                        .join(Notification, Notification.recipient_id == Person.id)
+                        select(MessengerAccount.chat_id)
+                        .join(Notification, Notification.recipient_id == MessengerAccount.person_id)
                         .where(Notification.kind == REMINDER)
                     )
                 ).all()
@@ -343,7 +354,7 @@ async def run_week(database_url: str, latency: float) -> dict[str, Any]:
         "days": days,
         "delivered": len(messages),
         "duplicates": sum(count - 1 for count in received.values() if count > 1),
-        "lost": len(recipients - {message.chat_id for message in messages}),
+        "lost": len(recipients - {str(message.chat_id) for message in messages}),
         "reminder_rows_by_status": {str(status): count for status, count in statuses.items()},
         "http_429": len(api.refused),
         "messages_per_second_without_the_kill": round(steady_rate, 2),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.config import Settings
+from bot.telegram.identity import superadmin_keys
 from services.core.clock import Clock
 from services.core.transactions import Transactions
 from services.forms.progress import FormProgressService
@@ -71,7 +72,8 @@ def build_services(
     consent_texts: ConsentTexts,
     locales: tuple[str, ...],
 ) -> Services:
-    superadmins = settings.superadmin_ids
+    # SUPERADMIN_IDS are Telegram user ids; services know them only as account keys.
+    superadmins = superadmin_keys(settings.superadmin_ids)
     return Services(
         people=PeopleService(
             transactions,

@@ -9,6 +9,7 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.container import Services
 from bot.telegram.callbacks import MentorCapacityCallback
+from bot.telegram.identity import TelegramPerson
 from bot.telegram.keyboards.capacity import (
     DEFAULT,
     PAGE,
@@ -22,7 +23,6 @@ from bot.telegram.redraw import message_id_of, send_or_edit
 from bot.telegram.texts import Texts
 from services.core.errors import StaleAction
 from services.pairs.capacity import PAGE_SIZE, MentorCard, MentorPage
-from services.people.directory import PersonView
 
 
 def _list_text(texts: Texts, page: MentorPage) -> str:
@@ -34,7 +34,7 @@ def _card_text(texts: Texts, card: MentorCard, *, notice: bool) -> str:
 
 
 async def cmd_capacity(
-    message: Message, person: PersonView, services: Services, texts: Texts
+    message: Message, person: TelegramPerson, services: Services, texts: Texts
 ) -> None:
     """/capacity (curator): the mentors with their places, or first a choice of organisation."""
     organisation_id = await curated_organisation(
@@ -55,7 +55,7 @@ async def cmd_capacity(
 async def on_mentor_capacity(
     callback: CallbackQuery,
     callback_data: MentorCapacityCallback,
-    person: PersonView,
+    person: TelegramPerson,
     services: Services,
     texts: Texts,
     bot: Bot,
@@ -84,7 +84,7 @@ async def on_mentor_capacity(
     else:
         raise StaleAction
     await callback.answer()
-    await send_or_edit(bot, person.telegram_id, text, markup, message_id_of(callback))
+    await send_or_edit(bot, person.chat_id, text, markup, message_id_of(callback))
 
 
 def get_router() -> Router:

@@ -19,6 +19,7 @@ from bot.telegram.callbacks import (
     QuietPairCallback,
 )
 from bot.telegram.forms import start_form
+from bot.telegram.identity import TelegramPerson
 from bot.telegram.meeting_forms import MEETING_FEEDBACK
 from bot.telegram.redraw import drop_buttons, message_id_of
 from bot.telegram.states import AgreedMeetingForm, CheckinPostpone
@@ -26,20 +27,19 @@ from bot.telegram.texts import Texts, format_local
 from models import CycleStatus
 from services.core.errors import StaleAction, ValidationFailed
 from services.pairs.rules import parse_day
-from services.people.directory import PersonView
 
 
 async def on_checkin(
     callback: CallbackQuery,
     callback_data: CheckinCallback,
-    person: PersonView,
+    person: TelegramPerson,
     services: Services,
     texts: Texts,
     state: FSMContext,
     bot: Bot,
 ) -> None:
     """ "Did you meet?": met, postponed or didn't meet."""
-    chat_id = person.telegram_id
+    chat_id = person.chat_id
     if callback_data.answer == CycleStatus.POSTPONED.value:
         await callback.answer()
         await state.set_state(CheckinPostpone.new_date)
@@ -89,7 +89,7 @@ async def on_checkin(
 
 
 async def checkin_postpone_date(
-    message: Message, person: PersonView, services: Services, state: FSMContext
+    message: Message, person: TelegramPerson, services: Services, state: FSMContext
 ) -> None:
     """The new date of a postponed meeting."""
     data = await state.get_data()
@@ -123,7 +123,7 @@ def _postpone_problem(reason: str) -> str:
 async def on_agreed_meeting(
     callback: CallbackQuery,
     callback_data: AgreedMeetingCallback,
-    person: PersonView,
+    person: TelegramPerson,
     services: Services,
     state: FSMContext,
     bot: Bot,
@@ -136,7 +136,7 @@ async def on_agreed_meeting(
     await state.set_state(AgreedMeetingForm.when)
     await state.set_data({"pair_id": callback_data.pair_id})
     await bot.send_message(
-        person.telegram_id,
+        person.chat_id,
         _(
             "When do you meet? Send the day and time as DD.MM.YYYY HH:MM, e.g. 24.12.2026 16:00. "
             "I will remind you both the day before and an hour before."
@@ -145,7 +145,7 @@ async def on_agreed_meeting(
 
 
 async def agreed_meeting_when(
-    message: Message, person: PersonView, services: Services, state: FSMContext
+    message: Message, person: TelegramPerson, services: Services, state: FSMContext
 ) -> None:
     """The agreed day and time."""
     data = await state.get_data()
@@ -177,12 +177,12 @@ def _agreed_problem(reason: str) -> str:
 async def on_quiet_answer(
     callback: CallbackQuery,
     callback_data: QuietPairCallback,
-    person: PersonView,
+    person: TelegramPerson,
     services: Services,
     bot: Bot,
 ) -> None:
     """The quiet-pair nudge: we're fine / pause until… / we need help."""
-    chat_id = person.telegram_id
+    chat_id = person.chat_id
     if callback_data.answer == "pause":
         await callback.answer()
         builder = InlineKeyboardBuilder()

@@ -12,20 +12,20 @@ from bot.container import Services
 from bot.telegram.callbacks import ConsentCallback, ConsentSettingsCallback
 from bot.telegram.commands import CommandMenus
 from bot.telegram.consent_prompt import ask_for_consent
+from bot.telegram.identity import TelegramPerson
 from bot.telegram.keyboards.consent import renewal_refusal_keyboard, retention_keyboard
 from bot.telegram.organisation_choice import curated_organisation
 from bot.telegram.texts import Texts
 from handlers import profile
 from services.core.errors import StaleAction
-from services.people.directory import PersonView
 
 
-async def ask_pending(bot: Bot, person: PersonView, services: Services, texts: Texts) -> bool:
+async def ask_pending(bot: Bot, person: TelegramPerson, services: Services, texts: Texts) -> bool:
     """Show the first consent still missing; False if there is none."""
     requests = await services.consent.pending(person.id, person.locale)
     if not requests:
         return False
-    await ask_for_consent(bot, person.telegram_id, requests[0], texts)
+    await ask_for_consent(bot, person.chat_id, requests[0], texts)
     return True
 
 
@@ -33,14 +33,14 @@ async def on_consent(
     callback: CallbackQuery,
     callback_data: ConsentCallback,
     state: FSMContext,
-    person: PersonView,
+    person: TelegramPerson,
     services: Services,
     texts: Texts,
     bot: Bot,
     menus: CommandMenus,
 ) -> None:
     """Agree, Decline, or the confirmed refusal of a changed text."""
-    chat_id = person.telegram_id
+    chat_id = person.chat_id
     if callback_data.answer == "yes":
         decision = await services.consent.agree(person.id, callback_data.document_id)
         await callback.answer()
@@ -102,7 +102,7 @@ async def _drop_buttons(callback: CallbackQuery, bot: Bot) -> None:
 
 
 async def cmd_consent(
-    message: Message, person: PersonView, services: Services, texts: Texts, bot: Bot
+    message: Message, person: TelegramPerson, services: Services, texts: Texts, bot: Bot
 ) -> None:
     """/consent (curator): the consent text's version and storage period, which can be changed."""
     organisation_id = await curated_organisation(
@@ -120,7 +120,7 @@ async def cmd_consent(
 async def on_consent_settings(
     callback: CallbackQuery,
     callback_data: ConsentSettingsCallback,
-    person: PersonView,
+    person: TelegramPerson,
     services: Services,
     texts: Texts,
     bot: Bot,
@@ -142,11 +142,11 @@ async def on_consent_settings(
 
 
 async def _show_settings(
-    bot: Bot, person: PersonView, services: Services, texts: Texts, organisation_id: int
+    bot: Bot, person: TelegramPerson, services: Services, texts: Texts, organisation_id: int
 ) -> None:
     settings = await services.consent.settings_for(person.id, organisation_id)
     await bot.send_message(
-        person.telegram_id,
+        person.chat_id,
         texts.render(
             "consent/settings.j2",
             organisation=settings.organisation_name,

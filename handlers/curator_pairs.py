@@ -14,6 +14,7 @@ from bot.telegram.callbacks import (
     PairManageCallback,
     PetitionDecisionCallback,
 )
+from bot.telegram.identity import TelegramPerson
 from bot.telegram.keyboards.curator_pairs import (
     COMPLETE,
     COMPLETE_YES,
@@ -35,12 +36,13 @@ from handlers.pairs import ask_pause_date, drop_buttons_of, redraw, resumed_text
 from models import ChangeReason, PairStatus, PetitionStatus
 from services.core.errors import RequestProblem, RequestUnavailable, StaleAction
 from services.pairs.lifecycle import PAGE_SIZE
-from services.people.directory import PersonView
 
 STATUSES = list(PairStatus)
 
 
-async def cmd_pairs(message: Message, person: PersonView, services: Services, texts: Texts) -> None:
+async def cmd_pairs(
+    message: Message, person: TelegramPerson, services: Services, texts: Texts
+) -> None:
     """/pairs (curator): the pairs of the organisation, or first a choice of organisation."""
     organisation_id = await curated_organisation(
         message,
@@ -58,7 +60,7 @@ async def cmd_pairs(message: Message, person: PersonView, services: Services, te
 async def on_pairs_page(
     callback: CallbackQuery,
     callback_data: CuratorPairsCallback,
-    person: PersonView,
+    person: TelegramPerson,
     services: Services,
     texts: Texts,
     bot: Bot,
@@ -68,11 +70,11 @@ async def on_pairs_page(
         person, services, texts, callback_data.organisation_id, callback_data.page
     )
     await callback.answer()
-    await redraw(bot, person.telegram_id, callback, text, markup)
+    await redraw(bot, person.chat_id, callback, text, markup)
 
 
 async def _page(
-    person: PersonView, services: Services, texts: Texts, organisation_id: int, page_number: int
+    person: TelegramPerson, services: Services, texts: Texts, organisation_id: int, page_number: int
 ) -> tuple[str, InlineKeyboardMarkup]:
     page = await services.pairs.organisation_page(person.id, organisation_id, page_number)
     first = page.page * PAGE_SIZE + 1
@@ -84,14 +86,14 @@ async def on_pair_manage(
     callback: CallbackQuery,
     callback_data: PairManageCallback,
     state: FSMContext,
-    person: PersonView,
+    person: TelegramPerson,
     services: Services,
     texts: Texts,
     bot: Bot,
 ) -> None:
     """One pair's card and the curator's actions on it."""
     pair_id, action = callback_data.pair_id, callback_data.action
-    chat_id = person.telegram_id
+    chat_id = person.chat_id
     notice = None
     if action == PAUSE:
         window = await services.pairs.pause_window(person.id, pair_id)
@@ -133,7 +135,7 @@ async def on_pair_manage(
 async def on_petition_decision(
     callback: CallbackQuery,
     callback_data: PetitionDecisionCallback,
-    person: PersonView,
+    person: TelegramPerson,
     services: Services,
     texts: Texts,
     bot: Bot,
@@ -156,7 +158,7 @@ async def on_petition_decision(
         return
     await callback.answer()
     await bot.send_message(
-        person.telegram_id, texts.render("curator_pairs/petition_decided.j2", outcome=outcome)
+        person.chat_id, texts.render("curator_pairs/petition_decided.j2", outcome=outcome)
     )
 
 

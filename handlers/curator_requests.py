@@ -10,6 +10,7 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.container import Services
 from bot.telegram.callbacks import AssignCallback, CuratorRequestCallback, CuratorRequestsCallback
+from bot.telegram.identity import TelegramPerson
 from bot.telegram.keyboards import offers as keyboards
 from bot.telegram.labels import subject_name
 from bot.telegram.organisation_choice import curated_organisation
@@ -18,7 +19,6 @@ from bot.telegram.texts import Texts
 from handlers.offers import show_open_requests
 from services.core.clock import Clock
 from services.core.errors import RequestProblem, RequestUnavailable, StaleAction
-from services.people.directory import PersonView
 from services.requests.curator import CURATOR_PAGE_SIZE
 
 # Enough to find the mentor the curator picked among the shown five, even if the order shifted.
@@ -27,7 +27,7 @@ ALL_SUGGESTIONS = 1000
 
 async def cmd_requests(
     message: Message,
-    person: PersonView,
+    person: TelegramPerson,
     services: Services,
     texts: Texts,
     bot: Bot,
@@ -51,7 +51,7 @@ async def cmd_requests(
 
 async def _show_list(
     bot: Bot,
-    person: PersonView,
+    person: TelegramPerson,
     services: Services,
     texts: Texts,
     organisation_id: int,
@@ -66,13 +66,13 @@ async def _show_list(
         first_number=requests.page * CURATOR_PAGE_SIZE + 1,
     )
     markup = keyboards.curator_requests_keyboard(requests)
-    await send_or_edit(bot, person.telegram_id, text, markup, message_id)
+    await send_or_edit(bot, person.chat_id, text, markup, message_id)
 
 
 async def on_curator_requests_page(
     callback: CallbackQuery,
     callback_data: CuratorRequestsCallback,
-    person: PersonView,
+    person: TelegramPerson,
     services: Services,
     texts: Texts,
     bot: Bot,
@@ -93,7 +93,7 @@ async def on_curator_requests_page(
 async def on_curator_request(
     callback: CallbackQuery,
     callback_data: CuratorRequestCallback,
-    person: PersonView,
+    person: TelegramPerson,
     services: Services,
     texts: Texts,
     clock: Clock,
@@ -109,14 +109,14 @@ async def on_curator_request(
     await callback.answer()
     if not view.status.is_live:
         markup = keyboards.curator_request_keyboard(view.id, view.organisation_id, [])
-        await bot.send_message(person.telegram_id, text, reply_markup=markup)
+        await bot.send_message(person.chat_id, text, reply_markup=markup)
         return
     suggestions = await services.requests.suggestions(person.id, view.id, limit=5)
     # Two messages: the request's own texts may take up to 2000 characters, and five
     # suggestions with their reasons would push one message past Telegram's 4096.
-    await bot.send_message(person.telegram_id, text)
+    await bot.send_message(person.chat_id, text)
     await bot.send_message(
-        person.telegram_id,
+        person.chat_id,
         texts.render(
             "curator_requests/suggestions.j2",
             v=view,
@@ -130,7 +130,7 @@ async def on_curator_request(
 async def on_assign(
     callback: CallbackQuery,
     callback_data: AssignCallback,
-    person: PersonView,
+    person: TelegramPerson,
     services: Services,
     texts: Texts,
     bot: Bot,
@@ -142,9 +142,9 @@ async def on_assign(
             person.id, callback_data.request_id, callback_data.mentor_id
         )
         await callback.answer()
-        await drop_buttons(bot, person.telegram_id, message_id_of(callback))
+        await drop_buttons(bot, person.chat_id, message_id_of(callback))
         await bot.send_message(
-            person.telegram_id,
+            person.chat_id,
             texts.render(
                 "curator_requests/assigned.j2",
                 mentor=result.other_name,
@@ -161,7 +161,7 @@ async def on_assign(
         raise RequestUnavailable(RequestProblem.NOT_ELIGIBLE)
     await callback.answer()
     await bot.send_message(
-        person.telegram_id,
+        person.chat_id,
         texts.render("curator_requests/assign_confirm.j2", v=view, s=chosen),
         reply_markup=keyboards.assign_confirm_keyboard(view.id, chosen.mentor_id),
     )

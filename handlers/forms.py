@@ -14,6 +14,7 @@ from aiogram.utils.i18n import gettext as _
 from bot.container import Services
 from bot.telegram import forms
 from bot.telegram.callbacks import FormAnswerCallback
+from bot.telegram.identity import TelegramPerson
 from bot.telegram.keyboards import forms as keyboards
 from bot.telegram.redraw import drop_buttons, message_id_of, send_or_edit
 from bot.telegram.states import FormStates
@@ -23,14 +24,13 @@ from services.core.errors import DomainError, StaleAction, ValidationFailed
 from services.forms import flow
 from services.forms.definitions import FormSpec, Question, QuestionKind
 from services.forms.flow import Progress
-from services.people.directory import PersonView
 
 
 class FormInProgress(Filter):
     """A form is open in the database though the FSM storage forgot it (a restart)."""
 
     async def __call__(
-        self, message: Message, services: Services, person: PersonView | None = None
+        self, message: Message, services: Services, person: TelegramPerson | None = None
     ) -> bool:
         if person is None:
             return False
@@ -38,7 +38,7 @@ class FormInProgress(Filter):
         return progress is not None and not progress.submitted
 
 
-async def _open(state: FSMContext, services: Services, person: PersonView) -> Progress:
+async def _open(state: FSMContext, services: Services, person: TelegramPerson) -> Progress:
     progress = await services.forms.current(person.id)
     if progress is None or progress.submitted:
         await state.clear()
@@ -50,7 +50,7 @@ async def _open(state: FSMContext, services: Services, person: PersonView) -> Pr
 async def on_text(
     message: Message,
     state: FSMContext,
-    person: PersonView,
+    person: TelegramPerson,
     services: Services,
     texts: Texts,
     clock: Clock,
@@ -82,7 +82,7 @@ async def on_text(
 async def _change(
     bot: Bot,
     state: FSMContext,
-    person: PersonView,
+    person: TelegramPerson,
     services: Services,
     texts: Texts,
     clock: Clock,
@@ -95,7 +95,7 @@ async def _change(
 ) -> None:
     """Apply an answer; a problem re-asks with its words, a success shows the next screen (a
     multiple choice redraws its own message instead)."""
-    chat_id = person.telegram_id
+    chat_id = person.chat_id
     edit_message_id = message_id_of(callback)
     today = forms.today_of(progress, clock.now())
     from_step = progress.step
@@ -120,7 +120,7 @@ async def _change(
 async def on_unexpected(
     message: Message,
     state: FSMContext,
-    person: PersonView,
+    person: TelegramPerson,
     services: Services,
     texts: Texts,
     bot: Bot,
@@ -152,7 +152,7 @@ async def on_button(
     callback: CallbackQuery,
     callback_data: FormAnswerCallback,
     state: FSMContext,
-    person: PersonView,
+    person: TelegramPerson,
     services: Services,
     texts: Texts,
     clock: Clock,
@@ -174,7 +174,7 @@ async def on_button(
         return
     progress = await _open(state, services, person)
     spec = forms.spec_of(progress)
-    chat_id = person.telegram_id
+    chat_id = person.chat_id
     if target == keyboards.SUMMARY:
         await _on_summary(callback, state, person, services, texts, bot, spec, progress, value)
         return
@@ -227,7 +227,7 @@ async def on_button(
 async def _on_summary(
     callback: CallbackQuery,
     state: FSMContext,
-    person: PersonView,
+    person: TelegramPerson,
     services: Services,
     texts: Texts,
     bot: Bot,
@@ -235,7 +235,7 @@ async def _on_summary(
     progress: Progress,
     value: str,
 ) -> None:
-    chat_id = person.telegram_id
+    chat_id = person.chat_id
     if progress.current is not None:
         raise StaleAction
     if value == keyboards.CANCEL:
@@ -264,7 +264,7 @@ async def _on_summary(
 async def _submit(
     bot: Bot,
     state: FSMContext,
-    person: PersonView,
+    person: TelegramPerson,
     services: Services,
     texts: Texts,
     progress: Progress,
@@ -274,7 +274,7 @@ async def _submit(
     """Save, exactly once: the press that claims the form saves it; any other is told it is
     already done. A form without a summary is saved by its last answer (`callback` None when
     that answer was typed)."""
-    chat_id = person.telegram_id
+    chat_id = person.chat_id
     saver = forms.saver_of(progress)
     if saver is None:
         await services.forms.drop(person.id)
@@ -305,7 +305,7 @@ async def _submit(
 
 
 async def on_cancel(
-    message: Message, state: FSMContext, person: PersonView, services: Services
+    message: Message, state: FSMContext, person: TelegramPerson, services: Services
 ) -> None:
     """/cancel in the middle of a form: leave it, keeping nothing half written."""
     await services.forms.drop(person.id)

@@ -12,6 +12,7 @@ from bot.telegram.callbacks import (
     InviteRevokeCallback,
     InviteRoleCallback,
 )
+from bot.telegram.identity import TelegramPerson
 from bot.telegram.keyboards.invites import (
     invite_list_keyboard,
     invite_role_keyboard,
@@ -22,11 +23,10 @@ from bot.telegram.texts import Texts
 from models import InviteRole
 from services.core.errors import StaleAction
 from services.organisations.registry import OrganisationView
-from services.people.directory import PersonView
 
 
 async def _curated(
-    message: Message, person: PersonView, services: Services
+    message: Message, person: TelegramPerson, services: Services
 ) -> list[OrganisationView]:
     organisations = await services.organisations.curated(person.id)
     if not organisations:
@@ -36,14 +36,14 @@ async def _curated(
 
 
 async def cmd_invite(
-    message: Message, person: PersonView, services: Services, texts: Texts, bot: Bot
+    message: Message, person: TelegramPerson, services: Services, texts: Texts, bot: Bot
 ) -> None:
     """/invite (curator): choose a role and get a link to share."""
     organisations = await _curated(message, person, services)
     if not organisations:
         return
     if len(organisations) == 1:
-        await _ask_role(bot, person.telegram_id, organisations[0])
+        await _ask_role(bot, person.chat_id, organisations[0])
         return
     await message.answer(
         _("Which organisation is the invite for?"),
@@ -52,7 +52,7 @@ async def cmd_invite(
 
 
 async def cmd_invites(
-    message: Message, person: PersonView, services: Services, texts: Texts, bot: Bot
+    message: Message, person: TelegramPerson, services: Services, texts: Texts, bot: Bot
 ) -> None:
     """/invites (curator): links that still work, with a button to revoke each."""
     organisations = await _curated(message, person, services)
@@ -70,7 +70,7 @@ async def cmd_invites(
 async def on_invite_organisation(
     callback: CallbackQuery,
     callback_data: InviteOrganisationCallback,
-    person: PersonView,
+    person: TelegramPerson,
     services: Services,
     texts: Texts,
     bot: Bot,
@@ -81,7 +81,7 @@ async def on_invite_organisation(
     if callback_data.purpose == "list":
         await _show_list(bot, person, services, texts, organisation.id)
     else:
-        await _ask_role(bot, person.telegram_id, organisation)
+        await _ask_role(bot, person.chat_id, organisation)
 
 
 async def _ask_role(bot: Bot, chat_id: int, organisation: OrganisationView) -> None:
@@ -93,12 +93,12 @@ async def _ask_role(bot: Bot, chat_id: int, organisation: OrganisationView) -> N
 
 
 async def _show_list(
-    bot: Bot, person: PersonView, services: Services, texts: Texts, organisation_id: int
+    bot: Bot, person: TelegramPerson, services: Services, texts: Texts, organisation_id: int
 ) -> None:
     invites = await services.invites.list_active(person.id, organisation_id)
     links = [await create_start_link(bot, invite.code) for invite in invites]
     await bot.send_message(
-        person.telegram_id,
+        person.chat_id,
         texts.render("invites/list.j2", invites=list(zip(invites, links, strict=True))),
         reply_markup=invite_list_keyboard(invites) if invites else None,
     )
@@ -107,7 +107,7 @@ async def _show_list(
 async def on_invite_role(
     callback: CallbackQuery,
     callback_data: InviteRoleCallback,
-    person: PersonView,
+    person: TelegramPerson,
     services: Services,
     texts: Texts,
     bot: Bot,
@@ -121,14 +121,14 @@ async def on_invite_role(
     await callback.answer()
     link = await create_start_link(bot, invite.code)
     await bot.send_message(
-        person.telegram_id, texts.render("invites/created.j2", invite=invite, link=link)
+        person.chat_id, texts.render("invites/created.j2", invite=invite, link=link)
     )
 
 
 async def on_invite_revoke(
     callback: CallbackQuery,
     callback_data: InviteRevokeCallback,
-    person: PersonView,
+    person: TelegramPerson,
     services: Services,
     bot: Bot,
 ) -> None:
@@ -136,7 +136,7 @@ async def on_invite_revoke(
     if callback_data.step == "ask":
         await callback.answer()
         await bot.send_message(
-            person.telegram_id,
+            person.chat_id,
             _("Revoke this invite? People who have not used it yet will not be able to join."),
             reply_markup=revoke_confirm_keyboard(callback_data.invite_id),
         )
@@ -149,7 +149,7 @@ async def on_invite_revoke(
     await services.invites.revoke(person.id, callback_data.invite_id)
     await callback.answer()
     await bot.send_message(
-        person.telegram_id,
+        person.chat_id,
         _("The invite is revoked. Create a new one with /invite."),
     )
 

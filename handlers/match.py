@@ -16,6 +16,7 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.container import Services
 from bot.telegram.callbacks import MatchCallback, MatchPickCallback
+from bot.telegram.identity import TelegramPerson
 from bot.telegram.keyboards.match import (
     LINES_PER_PAGE,
     draft_keyboard,
@@ -28,13 +29,12 @@ from bot.telegram.texts import Texts
 from handlers.errors import request_problem_text
 from services.core.errors import StaleAction
 from services.matching.cohort import Objective
-from services.people.directory import PersonView
 
 OPTIONS = 6
 
 
 async def cmd_match(
-    message: Message, person: PersonView, services: Services, texts: Texts, state: FSMContext
+    message: Message, person: TelegramPerson, services: Services, texts: Texts, state: FSMContext
 ) -> None:
     """/match: the draft for the curator's organisation (or first a choice of organisation)."""
     await state.clear()
@@ -53,7 +53,7 @@ async def cmd_match(
 async def on_match_organisation(
     callback: CallbackQuery,
     callback_data: MatchCallback,
-    person: PersonView,
+    person: TelegramPerson,
     services: Services,
     texts: Texts,
     state: FSMContext,
@@ -63,14 +63,14 @@ async def on_match_organisation(
     await callback.answer()
 
     async def send(text: str, reply_markup: InlineKeyboardMarkup | None = None) -> Any:
-        return await bot.send_message(person.telegram_id, text, reply_markup=reply_markup)
+        return await bot.send_message(person.chat_id, text, reply_markup=reply_markup)
 
     await _start(callback_data.value, person, services, texts, state, send)
 
 
 async def _start(
     organisation_id: int,
-    person: PersonView,
+    person: TelegramPerson,
     services: Services,
     texts: Texts,
     state: FSMContext,
@@ -95,7 +95,7 @@ async def _start(
 
 
 async def _render(
-    person: PersonView, services: Services, texts: Texts, state: FSMContext, page: int
+    person: TelegramPerson, services: Services, texts: Texts, state: FSMContext, page: int
 ) -> tuple[str, InlineKeyboardMarkup]:
     data = await state.get_data()
     edits = {int(key): (value or None) for key, value in data["edits"].items()}
@@ -120,16 +120,20 @@ async def _render(
 
 
 async def _show(
-    callback: CallbackQuery, bot: Bot, person: PersonView, text: str, markup: InlineKeyboardMarkup
+    callback: CallbackQuery,
+    bot: Bot,
+    person: TelegramPerson,
+    text: str,
+    markup: InlineKeyboardMarkup,
 ) -> None:
     await callback.answer()
-    await send_or_edit(bot, person.telegram_id, text, markup, message_id_of(callback))
+    await send_or_edit(bot, person.chat_id, text, markup, message_id_of(callback))
 
 
 async def on_match_action(
     callback: CallbackQuery,
     callback_data: MatchCallback,
-    person: PersonView,
+    person: TelegramPerson,
     services: Services,
     texts: Texts,
     state: FSMContext,
@@ -141,7 +145,7 @@ async def on_match_action(
     if action == "cancel":
         await state.clear()
         await callback.answer()
-        await bot.send_message(person.telegram_id, _("Matching cancelled. Nothing was created."))
+        await bot.send_message(person.chat_id, _("Matching cancelled. Nothing was created."))
         return
     if action == "objective":
         objective = Objective.EVERYONE if callback_data.value else Objective.BEST_FIT
@@ -176,7 +180,7 @@ async def on_match_action(
             pending_order=settings.pairs_require_order,
             skipped=[(name, request_problem_text(problem)) for name, problem in result.skipped],
         )
-        await bot.send_message(person.telegram_id, text)
+        await bot.send_message(person.chat_id, text)
         return
     raise StaleAction
 
@@ -184,7 +188,7 @@ async def on_match_action(
 async def on_match_pick(
     callback: CallbackQuery,
     callback_data: MatchPickCallback,
-    person: PersonView,
+    person: TelegramPerson,
     services: Services,
     texts: Texts,
     state: FSMContext,

@@ -18,6 +18,7 @@ from aiogram.utils.i18n import gettext as _
 from bot.container import Services
 from bot.telegram.callbacks import MeetingCallback
 from bot.telegram.forms import purpose, start_form
+from bot.telegram.identity import TelegramPerson
 from bot.telegram.keyboards.meetings import (
     CHOOSE_FOR_RECORD,
     EDIT,
@@ -31,7 +32,6 @@ from bot.telegram.redraw import message_id_of, send_or_edit
 from bot.telegram.texts import Texts
 from services.core.errors import StaleAction
 from services.forms.definitions import Answer
-from services.people.directory import PersonView
 from services.rhythm.meetings import MeetingProblem, MeetingUnavailable
 
 DATE_FORMAT = "%d.%m.%Y"
@@ -60,7 +60,7 @@ def meeting_problem_text(problem: MeetingProblem) -> str:
 async def save_record(
     services: Services,
     texts: Texts,
-    person: PersonView,
+    person: TelegramPerson,
     ids: dict[str, Any],
     answers: dict[str, Answer],
 ) -> str:
@@ -78,7 +78,7 @@ async def save_record(
 async def save_feedback(
     services: Services,
     texts: Texts,
-    person: PersonView,
+    person: TelegramPerson,
     ids: dict[str, Any],
     answers: dict[str, Answer],
 ) -> str:
@@ -94,7 +94,7 @@ async def save_feedback(
 async def save_correction(
     services: Services,
     texts: Texts,
-    person: PersonView,
+    person: TelegramPerson,
     ids: dict[str, Any],
     answers: dict[str, Answer],
 ) -> str:
@@ -113,7 +113,7 @@ async def _start_record(
     bot: Bot,
     chat_id: int,
     state: FSMContext,
-    person: PersonView,
+    person: TelegramPerson,
     services: Services,
     texts: Texts,
     pair_id: int,
@@ -141,7 +141,7 @@ async def _start_record(
 async def cmd_meeting(
     message: Message,
     state: FSMContext,
-    person: PersonView,
+    person: TelegramPerson,
     services: Services,
     texts: Texts,
     bot: Bot,
@@ -167,7 +167,7 @@ async def cmd_meeting(
 async def _show_log(
     bot: Bot,
     chat_id: int,
-    person: PersonView,
+    person: TelegramPerson,
     services: Services,
     texts: Texts,
     pair_id: int,
@@ -184,7 +184,7 @@ async def _show_log(
 async def cmd_meetings(
     message: Message,
     state: FSMContext,
-    person: PersonView,
+    person: TelegramPerson,
     services: Services,
     texts: Texts,
     bot: Bot,
@@ -208,14 +208,14 @@ async def on_meeting_action(
     callback: CallbackQuery,
     callback_data: MeetingCallback,
     state: FSMContext,
-    person: PersonView,
+    person: TelegramPerson,
     services: Services,
     texts: Texts,
     bot: Bot,
 ) -> None:
     """The buttons of /meeting and /meetings: a pair chosen, a log, an entry to correct."""
     action, value = callback_data.action, callback_data.value
-    chat_id = person.telegram_id
+    chat_id = person.chat_id
     try:
         if action == CHOOSE_FOR_RECORD:
             await _start_record(bot, chat_id, state, person, services, texts, value)
@@ -237,7 +237,7 @@ async def _start_edit(
     state: FSMContext,
     services: Services,
     texts: Texts,
-    person: PersonView,
+    person: TelegramPerson,
     meeting_id: int,
 ) -> None:
     edit = await services.meetings.start_edit(person.id, meeting_id)
@@ -260,7 +260,7 @@ async def _start_edit(
 async def on_log_page(
     callback: CallbackQuery,
     callback_data: MeetingPageCallback,
-    person: PersonView,
+    person: TelegramPerson,
     services: Services,
     texts: Texts,
     bot: Bot,
@@ -268,7 +268,7 @@ async def on_log_page(
     """Previous / Next under a log."""
     await _show_log(
         bot,
-        person.telegram_id,
+        person.chat_id,
         person,
         services,
         texts,

@@ -5,16 +5,17 @@ from aiogram.filters import KICKED, MEMBER, ChatMemberUpdatedFilter
 from aiogram.types import ChatMemberUpdated
 
 from bot.container import Services
+from bot.telegram.identity import telegram_key
 
 
 async def on_bot_blocked(event: ChatMemberUpdated, services: Services) -> None:
     """The person blocked the bot: stop sending to them until they write again."""
-    await services.people.set_reachable(event.from_user.id, reachable=False)
+    await services.people.set_reachable(telegram_key(event.from_user.id), reachable=False)
 
 
 async def on_bot_unblocked(event: ChatMemberUpdated, services: Services) -> None:
     """The person unblocked the bot."""
-    await services.people.set_reachable(event.from_user.id, reachable=True)
+    await services.people.set_reachable(telegram_key(event.from_user.id), reachable=True)
 
 
 def get_router() -> Router:

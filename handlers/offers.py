@@ -16,6 +16,7 @@ from bot.telegram.callbacks import (
     OpenRequestsPageCallback,
     TakeRequestCallback,
 )
+from bot.telegram.identity import TelegramPerson
 from bot.telegram.keyboards import offers as keyboards
 from bot.telegram.labels import subject_name
 from bot.telegram.redraw import drop_buttons, message_id_of, send_or_edit
@@ -23,7 +24,6 @@ from bot.telegram.states import OfferDecline
 from bot.telegram.texts import Texts
 from models import DeclineReason
 from services.core.errors import StaleAction
-from services.people.directory import PersonView
 from services.requests.brief import brief_payload
 from services.requests.offers import COMMENT_MAX, PairResult
 
@@ -45,7 +45,7 @@ def _accepted_text(texts: Texts, result: PairResult, *, closed: bool) -> str:
 async def on_accept(
     callback: CallbackQuery,
     callback_data: OfferCallback,
-    person: PersonView,
+    person: TelegramPerson,
     services: Services,
     texts: Texts,
     bot: Bot,
@@ -54,14 +54,14 @@ async def on_accept(
     closed = callback_data.action == keyboards.CLOSE
     result = await services.offers.accept(person.id, callback_data.offer_id, close_intake=closed)
     await callback.answer()
-    await drop_buttons(bot, person.telegram_id, message_id_of(callback))
-    await bot.send_message(person.telegram_id, _accepted_text(texts, result, closed=closed))
+    await drop_buttons(bot, person.chat_id, message_id_of(callback))
+    await bot.send_message(person.chat_id, _accepted_text(texts, result, closed=closed))
 
 
 async def on_show_offer(
     callback: CallbackQuery,
     callback_data: OfferCallback,
-    person: PersonView,
+    person: TelegramPerson,
     services: Services,
     texts: Texts,
     bot: Bot,
@@ -70,7 +70,7 @@ async def on_show_offer(
     brief = await services.offers.brief(person.id, callback_data.offer_id)
     await callback.answer()
     await bot.send_message(
-        person.telegram_id,
+        person.chat_id,
         texts.render("offers/request.j2", **brief_payload(brief), subject_name=subject_name),
         reply_markup=keyboards.offer_keyboard(callback_data.offer_id),
     )
@@ -80,7 +80,7 @@ async def on_decline(
     callback: CallbackQuery,
     callback_data: OfferCallback,
     state: FSMContext,
-    person: PersonView,
+    person: TelegramPerson,
     services: Services,
     bot: Bot,
 ) -> None:
@@ -94,7 +94,7 @@ async def on_decline(
     )
     await callback.answer()
     await bot.send_message(
-        person.telegram_id,
+        person.chat_id,
         _("Why do you decline the request? The curator sees the reason, the mentee does not."),
         reply_markup=keyboards.decline_reasons_keyboard(callback_data.offer_id),
     )
@@ -104,7 +104,7 @@ async def on_decline_reason(
     callback: CallbackQuery,
     callback_data: DeclineReasonCallback,
     state: FSMContext,
-    person: PersonView,
+    person: TelegramPerson,
     bot: Bot,
 ) -> None:
     """A reason chosen: an optional comment next."""
@@ -121,9 +121,9 @@ async def on_decline_reason(
         }
     )
     await callback.answer()
-    await drop_buttons(bot, person.telegram_id, message_id_of(callback))
+    await drop_buttons(bot, person.chat_id, message_id_of(callback))
     await bot.send_message(
-        person.telegram_id,
+        person.chat_id,
         _("Add a comment for the curator (up to {limit} characters), or press Skip.").format(
             limit=COMMENT_MAX
         ),
@@ -134,7 +134,7 @@ async def on_decline_reason(
 async def _decline(
     bot: Bot,
     state: FSMContext,
-    person: PersonView,
+    person: TelegramPerson,
     services: Services,
     comment: str | None,
 ) -> None:
@@ -146,9 +146,9 @@ async def _decline(
     except (KeyError, TypeError, ValueError):
         raise StaleAction from None
     await services.offers.decline(person.id, offer_id, reason, comment)
-    await drop_buttons(bot, person.telegram_id, data.get("offer_message_id"))
+    await drop_buttons(bot, person.chat_id, data.get("offer_message_id"))
     await bot.send_message(
-        person.telegram_id, _("Thank you, the mentee will be offered another mentor.")
+        person.chat_id, _("Thank you, the mentee will be offered another mentor.")
     )
 
 
@@ -156,7 +156,7 @@ async def on_skip_comment(
     callback: CallbackQuery,
     callback_data: OfferCallback,
     state: FSMContext,
-    person: PersonView,
+    person: TelegramPerson,
     services: Services,
     bot: Bot,
 ) -> None:
@@ -164,12 +164,12 @@ async def on_skip_comment(
     if (await state.get_data()).get("offer_id") != callback_data.offer_id:
         raise StaleAction
     await callback.answer()
-    await drop_buttons(bot, person.telegram_id, message_id_of(callback))
+    await drop_buttons(bot, person.chat_id, message_id_of(callback))
     await _decline(bot, state, person, services, None)
 
 
 async def decline_comment(
-    message: Message, state: FSMContext, person: PersonView, services: Services, bot: Bot
+    message: Message, state: FSMContext, person: TelegramPerson, services: Services, bot: Bot
 ) -> None:
     """The typed comment to a decline."""
     comment = " ".join((message.text or "").split())
@@ -201,7 +201,7 @@ async def decline_unexpected(message: Message, state: FSMContext) -> None:
 
 async def show_open_requests(
     bot: Bot,
-    person: PersonView,
+    person: TelegramPerson,
     services: Services,
     texts: Texts,
     *,
@@ -212,7 +212,7 @@ async def show_open_requests(
     profile = await services.profiles.get(person.id)
     if profile is None or profile.draft.role is None or not profile.draft.role.mentors:
         await bot.send_message(
-            person.telegram_id,
+            person.chat_id,
             _("Only mentors can browse requests. If you need a mentor yourself, send /request."),
         )
         return
@@ -220,7 +220,7 @@ async def show_open_requests(
     if not briefs:
         await send_or_edit(
             bot,
-            person.telegram_id,
+            person.chat_id,
             _(
                 "There are no open requests that fit you right now. When a mentee asks for "
                 "help you can give, they can also send the request to you directly."
@@ -241,13 +241,13 @@ async def show_open_requests(
         subject_name=subject_name,
     )
     markup = keyboards.open_requests_keyboard(shown, page, pages)
-    await send_or_edit(bot, person.telegram_id, text, markup, message_id)
+    await send_or_edit(bot, person.chat_id, text, markup, message_id)
 
 
 async def on_open_requests_page(
     callback: CallbackQuery,
     callback_data: OpenRequestsPageCallback,
-    person: PersonView,
+    person: TelegramPerson,
     services: Services,
     texts: Texts,
     bot: Bot,
@@ -267,7 +267,7 @@ async def on_open_requests_page(
 async def on_take_request(
     callback: CallbackQuery,
     callback_data: TakeRequestCallback,
-    person: PersonView,
+    person: TelegramPerson,
     services: Services,
     texts: Texts,
     bot: Bot,
@@ -276,8 +276,8 @@ async def on_take_request(
     if callback_data.step == keyboards.YES:
         result = await services.offers.take(person.id, callback_data.request_id)
         await callback.answer()
-        await drop_buttons(bot, person.telegram_id, message_id_of(callback))
-        await bot.send_message(person.telegram_id, _accepted_text(texts, result, closed=False))
+        await drop_buttons(bot, person.chat_id, message_id_of(callback))
+        await bot.send_message(person.chat_id, _accepted_text(texts, result, closed=False))
         return
     if callback_data.step != keyboards.ASK:
         raise StaleAction
@@ -294,7 +294,7 @@ async def on_take_request(
         return
     await callback.answer()
     await bot.send_message(
-        person.telegram_id,
+        person.chat_id,
         texts.render("offers/take_confirm.j2", **brief_payload(brief), subject_name=subject_name),
         reply_markup=keyboards.take_confirm_keyboard(brief.request_id),
     )

@@ -14,6 +14,7 @@ from bot.telegram.callbacks import (
     OrgPageCallback,
     TimezoneCallback,
 )
+from bot.telegram.identity import TelegramPerson
 from bot.telegram.keyboards.organisations import (
     confirm_organisation_keyboard,
     organisations_keyboard,
@@ -25,7 +26,6 @@ from models import InviteRole
 from services.core.errors import StaleAction, ValidationFailed
 from services.organisations.registry import clean_address, clean_name
 from services.organisations.timezones import RUSSIAN_TIMEZONES, validate_timezone
-from services.people.directory import PersonView
 
 
 def _name_hint(reason: str) -> str:
@@ -37,7 +37,7 @@ def _name_hint(reason: str) -> str:
 
 
 async def cmd_org_new(
-    message: Message, state: FSMContext, person: PersonView, services: Services
+    message: Message, state: FSMContext, person: TelegramPerson, services: Services
 ) -> None:
     """/org_new (superadmin): start creating an organisation."""
     actor = await services.people.actor(person.id)
@@ -143,7 +143,7 @@ async def on_org_new_confirm(
     callback: CallbackQuery,
     callback_data: OrgCreateCallback,
     state: FSMContext,
-    person: PersonView,
+    person: TelegramPerson,
     services: Services,
     texts: Texts,
     bot: Bot,
@@ -153,7 +153,7 @@ async def on_org_new_confirm(
     await state.clear()
     if callback_data.answer != "yes":
         await callback.answer()
-        await bot.send_message(person.telegram_id, _("Cancelled. Nothing was saved."))
+        await bot.send_message(person.chat_id, _("Cancelled. Nothing was saved."))
         return
     organisation, invite = await services.organisations.create(
         person.id, name=data["name"], address=data["address"], timezone=data["timezone"]
@@ -162,7 +162,7 @@ async def on_org_new_confirm(
     await callback.answer()
     link = await create_start_link(bot, invite.code)
     await bot.send_message(
-        person.telegram_id,
+        person.chat_id,
         texts.render(
             "organisations/created.j2",
             name=organisation.name,
@@ -180,7 +180,9 @@ async def org_new_unexpected(message: Message) -> None:
     )
 
 
-async def cmd_orgs(message: Message, person: PersonView, services: Services, texts: Texts) -> None:
+async def cmd_orgs(
+    message: Message, person: TelegramPerson, services: Services, texts: Texts
+) -> None:
     """/orgs (superadmin): all organisations, with a curator invite for each."""
     page = await services.organisations.list_page(person.id, 0)
     await message.answer(
@@ -192,7 +194,7 @@ async def cmd_orgs(message: Message, person: PersonView, services: Services, tex
 async def on_orgs_page(
     callback: CallbackQuery,
     callback_data: OrgPageCallback,
-    person: PersonView,
+    person: TelegramPerson,
     services: Services,
     texts: Texts,
     bot: Bot,
@@ -203,7 +205,7 @@ async def on_orgs_page(
     if callback.message is not None:
         await bot.edit_message_text(
             text=texts.render("organisations/list.j2", page=page),
-            chat_id=person.telegram_id,
+            chat_id=person.chat_id,
             message_id=callback.message.message_id,
             reply_markup=organisations_keyboard(page),
         )
@@ -212,7 +214,7 @@ async def on_orgs_page(
 async def on_org_curator_invite(
     callback: CallbackQuery,
     callback_data: OrgCuratorInviteCallback,
-    person: PersonView,
+    person: TelegramPerson,
     services: Services,
     texts: Texts,
     bot: Bot,
@@ -224,7 +226,7 @@ async def on_org_curator_invite(
     await callback.answer()
     link = await create_start_link(bot, invite.code)
     await bot.send_message(
-        person.telegram_id,
+        person.chat_id,
         texts.render("invites/created.j2", invite=invite, link=link),
     )
 

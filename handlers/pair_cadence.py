@@ -7,16 +7,16 @@ from aiogram.types import CallbackQuery
 
 from bot.container import Services
 from bot.telegram.callbacks import PairCadenceCallback
+from bot.telegram.identity import TelegramPerson
 from bot.telegram.keyboards.pairs import ORGANISATION_CADENCE, SHOW_CADENCE, cadence_keyboard
 from bot.telegram.redraw import message_id_of, send_or_edit
 from bot.telegram.texts import Texts
-from services.people.directory import PersonView
 
 
 async def on_cadence(
     callback: CallbackQuery,
     callback_data: PairCadenceCallback,
-    person: PersonView,
+    person: TelegramPerson,
     services: Services,
     texts: Texts,
     bot: Bot,
@@ -31,7 +31,7 @@ async def on_cadence(
     await callback.answer()
     await send_or_edit(
         bot,
-        person.telegram_id,
+        person.chat_id,
         texts.render("pairs/cadence.j2", options=options, change=change),
         cadence_keyboard(options),
         message_id_of(callback) if change is not None else None,

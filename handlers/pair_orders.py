@@ -13,6 +13,7 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.container import Services
 from bot.telegram.callbacks import OrderCallback
+from bot.telegram.identity import TelegramPerson
 from bot.telegram.keyboards.curator_pairs import (
     ALL,
     CANCEL,
@@ -27,7 +28,6 @@ from bot.telegram.texts import Texts
 from handlers.pairs import DATE_FORMAT, drop_buttons_of, redraw
 from services.core.errors import DomainError, StaleAction, ValidationFailed
 from services.pairs.rules import ORDER_FUTURE_DAYS, clean_order_number, parse_day
-from services.people.directory import PersonView
 
 
 def order_problem_text(problem: ValidationFailed) -> str:
@@ -50,7 +50,7 @@ def order_problem_text(problem: ValidationFailed) -> str:
 async def cmd_order(
     message: Message,
     state: FSMContext,
-    person: PersonView,
+    person: TelegramPerson,
     services: Services,
     texts: Texts,
     bot: Bot,
@@ -73,21 +73,21 @@ async def on_order_organisation(
     callback: CallbackQuery,
     callback_data: OrderCallback,
     state: FSMContext,
-    person: PersonView,
+    person: TelegramPerson,
     services: Services,
     texts: Texts,
     bot: Bot,
 ) -> None:
     """The organisation whose order is recorded."""
     await callback.answer()
-    await _start(bot, person.telegram_id, state, person, services, texts, callback_data.value)
+    await _start(bot, person.chat_id, state, person, services, texts, callback_data.value)
 
 
 async def _start(
     bot: Bot,
     chat_id: int,
     state: FSMContext,
-    person: PersonView,
+    person: TelegramPerson,
     services: Services,
     texts: Texts,
     organisation_id: int,
@@ -112,7 +112,7 @@ async def on_order_pick(
     callback: CallbackQuery,
     callback_data: OrderCallback,
     state: FSMContext,
-    person: PersonView,
+    person: TelegramPerson,
     services: Services,
     texts: Texts,
     bot: Bot,
@@ -125,7 +125,7 @@ async def on_order_pick(
         await state.clear()
         await callback.answer()
         await drop_buttons_of(bot, callback)
-        await bot.send_message(person.telegram_id, _("Cancelled. Nothing was recorded."))
+        await bot.send_message(person.chat_id, _("Cancelled. Nothing was recorded."))
         return
     if callback_data.action == DONE:
         if not chosen:
@@ -134,7 +134,7 @@ async def on_order_pick(
         await callback.answer()
         await drop_buttons_of(bot, callback)
         await state.set_state(OrderRecording.number)
-        await _ask(bot, person.telegram_id, texts, "number", chosen=len(chosen))
+        await _ask(bot, person.chat_id, texts, "number", chosen=len(chosen))
         return
     pending = await services.orders.awaiting_order(person.id, organisation_id)
     waiting = {row.id for row in pending.rows}
@@ -151,7 +151,7 @@ async def on_order_pick(
     await callback.answer()
     await redraw(
         bot,
-        person.telegram_id,
+        person.chat_id,
         callback,
         texts.render("curator_pairs/order_pick.j2", pending=pending),
         order_keyboard(pending.rows, chosen),
@@ -192,7 +192,7 @@ async def order_number(message: Message, state: FSMContext, texts: Texts, bot: B
 async def order_date(
     message: Message,
     state: FSMContext,
-    person: PersonView,
+    person: TelegramPerson,
     services: Services,
     texts: Texts,
     bot: Bot,

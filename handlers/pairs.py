@@ -12,6 +12,7 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.container import Services
 from bot.telegram.callbacks import PairActionCallback, PetitionReasonCallback
+from bot.telegram.identity import TelegramPerson
 from bot.telegram.keyboards.pairs import (
     PAUSE,
     PETITION,
@@ -29,7 +30,6 @@ from services.core.errors import DomainError, StaleAction, ValidationFailed
 from services.pairs.changes import PairChange
 from services.pairs.lifecycle import PauseWindow
 from services.pairs.rules import parse_day
-from services.people.directory import PersonView
 
 DATE_FORMAT = "%d.%m.%Y"
 # Ended pairs shown in /mypairs; older ones are counted, not listed.
@@ -95,7 +95,7 @@ async def drop_buttons_of(bot: Bot, callback: CallbackQuery) -> None:
 
 
 async def cmd_mypairs(
-    message: Message, state: FSMContext, person: PersonView, services: Services, texts: Texts
+    message: Message, state: FSMContext, person: TelegramPerson, services: Services, texts: Texts
 ) -> None:
     """/mypairs: every pair the person is in, with what to do next."""
     await state.clear()
@@ -122,14 +122,14 @@ async def on_pair_action(
     callback: CallbackQuery,
     callback_data: PairActionCallback,
     state: FSMContext,
-    person: PersonView,
+    person: TelegramPerson,
     services: Services,
     texts: Texts,
     bot: Bot,
 ) -> None:
     """A pair's buttons in /mypairs: show it, pause, resume, or petition the curator."""
     pair_id, action = callback_data.pair_id, callback_data.action
-    chat_id = person.telegram_id
+    chat_id = person.chat_id
     if action == SHOW:
         pair = await services.pairs.one_of_mine(person.id, pair_id)
         await callback.answer()
@@ -161,7 +161,7 @@ async def on_pair_action(
 async def on_petition_reason(
     callback: CallbackQuery,
     callback_data: PetitionReasonCallback,
-    person: PersonView,
+    person: TelegramPerson,
     services: Services,
     texts: Texts,
     bot: Bot,
@@ -174,13 +174,13 @@ async def on_petition_reason(
     filed = await services.petitions.file(person.id, callback_data.pair_id, reason)
     await callback.answer()
     await drop_buttons_of(bot, callback)
-    await bot.send_message(person.telegram_id, texts.render("pairs/petition_filed.j2", filed=filed))
+    await bot.send_message(person.chat_id, texts.render("pairs/petition_filed.j2", filed=filed))
 
 
 async def pause_until(
     message: Message,
     state: FSMContext,
-    person: PersonView,
+    person: TelegramPerson,
     services: Services,
     texts: Texts,
     bot: Bot,

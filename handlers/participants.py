@@ -10,6 +10,7 @@ from aiogram.utils.i18n import ngettext
 
 from bot.container import Services
 from bot.telegram.callbacks import ParticipantsActionCallback, ParticipantsCallback
+from bot.telegram.identity import TelegramPerson
 from bot.telegram.keyboards.participants import (
     STATUSES_BY_CODE,
     participants_keyboard,
@@ -20,7 +21,6 @@ from bot.telegram.redraw import message_id_of, send_or_edit
 from bot.telegram.texts import Texts
 from services.core.errors import StaleAction
 from services.organisations.participants import PAGE_SIZE, ParticipantStatus
-from services.people.directory import PersonView
 
 ROLE_FILTERS = frozenset({"", "mentee", "mentor"})
 
@@ -31,7 +31,7 @@ def participant_role_name(role: str) -> str:
 
 
 async def cmd_participants(
-    message: Message, person: PersonView, services: Services, texts: Texts
+    message: Message, person: TelegramPerson, services: Services, texts: Texts
 ) -> None:
     """/participants (curator): the list, or first a choice of organisation."""
     organisation_id = await curated_organisation(
@@ -52,7 +52,7 @@ async def cmd_participants(
 async def on_participants_page(
     callback: CallbackQuery,
     callback_data: ParticipantsCallback,
-    person: PersonView,
+    person: TelegramPerson,
     services: Services,
     texts: Texts,
     bot: Bot,
@@ -60,11 +60,11 @@ async def on_participants_page(
     """An organisation chosen, a filter or a page: the same message shows the new list."""
     text, markup = await _page(person, services, texts, callback_data)
     await callback.answer()
-    await send_or_edit(bot, person.telegram_id, text, markup, message_id_of(callback))
+    await send_or_edit(bot, person.chat_id, text, markup, message_id_of(callback))
 
 
 async def _page(
-    person: PersonView, services: Services, texts: Texts, query: ParticipantsCallback
+    person: TelegramPerson, services: Services, texts: Texts, query: ParticipantsCallback
 ) -> tuple[str, InlineKeyboardMarkup]:
     if query.role not in ROLE_FILTERS:
         raise StaleAction
@@ -94,7 +94,7 @@ async def _page(
 async def on_participants_action(
     callback: CallbackQuery,
     callback_data: ParticipantsActionCallback,
-    person: PersonView,
+    person: TelegramPerson,
     services: Services,
     bot: Bot,
 ) -> None:
@@ -123,7 +123,7 @@ async def on_participants_action(
                 "{count} more participants were already reminded in the last 3 days.",
                 skipped,
             ).format(count=skipped)
-    await bot.send_message(person.telegram_id, text)
+    await bot.send_message(person.chat_id, text)
 
 
 def get_router() -> Router:

@@ -12,6 +12,7 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.container import Services
 from bot.telegram.callbacks import PlanCallback, TaskCallback
+from bot.telegram.identity import TelegramPerson
 from bot.telegram.keyboards import plan as keyboards
 from bot.telegram.plan_form import (
     ADD_GOAL,
@@ -32,7 +33,6 @@ from bot.telegram.states import PlanForm
 from bot.telegram.texts import Texts
 from handlers import plan_tasks
 from services.core.errors import DomainError, StaleAction, ValidationFailed
-from services.people.directory import PersonView
 
 # FSM state names, as FSMContext.get_state() returns them.
 GOAL_TITLE_STEP = PlanForm.goal_title.state or ""
@@ -42,7 +42,7 @@ GOAL_TITLE_STEP = PlanForm.goal_title.state or ""
 
 
 async def cmd_plan(
-    message: Message, state: FSMContext, person: PersonView, services: Services, texts: Texts
+    message: Message, state: FSMContext, person: TelegramPerson, services: Services, texts: Texts
 ) -> None:
     """/plan: the pair's plan, or the person's pairs to choose from."""
     await state.clear()
@@ -60,14 +60,14 @@ async def on_plan_action(
     callback: CallbackQuery,
     callback_data: PlanCallback,
     state: FSMContext,
-    person: PersonView,
+    person: TelegramPerson,
     services: Services,
     texts: Texts,
     bot: Bot,
 ) -> None:
     """The plan's buttons: open it, its overdue tasks, add a goal, add a task."""
     pair_id, action = callback_data.pair_id, callback_data.action
-    chat_id = person.telegram_id
+    chat_id = person.chat_id
     if action in (SHOW, OPEN):
         view = await services.plans.view(person.id, pair_id)
         await callback.answer()
@@ -114,7 +114,7 @@ async def on_task_action(
     callback: CallbackQuery,
     callback_data: TaskCallback,
     state: FSMContext,
-    person: PersonView,
+    person: TelegramPerson,
     services: Services,
     texts: Texts,
     bot: Bot,
@@ -132,21 +132,21 @@ async def on_task_action(
         await state.set_state(PlanForm.task_return_comment)
         await state.update_data(task_id=task.id, title=task.title)
         await bot.send_message(
-            person.telegram_id, texts.render("plan/return_ask.j2", hint=None, title=task.title)
+            person.chat_id, texts.render("plan/return_ask.j2", hint=None, title=task.title)
         )
         return
     else:
         raise StaleAction
     await callback.answer()
     await drop_buttons(bot, callback)
-    await send_update(bot, person.telegram_id, texts, update, action)
+    await send_update(bot, person.chat_id, texts, update, action)
 
 
 # --- a goal ----------------------------------------------------------------------------------
 
 
 async def goal_title(
-    message: Message, state: FSMContext, person: PersonView, services: Services, texts: Texts
+    message: Message, state: FSMContext, person: TelegramPerson, services: Services, texts: Texts
 ) -> None:
     """The typed title of a new goal."""
     pair_id = _int(await state.get_data(), "pair_id")
@@ -175,7 +175,7 @@ async def goal_title(
 
 
 async def return_comment(
-    message: Message, state: FSMContext, person: PersonView, services: Services, texts: Texts
+    message: Message, state: FSMContext, person: TelegramPerson, services: Services, texts: Texts
 ) -> None:
     """The mentor's typed comment on a task they return."""
     data = await state.get_data()

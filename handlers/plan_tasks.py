@@ -13,6 +13,7 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.container import Services
 from bot.telegram.forms import Reply, purpose, start_form
+from bot.telegram.identity import TelegramPerson
 from bot.telegram.keyboards import plan as keyboards
 from bot.telegram.plan_form import ADD_TASK, due_problem_text
 from bot.telegram.plan_forms import PLAN_TASK
@@ -21,7 +22,6 @@ from bot.telegram.texts import Texts
 from models import TaskAssignee
 from services.core.errors import ValidationFailed
 from services.forms.definitions import Answer
-from services.people.directory import PersonView
 from services.plans.views import TaskForm
 
 NAME_MAX = 30
@@ -37,7 +37,7 @@ async def start_task_form(
     state: FSMContext,
     services: Services,
     texts: Texts,
-    person: PersonView,
+    person: TelegramPerson,
     form: TaskForm,
 ) -> None:
     """The task form for the pair `form` describes (the caller checked there is room)."""
@@ -69,7 +69,7 @@ async def start_task_form(
 async def save_task(
     services: Services,
     texts: Texts,
-    person: PersonView,
+    person: TelegramPerson,
     context: dict[str, Any],
     answers: dict[str, Answer],
 ) -> Reply:

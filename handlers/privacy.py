@@ -17,13 +17,13 @@ from bot.container import Services
 from bot.telegram import labels
 from bot.telegram.callbacks import PrivacyCallback
 from bot.telegram.commands import CommandMenus
+from bot.telegram.identity import TelegramPerson
 from bot.telegram.keyboards.common import LANGUAGE_NAMES
 from bot.telegram.keyboards.privacy import privacy_keyboard, withdraw_confirm_keyboard
 from bot.telegram.labels import role_name
 from bot.telegram.texts import Texts
 from models import RoleKind
 from services.core.errors import StaleAction
-from services.people.directory import PersonView
 from services.people.privacy import ConsentRecord, PrivacyOverview
 
 EXPORT_FILENAME = "nastavnik-my-data.json"
@@ -67,7 +67,7 @@ def _nothing_but_contact(overview: PrivacyOverview) -> bool:
 
 
 async def cmd_privacy(
-    message: Message, person: PersonView, services: Services, texts: Texts
+    message: Message, person: TelegramPerson, services: Services, texts: Texts
 ) -> None:
     """/privacy: everything stored, who sees it, and the buttons to download it or withdraw."""
     overview = await services.privacy.overview(person.id)
@@ -98,14 +98,14 @@ async def on_privacy(
     callback: CallbackQuery,
     callback_data: PrivacyCallback,
     state: FSMContext,
-    person: PersonView,
+    person: TelegramPerson,
     services: Services,
     texts: Texts,
     bot: Bot,
     menus: CommandMenus,
 ) -> None:
     """The /privacy buttons: download, withdraw (asks first), and the answer to the question."""
-    chat_id = person.telegram_id
+    chat_id = person.chat_id
     action = callback_data.action
     if action == "export":
         data = await services.privacy.export(person.id)

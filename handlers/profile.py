@@ -17,6 +17,7 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.container import Services
 from bot.telegram.callbacks import ProfileCallback
+from bot.telegram.identity import TelegramPerson
 from bot.telegram.keyboards import profile as keyboards
 from bot.telegram.profile_form import (
     CHOICES,
@@ -41,7 +42,6 @@ from bot.telegram.states import ProfileAvailability, ProfileForm
 from bot.telegram.texts import Texts
 from models import ProgrammeRole
 from services.core.errors import NotAllowed, StaleAction, ValidationFailed
-from services.people.directory import PersonView
 from services.people.profiles import ProfileDraft, ProfileView, parse_date
 
 
@@ -98,7 +98,7 @@ async def _advance(
     bot: Bot,
     chat_id: int,
     state: FSMContext,
-    person: PersonView,
+    person: TelegramPerson,
     services: Services,
     texts: Texts,
     form: Form,
@@ -133,7 +133,7 @@ async def start_profile(
     bot: Bot,
     chat_id: int,
     state: FSMContext,
-    person: PersonView,
+    person: TelegramPerson,
     services: Services,
     texts: Texts,
     *,
@@ -167,7 +167,7 @@ async def start_profile(
 async def form_text(
     message: Message,
     state: FSMContext,
-    person: PersonView,
+    person: TelegramPerson,
     services: Services,
     texts: Texts,
     bot: Bot,
@@ -214,7 +214,7 @@ async def on_form_button(
     callback: CallbackQuery,
     callback_data: ProfileCallback,
     state: FSMContext,
-    person: PersonView,
+    person: TelegramPerson,
     services: Services,
     texts: Texts,
     bot: Bot,
@@ -222,7 +222,7 @@ async def on_form_button(
     """Any button of the form; one that does not belong to the current question is stale."""
     form, step = await _load(state)
     action, value = callback_data.action, callback_data.value
-    chat_id = person.telegram_id
+    chat_id = person.chat_id
     message_id = callback.message.message_id if callback.message is not None else None
 
     if action in TOGGLES and TOGGLES[action][0] == step:
@@ -279,7 +279,7 @@ async def _back(
     state: FSMContext,
     services: Services,
     texts: Texts,
-    person: PersonView,
+    person: TelegramPerson,
     form: Form,
     step: str,
 ) -> None:
@@ -327,7 +327,7 @@ async def _show_profile(
 
 
 async def _show_current_profile(
-    bot: Bot, chat_id: int, services: Services, texts: Texts, person: PersonView
+    bot: Bot, chat_id: int, services: Services, texts: Texts, person: TelegramPerson
 ) -> None:
     view = await services.profiles.get(person.id)
     if view is None:
@@ -338,7 +338,7 @@ async def _show_current_profile(
 async def cmd_profile(
     message: Message,
     state: FSMContext,
-    person: PersonView,
+    person: TelegramPerson,
     services: Services,
     texts: Texts,
     bot: Bot,
@@ -374,7 +374,7 @@ async def _ask_date(
     state: FSMContext,
     services: Services,
     texts: Texts,
-    person: PersonView,
+    person: TelegramPerson,
     *,
     hint: str | None = None,
 ) -> None:
@@ -402,14 +402,14 @@ async def on_profile_button(
     callback: CallbackQuery,
     callback_data: ProfileCallback,
     state: FSMContext,
-    person: PersonView,
+    person: TelegramPerson,
     services: Services,
     texts: Texts,
     bot: Bot,
 ) -> None:
     """/profile's buttons: edit an answer, capacity, the date of absence."""
     action, value = callback_data.action, callback_data.value
-    chat_id = person.telegram_id
+    chat_id = person.chat_id
     message_id = callback.message.message_id if callback.message is not None else None
     if action == keyboards.PROFILE_EDIT:
         view = await services.profiles.get(person.id)
@@ -448,7 +448,7 @@ async def on_profile_button(
 async def availability_date(
     message: Message,
     state: FSMContext,
-    person: PersonView,
+    person: TelegramPerson,
     services: Services,
     texts: Texts,
     bot: Bot,
@@ -469,7 +469,7 @@ async def availability_date(
 async def availability_unexpected(
     message: Message,
     state: FSMContext,
-    person: PersonView,
+    person: TelegramPerson,
     services: Services,
     texts: Texts,
     bot: Bot,

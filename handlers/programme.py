@@ -14,6 +14,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.container import Services
 from bot.telegram.callbacks import ProgrammeSettingCallback
+from bot.telegram.identity import TelegramPerson
 from bot.telegram.keyboards.curator_pairs import (
     SETTING_CAPACITY,
     SETTING_OFFER_TTL,
@@ -28,7 +29,6 @@ from handlers.pairs import redraw
 from services.core.errors import StaleAction, ValidationFailed
 from services.organisations.programme import WINDOW_HOURS, WINDOW_STARTS, ProgrammeSettings
 from services.organisations.sending_window import SendingWindow, parse_holidays
-from services.people.directory import PersonView
 
 FIELDS = {
     SETTING_CAPACITY: "default_capacity",
@@ -57,7 +57,7 @@ def _change(setting: str, value: str) -> dict[str, Any]:
 
 
 async def cmd_programme(
-    message: Message, person: PersonView, services: Services, texts: Texts, bot: Bot
+    message: Message, person: TelegramPerson, services: Services, texts: Texts, bot: Bot
 ) -> None:
     """/programme (curator): the settings, or first a choice of organisation."""
     organisation_id = await curated_organisation(
@@ -83,7 +83,7 @@ async def cmd_programme(
 async def on_programme_setting(
     callback: CallbackQuery,
     callback_data: ProgrammeSettingCallback,
-    person: PersonView,
+    person: TelegramPerson,
     services: Services,
     texts: Texts,
     state: FSMContext,
@@ -109,16 +109,18 @@ async def on_programme_setting(
         notice=notice,
     )
     await callback.answer()
-    await redraw(
-        bot, person.telegram_id, callback, text, programme_keyboard(organisation_id, settings)
-    )
+    await redraw(bot, person.chat_id, callback, text, programme_keyboard(organisation_id, settings))
 
 
 RHYTHM_SETTINGS = frozenset({RHYTHM, CADENCE, WINDOW, SATURDAY, QUIET, HOLIDAYS, NO_HOLIDAYS})
 
 
 async def _rhythm_screen(
-    person: PersonView, services: Services, texts: Texts, organisation_id: int, notice: str | None
+    person: TelegramPerson,
+    services: Services,
+    texts: Texts,
+    organisation_id: int,
+    notice: str | None,
 ) -> tuple[str, InlineKeyboardMarkup]:
     settings = await services.programme.get(person.id, organisation_id)
     window = await services.window.get(person.id, organisation_id)
@@ -174,7 +176,7 @@ def _rhythm_keyboard(
 async def on_rhythm_setting(
     callback: CallbackQuery,
     callback_data: ProgrammeSettingCallback,
-    person: PersonView,
+    person: TelegramPerson,
     services: Services,
     texts: Texts,
     state: FSMContext,
@@ -208,7 +210,7 @@ async def on_rhythm_setting(
         await state.set_state(ProgrammeHolidays.dates)
         await state.set_data({"organisation_id": organisation_id})
         await bot.send_message(
-            person.telegram_id,
+            person.chat_id,
             _(
                 "Send the holidays as dates DD.MM.YYYY separated by commas or one per line, "
                 "e.g. 04.11.2026, 31.12.2026. They replace the current list. /cancel leaves it."
@@ -219,11 +221,11 @@ async def on_rhythm_setting(
         raise StaleAction
     text, markup = await _rhythm_screen(person, services, texts, organisation_id, notice)
     await callback.answer()
-    await redraw(bot, person.telegram_id, callback, text, markup)
+    await redraw(bot, person.chat_id, callback, text, markup)
 
 
 async def programme_holidays(
-    message: Message, person: PersonView, services: Services, texts: Texts, state: FSMContext
+    message: Message, person: TelegramPerson, services: Services, texts: Texts, state: FSMContext
 ) -> None:
     """The list of holidays typed by the curator."""
     if message.text is None or message.text.startswith("/"):

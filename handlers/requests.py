@@ -21,6 +21,7 @@ from bot.telegram.callbacks import (
     RequestActionCallback,
     RequestFormCallback,
 )
+from bot.telegram.identity import TelegramPerson
 from bot.telegram.keyboards import requests as keyboards
 from bot.telegram.labels import subject_name
 from bot.telegram.mentoring_labels import reasons_text
@@ -43,7 +44,6 @@ from bot.telegram.states import RequestForm
 from bot.telegram.texts import Texts, format_local
 from services.core.clock import Clock
 from services.core.errors import RequestProblem, RequestUnavailable, StaleAction, ValidationFailed
-from services.people.directory import PersonView
 from services.requests.draft import RequestDraft
 from services.requests.filing import RequestView, Suggestion
 
@@ -141,7 +141,7 @@ async def _start_form(bot: Bot, chat_id: int, state: FSMContext, texts: Texts, f
 async def cmd_request(
     message: Message,
     state: FSMContext,
-    person: PersonView,
+    person: TelegramPerson,
     services: Services,
     texts: Texts,
     bot: Bot,
@@ -191,7 +191,7 @@ async def on_form_button(
     callback: CallbackQuery,
     callback_data: RequestFormCallback,
     state: FSMContext,
-    person: PersonView,
+    person: TelegramPerson,
     services: Services,
     texts: Texts,
     bot: Bot,
@@ -199,7 +199,7 @@ async def on_form_button(
     """Any button of the form; one that does not belong to the current question is stale."""
     form, step = await _load(state)
     action, value = callback_data.action, callback_data.value
-    chat_id = person.telegram_id
+    chat_id = person.chat_id
     message_id = callback.message.message_id if callback.message is not None else None
 
     if action == keyboards.TOPIC and step == "topics":
@@ -251,7 +251,7 @@ async def on_form_button(
 async def _submit(
     callback: CallbackQuery,
     state: FSMContext,
-    person: PersonView,
+    person: TelegramPerson,
     services: Services,
     texts: Texts,
     bot: Bot,
@@ -271,7 +271,7 @@ async def _submit(
         return
     await state.clear()
     await callback.answer()
-    chat_id = person.telegram_id
+    chat_id = person.chat_id
     if form.mentee_id is not None:
         await bot.send_message(
             chat_id, texts.render("requests/filed_for.j2", mentee_name=form.mentee_name)
@@ -330,7 +330,9 @@ async def _show_suggestions(
     await bot.send_message(chat_id, text, reply_markup=markup)
 
 
-async def _own_live_request(services: Services, person: PersonView, request_id: int) -> RequestView:
+async def _own_live_request(
+    services: Services, person: TelegramPerson, request_id: int
+) -> RequestView:
     """The person's live request, if the button is about it; else the button is stale."""
     view = await services.requests.current(person.id)
     if view is None or view.id != request_id:
@@ -342,14 +344,14 @@ async def on_request_action(
     callback: CallbackQuery,
     callback_data: RequestActionCallback,
     state: FSMContext,
-    person: PersonView,
+    person: TelegramPerson,
     services: Services,
     texts: Texts,
     bot: Bot,
 ) -> None:
     """The buttons under a live request: edit, withdraw (asks first), suggestions, curator."""
     request_id, action = callback_data.request_id, callback_data.action
-    chat_id = person.telegram_id
+    chat_id = person.chat_id
     message_id = callback.message.message_id if callback.message is not None else None
     if action == keyboards.SHOW:
         view = await _own_live_request(services, person, request_id)
@@ -399,7 +401,7 @@ async def on_request_action(
 async def on_choose_mentor(
     callback: CallbackQuery,
     callback_data: ChooseMentorCallback,
-    person: PersonView,
+    person: TelegramPerson,
     services: Services,
     texts: Texts,
     clock: Clock,
@@ -417,7 +419,7 @@ async def on_choose_mentor(
         until = format_local(view.offer_expires_at, view.timezone)
     await callback.answer()
     await bot.send_message(
-        person.telegram_id, texts.render("requests/sent.j2", name=name, days=days, until=until)
+        person.chat_id, texts.render("requests/sent.j2", name=name, days=days, until=until)
     )
 
 
@@ -425,7 +427,7 @@ async def on_choose_mentor(
 
 
 async def _mentee_page(
-    person: PersonView, services: Services, texts: Texts, organisation_id: int, page: int
+    person: TelegramPerson, services: Services, texts: Texts, organisation_id: int, page: int
 ) -> tuple[str, InlineKeyboardMarkup | None]:
     mentees = await services.curator_requests.mentees_without_request(person.id, organisation_id)
     shown, page, pages = keyboards.mentee_page(mentees, page)
@@ -435,7 +437,7 @@ async def _mentee_page(
 
 
 async def cmd_request_for(
-    message: Message, person: PersonView, services: Services, texts: Texts
+    message: Message, person: TelegramPerson, services: Services, texts: Texts
 ) -> None:
     """/request_for (curator): mentees without a request, or first a choice of organisation."""
     organisation_id = await curated_organisation(
@@ -455,14 +457,14 @@ async def on_file_for(
     callback: CallbackQuery,
     callback_data: FileForCallback,
     state: FSMContext,
-    person: PersonView,
+    person: TelegramPerson,
     services: Services,
     texts: Texts,
     bot: Bot,
 ) -> None:
     """An organisation or a page of the list (mentee 0), or the mentee to file for: the form."""
     organisation_id = callback_data.organisation_id
-    chat_id = person.telegram_id
+    chat_id = person.chat_id
     if callback_data.mentee_id == 0:
         text, markup = await _mentee_page(
             person, services, texts, organisation_id, callback_data.page

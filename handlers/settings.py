@@ -10,11 +10,11 @@ from aiogram.utils.i18n import gettext as _
 from bot.container import Services
 from bot.telegram.callbacks import LanguageCallback
 from bot.telegram.commands import CommandMenus
+from bot.telegram.identity import TelegramPerson
 from bot.telegram.keyboards.common import language_keyboard
-from services.people.directory import PersonView
 
 
-async def cmd_language(message: Message, person: PersonView) -> None:
+async def cmd_language(message: Message, person: TelegramPerson) -> None:
     """/language: offer the languages the bot speaks."""
     await message.answer(
         _("Choose the language of the bot:"), reply_markup=language_keyboard(person.locale)
@@ -24,7 +24,7 @@ async def cmd_language(message: Message, person: PersonView) -> None:
 async def on_language(
     callback: CallbackQuery,
     callback_data: LanguageCallback,
-    person: PersonView,
+    person: TelegramPerson,
     services: Services,
     i18n: I18n,
     menus: CommandMenus,

@@ -8,18 +8,18 @@ from aiogram.types import Message
 from bot.container import Services
 from bot.telegram.commands import CommandMenus
 from bot.telegram.consent_prompt import ask_for_consent
+from bot.telegram.identity import TelegramPerson
 from bot.telegram.labels import role_name
 from bot.telegram.texts import Texts
 from handlers import consent, profile
 from services.core.errors import InviteNotUsable, NotAllowed
-from services.people.directory import PersonView
 
 
 async def cmd_start(
     message: Message,
     command: CommandObject,
     state: FSMContext,
-    person: PersonView,
+    person: TelegramPerson,
     services: Services,
     texts: Texts,
     menus: CommandMenus,
@@ -71,10 +71,12 @@ async def cmd_start(
     await message.answer(
         texts.render("start/org_welcome.j2", organisation=joined.organisation_name)
     )
-    await ask_for_consent(bot, person.telegram_id, request, texts)
+    await ask_for_consent(bot, person.chat_id, request, texts)
 
 
-async def cmd_help(message: Message, person: PersonView, services: Services, texts: Texts) -> None:
+async def cmd_help(
+    message: Message, person: TelegramPerson, services: Services, texts: Texts
+) -> None:
     """/help: what the bot can do for this person's roles."""
     actor = await services.people.actor(person.id)
     await message.answer(
@@ -86,7 +88,7 @@ async def cmd_help(message: Message, person: PersonView, services: Services, tex
     )
 
 
-async def _profile_missing(person: PersonView, services: Services) -> bool:
+async def _profile_missing(person: TelegramPerson, services: Services) -> bool:
     if await services.profiles.get(person.id) is not None:
         return False
     try:

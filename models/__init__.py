@@ -34,6 +34,7 @@ from models.form_progress import FormProgress
 from models.invite import Invite
 from models.meeting import AgreedMeeting, Meeting, PairCycle
 from models.mentoring import MentoringRequest, RequestOffer
+from models.messenger_account import MessengerAccount
 from models.notification import Notification
 from models.organisation import Organisation
 from models.pair import MentoringGroup, MentoringPair, PairingBlock, PairOrder, PairPetition
@@ -64,6 +65,7 @@ __all__ = [
     "MentoringPair",
     "MentoringRequest",
     "MentoringType",
+    "MessengerAccount",
     "Notification",
     "NotificationStatus",
     "OfferStatus",

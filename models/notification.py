@@ -49,6 +49,7 @@ class Notification(Base):
     attempts: Mapped[int] = mapped_column(default=0)
     lease_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    telegram_message_id: Mapped[int | None] = mapped_column(sa.BigInteger)
+    # The messenger's id of the delivered message.
+    sent_message_id: Mapped[int | None] = mapped_column(sa.BigInteger)
     last_error: Mapped[str | None] = mapped_column(sa.String(300))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())

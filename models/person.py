@@ -10,17 +10,19 @@ from models.enums import PersonStatus
 
 
 class Person(Base):
-    """Anyone who has written to the bot. Personal details are added only after consent."""
+    """Anyone who has written to the bot. Personal details are added only after consent.
+
+    How to reach them lives in `MessengerAccount`; a person without an account (erased after
+    withdrawing consent) can no longer be identified.
+    """
 
     __tablename__ = "person"
     __table_args__ = (sa.CheckConstraint("locale IN ('ru', 'en')", name="locale"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    # NULL once consent is withdrawn: the person can no longer be identified.
-    telegram_id: Mapped[int | None] = mapped_column(sa.BigInteger, unique=True)
-    # The name as the person gives it in their profile (never copied from Telegram).
+    # The name as the person gives it in their profile (never copied from the messenger).
     full_name: Mapped[str | None] = mapped_column(sa.String(200))
-    # Telegram @username, kept current on every update, so paired people can reach each other.
+    # The messenger @username, kept current on every update, so paired people can reach each other.
     username: Mapped[str | None] = mapped_column(sa.String(64))
     locale: Mapped[str] = mapped_column(sa.String(8))
     status: Mapped[PersonStatus] = mapped_column(

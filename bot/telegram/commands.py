@@ -9,6 +9,7 @@ from aiogram.types import BotCommand, BotCommandScopeChat, BotCommandScopeDefaul
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
+from bot.telegram.identity import TELEGRAM
 from services.people.directory import MenuLevel, MenuTarget, PeopleService
 
 logger = logging.getLogger(__name__)
@@ -77,12 +78,14 @@ class CommandMenus:
                 return
 
     async def set_for_staff(self, bot: Bot) -> None:
-        for target in await self._people.staff_menu_targets():
+        for target in await self._people.staff_menu_targets(TELEGRAM):
             await self._apply(bot, target)
 
     async def refresh_for(self, bot: Bot, person_id: int) -> None:
         """After a role or language change: this person's own menu, in their chosen language."""
-        await self._apply(bot, await self._people.menu_target(person_id))
+        target = await self._people.menu_target(person_id, TELEGRAM)
+        if target is not None:
+            await self._apply(bot, target)
 
     async def reset_for(self, bot: Bot, chat_id: int) -> None:
         """Back to the default menu (after withdrawal the person holds no role any more)."""
@@ -92,7 +95,7 @@ class CommandMenus:
             logger.warning("Could not reset a command menu: %s", type(error).__name__)
 
     async def _apply(self, bot: Bot, target: MenuTarget) -> None:
-        scope = BotCommandScopeChat(chat_id=target.telegram_id)
+        scope = BotCommandScopeChat(chat_id=int(target.address))
         try:
             with self._i18n.context(), self._i18n.use_locale(target.locale):
                 commands = commands_for(target.level)

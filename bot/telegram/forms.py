@@ -18,6 +18,7 @@ from aiogram.types import InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
 from bot.container import Services
+from bot.telegram.identity import TelegramPerson
 from bot.telegram.keyboards import forms as keyboards
 from bot.telegram.reply import QUEUED_MESSAGE_ID
 from bot.telegram.states import FormStates
@@ -27,14 +28,15 @@ from services.forms import flow, registry
 from services.forms.definitions import OTHER, Answer, FormSpec, Question, QuestionKind
 from services.forms.flow import Progress
 from services.organisations.timezones import local_date
-from services.people.directory import PersonView
 
 DEFAULT_TIMEZONE = "Europe/Moscow"
 DATE_FORMAT = "%d.%m.%Y"
 
 # What Save replies: a text, or a text with its buttons.
 Reply = str | tuple[str, InlineKeyboardMarkup | None]
-Saver = Callable[[Services, Texts, PersonView, dict[str, Any], dict[str, Answer]], Awaitable[Reply]]
+Saver = Callable[
+    [Services, Texts, TelegramPerson, dict[str, Any], dict[str, Answer]], Awaitable[Reply]
+]
 _SAVERS: dict[str, Saver] = {}
 
 
@@ -270,7 +272,7 @@ async def start_form(
     state: FSMContext,
     services: Services,
     texts: Texts,
-    person: PersonView,
+    person: TelegramPerson,
     spec: FormSpec,
     purpose: str,
     *,
@@ -308,6 +310,6 @@ async def start_form(
     # quiet inside it); the form itself is in the database.
     await state.set_state(FormStates.answering)
     if intro:
-        await bot.send_message(person.telegram_id, intro)
-    await show(bot, services, texts, person.telegram_id, progress)
+        await bot.send_message(person.chat_id, intro)
+    await show(bot, services, texts, person.chat_id, progress)
     return progress

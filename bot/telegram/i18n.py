@@ -10,7 +10,7 @@ from aiogram.utils.i18n import I18n, I18nMiddleware
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
-from services.people.directory import PersonView, locale_from_telegram
+from services.people.directory import PersonView, locale_from_language_code
 
 LOCALES_DIR = Path(__file__).resolve().parents[2] / "locales"
 DOMAIN = "messages"
@@ -44,4 +44,6 @@ class PersonLocaleMiddleware(I18nMiddleware):
         if person is not None:
             return person.locale
         user: User | None = data.get("event_from_user")
-        return locale_from_telegram(user.language_code if user else None, self.i18n.default_locale)
+        return locale_from_language_code(
+            user.language_code if user else None, self.i18n.default_locale
+        )

@@ -17,6 +17,7 @@ from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import I18n
 from jinja2 import TemplateNotFound
 
+from bot.telegram.identity import TELEGRAM
 from bot.telegram.notification_keyboards import keyboard_for
 from bot.telegram.reply import reply_markup_from_json
 from bot.telegram.texts import Texts
@@ -42,6 +43,11 @@ class TelegramTransport:
         self._texts = texts
         self._i18n = i18n
 
+    @property
+    def messenger(self) -> str:
+        """Rows are claimed with the recipient's Telegram chat (see `OutboxService.claim_due`)."""
+        return TELEGRAM
+
     def render(self, message: OutgoingMessage) -> str:
         if message.kind == REPLY_KIND:
             return str(message.payload["text"])  # rendered (and escaped) when it was a reply
@@ -62,7 +68,7 @@ class TelegramTransport:
         except TemplateNotFound:
             return PermanentFailure(f"no template for kind {message.kind!r}")
         try:
-            sent = await self._bot.send_message(message.telegram_id, text, reply_markup=markup)
+            sent = await self._bot.send_message(int(message.address), text, reply_markup=markup)
         except TelegramRetryAfter as error:
             return RetryAfter(float(error.retry_after))
         except TelegramForbiddenError:

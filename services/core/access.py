@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import Person, ProgrammeRole, RoleAssignment, RoleKind
+from models import MessengerAccount, Person, ProgrammeRole, RoleAssignment, RoleKind
 from services.core.errors import NotAllowed, StaleAction
+from services.core.identity import AccountKey
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,7 +24,6 @@ class Actor:
     """The person performing a use case and every role they hold."""
 
     person_id: int
-    telegram_id: int
     is_superadmin: bool
     roles: tuple[RoleView, ...] = field(default_factory=tuple)
 
@@ -59,20 +59,32 @@ class Actor:
 
 
 async def load_actor(
-    session: AsyncSession, person_id: int, superadmin_ids: frozenset[int]
+    session: AsyncSession, person_id: int, superadmins: frozenset[AccountKey]
 ) -> Actor:
-    person = await session.get(Person, person_id)
-    if person is None or person.telegram_id is None:
-        # Gone, or anonymised after withdrawing consent: nothing can be done as them.
+    """The actor with their roles. `superadmins` are the configured accounts (SUPERADMIN_IDS,
+    turned into account keys by the adapter that reads them)."""
+    # The person comes along (into the session's identity map) for the use case that follows.
+    accounts = (
+        await session.execute(
+            select(Person, MessengerAccount.messenger, MessengerAccount.external_user_id)
+            .join(MessengerAccount, MessengerAccount.person_id == Person.id)
+            .where(Person.id == person_id)
+        )
+    ).all()
+    if not accounts:
+        # Gone, or anonymised after withdrawing consent (no account left): nothing can be done
+        # as them.
         raise StaleAction
     assignments = (
         await session.scalars(select(RoleAssignment).where(RoleAssignment.person_id == person_id))
     ).all()
     return Actor(
-        person_id=person.id,
-        telegram_id=person.telegram_id,
+        person_id=person_id,
         # Configuration is the authority for superadmins: removing an id from SUPERADMIN_IDS
         # takes the power away at once, whatever the role table says.
-        is_superadmin=person.telegram_id in superadmin_ids,
+        is_superadmin=any(
+            AccountKey(messenger, external_user_id) in superadmins
+            for _person, messenger, external_user_id in accounts
+        ),
         roles=tuple(RoleView(a.role, a.organisation_id, a.programme_role) for a in assignments),
     )

@@ -24,6 +24,7 @@ from models import (
     ProfileRole,
     RequestOffer,
 )
+from services.core.identity import identified
 from services.matching.score import Fit, MenteeSide, MentorSide, score
 from services.organisations.programme import ProgrammeSettings
 from services.people.consent import current_versions
@@ -174,7 +175,7 @@ async def rank_for_requests(
             Profile.organisation_id == organisation.id,
             Profile.role.in_((ProfileRole.MENTOR, ProfileRole.BOTH)),
             Person.status == PersonStatus.ACTIVE,
-            Person.telegram_id.is_not(None),
+            identified(Person.id),
         )
     )
     if only is not None:

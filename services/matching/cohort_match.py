@@ -15,6 +15,7 @@ from models import MentoringRequest, Organisation, PairOrigin, Person, RequestSt
 from services.core.access import load_actor
 from services.core.clock import Clock
 from services.core.errors import RequestProblem, RequestUnavailable, StaleAction
+from services.core.identity import AccountKey
 from services.core.lookups import organisation_of
 from services.core.names import short_name
 from services.core.transactions import Transactions
@@ -68,7 +69,7 @@ class ApprovalResult:
 
 class CohortMatchService:
     def __init__(
-        self, transactions: Transactions, clock: Clock, *, superadmin_ids: frozenset[int]
+        self, transactions: Transactions, clock: Clock, *, superadmin_ids: frozenset[AccountKey]
     ) -> None:
         self._transactions = transactions
         self._clock = clock

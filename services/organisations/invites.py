@@ -14,6 +14,7 @@ from services.core import audit
 from services.core.access import load_actor
 from services.core.clock import Clock
 from services.core.errors import InviteNotUsable, InviteProblem, StaleAction
+from services.core.identity import AccountKey
 from services.core.lookups import organisation_of
 from services.core.transactions import Transactions
 from services.outbox import notify
@@ -107,7 +108,7 @@ class InviteService:
         transactions: Transactions,
         clock: Clock,
         *,
-        superadmin_ids: frozenset[int],
+        superadmin_ids: frozenset[AccountKey],
         ttl_days: int,
     ) -> None:
         self._transactions = transactions

@@ -21,6 +21,7 @@ from models import (
 )
 from services.core.access import load_actor
 from services.core.clock import Clock
+from services.core.identity import AccountKey
 from services.core.lookups import organisation_of
 from services.core.transactions import Transactions
 from services.outbox import notify
@@ -78,7 +79,7 @@ def _role_matches(role: str, wanted: str | None) -> bool:
 
 class ParticipantService:
     def __init__(
-        self, transactions: Transactions, clock: Clock, *, superadmin_ids: frozenset[int]
+        self, transactions: Transactions, clock: Clock, *, superadmin_ids: frozenset[AccountKey]
     ) -> None:
         self._transactions = transactions
         self._clock = clock

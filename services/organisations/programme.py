@@ -11,6 +11,7 @@ from services.core import audit
 from services.core.access import load_actor
 from services.core.clock import Clock
 from services.core.errors import StaleAction, ValidationFailed
+from services.core.identity import AccountKey
 from services.core.lookups import organisation_of
 from services.core.transactions import Transactions
 from services.organisations.sending_window import SendingWindow
@@ -65,7 +66,7 @@ class ProgrammeSettings:
 
 class ProgrammeSettingsService:
     def __init__(
-        self, transactions: Transactions, clock: Clock, *, superadmin_ids: frozenset[int]
+        self, transactions: Transactions, clock: Clock, *, superadmin_ids: frozenset[AccountKey]
     ) -> None:
         self._transactions = transactions
         self._clock = clock
@@ -111,7 +112,7 @@ class SendingWindowService:
     """The organisation's sending window: hours, Saturday, holidays (curators)."""
 
     def __init__(
-        self, transactions: Transactions, clock: Clock, *, superadmin_ids: frozenset[int]
+        self, transactions: Transactions, clock: Clock, *, superadmin_ids: frozenset[AccountKey]
     ) -> None:
         self._transactions = transactions
         self._clock = clock

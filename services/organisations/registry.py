@@ -12,6 +12,7 @@ from services.core import audit
 from services.core.access import load_actor
 from services.core.clock import Clock
 from services.core.errors import NotAllowed, ValidationFailed
+from services.core.identity import AccountKey
 from services.core.lookups import organisation_of
 from services.core.transactions import Transactions
 from services.organisations.invites import InviteView, create_invite_row
@@ -72,7 +73,7 @@ class OrganisationService:
         transactions: Transactions,
         clock: Clock,
         *,
-        superadmin_ids: frozenset[int],
+        superadmin_ids: frozenset[AccountKey],
         invite_ttl_days: int,
     ) -> None:
         self._transactions = transactions

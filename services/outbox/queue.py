@@ -11,7 +11,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import Notification, NotificationStatus, Person, PersonStatus
+from models import MessengerAccount, Notification, NotificationStatus, Person, PersonStatus
 from services.core import audit
 from services.core.clock import Clock
 from services.core.transactions import Transactions
@@ -31,7 +31,8 @@ class OutgoingMessage:
 
     notification_id: int
     recipient_id: int
-    telegram_id: int
+    # The recipient's chat in the messenger the row was claimed for (see `claim_due`).
+    address: str
     locale: str
     kind: str
     payload: dict[str, Any]
@@ -135,8 +136,12 @@ class OutboxService:
         self._clock = clock
         self._lease = lease
 
-    async def claim_due(self, limit: int) -> list[OutgoingMessage]:
-        """Atomically take up to `limit` due rows (and rows whose lease ran out) for sending.
+    async def claim_due(self, limit: int, *, messenger: str) -> list[OutgoingMessage]:
+        """Atomically take up to `limit` due rows (and rows whose lease ran out) for sending
+        through `messenger`, each with the recipient's chat address there.
+
+        Rows of people with no chat in that messenger (erased, or only known to another one) are
+        not claimed. The address comes from the same join, so there is no lookup per message.
 
         On PostgreSQL, `FOR UPDATE SKIP LOCKED` lets several instances claim side by side; SQLite's
         `BEGIN IMMEDIATE` makes the whole claim exclusive.
@@ -154,10 +159,16 @@ class OutboxService:
                     Notification.lease_expires_at <= now,
                 ),
             )
+            account = and_(
+                MessengerAccount.person_id == Notification.recipient_id,
+                MessengerAccount.messenger == messenger,
+                MessengerAccount.chat_id.is_not(None),
+            )
             candidates = (
                 select(Notification.id)
                 .join(Person, Person.id == Notification.recipient_id)
-                .where(due, Person.status == PersonStatus.ACTIVE, Person.telegram_id.is_not(None))
+                .join(MessengerAccount, account)
+                .where(due, Person.status == PersonStatus.ACTIVE)
                 .order_by(Notification.due_at, Notification.id)
                 .limit(limit)
                 .with_for_update(of=Notification, skip_locked=True)
@@ -176,8 +187,9 @@ class OutboxService:
             )
             rows = (
                 await session.execute(
-                    select(Notification, Person.telegram_id, Person.locale)
+                    select(Notification, MessengerAccount.chat_id, Person.locale)
                     .join(Person, Person.id == Notification.recipient_id)
+                    .join(MessengerAccount, account)
                     .where(Notification.id.in_(ids))
                     .order_by(Notification.due_at, Notification.id)
                 )
@@ -186,14 +198,14 @@ class OutboxService:
                 OutgoingMessage(
                     notification_id=row.id,
                     recipient_id=row.recipient_id,
-                    telegram_id=int(telegram_id or 0),  # never NULL: filtered in the claim
+                    address=str(chat_id),  # never NULL: filtered in the claim
                     locale=locale,
                     kind=row.kind,
                     payload=dict(row.payload),
                     attempts=row.attempts,
                     expires_at=row.expires_at,
                 )
-                for row, telegram_id, locale in rows
+                for row, chat_id, locale in rows
             ]
 
     async def _expire_stale(self, session: AsyncSession, now: datetime) -> None:
@@ -231,12 +243,12 @@ class OutboxService:
                 payload={"text": text, "reply_markup": reply_markup},
             )
 
-    async def mark_sent(self, notification_id: int, telegram_message_id: int | None) -> None:
+    async def mark_sent(self, notification_id: int, sent_message_id: int | None) -> None:
         await self._finish(
             notification_id,
             status=NotificationStatus.SENT,
             sent_at=self._clock.now(),
-            telegram_message_id=telegram_message_id,
+            sent_message_id=sent_message_id,
             last_error=None,
         )
 

@@ -23,10 +23,12 @@ class SendRateLimiter:
         self._spacing = 1.0 / per_second
         self._chat_interval = chat_interval
         self._next_global = 0.0
-        self._next_per_chat: dict[int, float] = {}
+        self._next_per_chat: dict[str, float] = {}
         self._paused_until = 0.0
 
-    async def wait_turn(self, chat_id: int) -> None:
+    async def wait_turn(self, chat_id: str | int) -> None:
+        # Addresses are text in the outbox and numbers in some adapters' replies: one chat, one key.
+        chat_id = str(chat_id)
         while True:
             now = self._clock.monotonic()
             global_slot = max(self._next_global, now, self._paused_until)
@@ -40,9 +42,10 @@ class SendRateLimiter:
                 self._forget_old_chats()
                 return
 
-    def note_reply(self, chat_id: int) -> None:
+    def note_reply(self, chat_id: str | int) -> None:
         """A reply to a person went out: it used the bot's budget and that chat's second, so the
         queued messages step back (people's answers go first, the queue yields to them)."""
+        chat_id = str(chat_id)
         now = self._clock.monotonic()
         self._next_global = max(self._next_global, now) + self._spacing
         self._next_per_chat[chat_id] = max(

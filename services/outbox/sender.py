@@ -74,7 +74,14 @@ _Tallied = Literal["sent", "retried", "failed", "blocked", "expired", "deferred"
 
 
 class Transport(Protocol):
-    """Renders a message in the recipient's language and delivers it."""
+    """Renders a message in the recipient's language and delivers it through one messenger.
+
+    `messenger` names the accounts it can write to: the sender claims only rows of people with
+    an account there, and each claimed message carries that account's chat address.
+    """
+
+    @property
+    def messenger(self) -> str: ...
 
     async def send(self, message: OutgoingMessage) -> SendOutcome: ...
 
@@ -111,7 +118,9 @@ class OutboxSender:
             return tally
         async with self._tick_lock:
             while not self._stopping:
-                batch = await self._outbox.claim_due(self._batch_size)
+                batch = await self._outbox.claim_due(
+                    self._batch_size, messenger=self._transport.messenger
+                )
                 if not batch:
                     break
                 await self._deliver_batch(batch, tally)
@@ -143,7 +152,7 @@ class OutboxSender:
     async def _deliver(self, message: OutgoingMessage) -> _Tallied:
         """Send one row and record its outcome; returns the tally field it counts under."""
         for _ in range(MAX_FLOOD_WAITS_PER_TICK):
-            if not await self._turn_or_stop(message.telegram_id):
+            if not await self._turn_or_stop(message.address):
                 await self._outbox.release(message.notification_id)
                 return "deferred"
             if message.expires_at is not None and self._clock.now() >= message.expires_at:
@@ -157,12 +166,12 @@ class OutboxSender:
                 outcome = TemporaryFailure(type(error).__name__)
             if not isinstance(outcome, RetryAfter):
                 return await self._record(message, outcome)
-            logger.warning("Telegram asked to wait %.0f s (429)", outcome.seconds)
+            logger.warning("The messenger asked to wait %.0f s (429)", outcome.seconds)
             self._limiter.pause(outcome.seconds)
         await self._outbox.release(message.notification_id)
         return "deferred"
 
-    async def _turn_or_stop(self, chat_id: int) -> bool:
+    async def _turn_or_stop(self, chat_id: str) -> bool:
         """Wait for a send slot; False if a stop was requested first (the row is handed back)."""
         if self._stopping:
             return False

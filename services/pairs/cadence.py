@@ -19,6 +19,7 @@ from services.core import audit
 from services.core.access import load_actor
 from services.core.clock import Clock
 from services.core.errors import RequestProblem, RequestUnavailable, StaleAction
+from services.core.identity import AccountKey
 from services.core.lookups import organisation_of
 from services.core.transactions import Transactions
 from services.organisations.programme import ProgrammeSettings
@@ -61,7 +62,7 @@ def choices_for(settings: ProgrammeSettings) -> tuple[int, ...]:
 
 class PairCadenceService:
     def __init__(
-        self, transactions: Transactions, clock: Clock, *, superadmin_ids: frozenset[int]
+        self, transactions: Transactions, clock: Clock, *, superadmin_ids: frozenset[AccountKey]
     ) -> None:
         self._transactions = transactions
         self._clock = clock

@@ -13,6 +13,7 @@ from services.core import audit
 from services.core.access import load_actor
 from services.core.clock import Clock
 from services.core.errors import StaleAction, ValidationFailed
+from services.core.identity import AccountKey
 from services.core.lookups import organisation_of
 from services.core.transactions import Transactions
 from services.matching.candidates import capacity_of, live_loads
@@ -59,7 +60,7 @@ def _sort_key(person: Person) -> tuple[str, int]:
 
 class MentorCapacityService:
     def __init__(
-        self, transactions: Transactions, clock: Clock, *, superadmin_ids: frozenset[int]
+        self, transactions: Transactions, clock: Clock, *, superadmin_ids: frozenset[AccountKey]
     ) -> None:
         self._transactions = transactions
         self._clock = clock

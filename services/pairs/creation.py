@@ -29,6 +29,7 @@ from models import (
 )
 from services.core import audit
 from services.core.errors import RequestProblem, RequestUnavailable, StaleAction
+from services.core.identity import accounts_of
 from services.core.lookups import organisation_of
 from services.core.names import first_name
 from services.matching.candidates import LIVE_PAIR_STATUSES, capacity_of, live_loads, rank_mentors
@@ -189,12 +190,14 @@ async def _join_group(session: AsyncSession, pair: MentoringPair, now: datetime)
     pair.group_id = group_id
 
 
-def _contact(person: Person) -> dict[str, object]:
+def _contact(person: Person, accounts: dict[str, str]) -> dict[str, object]:
+    # `accounts` are the other's ids in each messenger they use: the adapter that renders the
+    # introduction picks its own to make a link, the programme does not choose one.
     return {
         "name": person.full_name or "",
         "first_name": first_name(person.full_name),
         "username": person.username,
-        "telegram_id": person.telegram_id,
+        "accounts": accounts,
     }
 
 
@@ -225,6 +228,7 @@ async def announce_start(session: AsyncSession, pair: MentoringPair, now: dateti
                 )
             ).all()
         )
+    accounts = await accounts_of(session, (mentor.id, mentee.id))
     for viewer, other, as_role in ((mentee, mentor, "mentee"), (mentor, mentee, "mentor")):
         profile = profiles.get(other.id)
         await notify.person(
@@ -235,7 +239,7 @@ async def announce_start(session: AsyncSession, pair: MentoringPair, now: dateti
             now,
             about=other.id,
             role=as_role,
-            other=_contact(other),
+            other=_contact(other, accounts.get(other.id, {})),
             subjects=list(profile.subjects) if profile else [],
             experience_years=profile.experience_years if profile else None,
             group_size=group_size,

@@ -19,6 +19,7 @@ from services.core import audit
 from services.core.access import Actor, load_actor
 from services.core.clock import Clock
 from services.core.errors import NotAllowed, RequestProblem, RequestUnavailable, StaleAction
+from services.core.identity import AccountKey
 from services.core.lookups import organisation_of, timezone_of
 from services.core.transactions import Transactions
 from services.organisations.timezones import local_date
@@ -69,7 +70,7 @@ def _require_live(pair: MentoringPair) -> None:
 
 class PairService:
     def __init__(
-        self, transactions: Transactions, clock: Clock, *, superadmin_ids: frozenset[int]
+        self, transactions: Transactions, clock: Clock, *, superadmin_ids: frozenset[AccountKey]
     ) -> None:
         self._transactions = transactions
         self._clock = clock

@@ -12,6 +12,7 @@ from models import MentoringPair, PairOrder, PairStatus
 from services.core import audit
 from services.core.access import load_actor
 from services.core.clock import Clock
+from services.core.identity import AccountKey
 from services.core.lookups import organisation_of, timezone_of
 from services.core.transactions import Transactions
 from services.organisations.timezones import local_date
@@ -132,7 +133,7 @@ class PairOrderService:
     """/order: the pairs that wait for the order, and recording one."""
 
     def __init__(
-        self, transactions: Transactions, clock: Clock, *, superadmin_ids: frozenset[int]
+        self, transactions: Transactions, clock: Clock, *, superadmin_ids: frozenset[AccountKey]
     ) -> None:
         self._transactions = transactions
         self._clock = clock

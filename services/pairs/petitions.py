@@ -28,6 +28,7 @@ from services.core import audit
 from services.core.access import load_actor
 from services.core.clock import Clock
 from services.core.errors import NotAllowed, RequestProblem, RequestUnavailable, StaleAction
+from services.core.identity import AccountKey
 from services.core.transactions import Transactions
 from services.outbox import notify
 from services.pairs.changes import end_pair, tell_pair
@@ -154,7 +155,7 @@ def _outcome(
 
 class PetitionService:
     def __init__(
-        self, transactions: Transactions, clock: Clock, *, superadmin_ids: frozenset[int]
+        self, transactions: Transactions, clock: Clock, *, superadmin_ids: frozenset[AccountKey]
     ) -> None:
         self._transactions = transactions
         self._clock = clock

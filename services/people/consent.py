@@ -29,6 +29,7 @@ from services.core import audit
 from services.core.access import load_actor
 from services.core.clock import Clock
 from services.core.errors import StaleAction, ValidationFailed
+from services.core.identity import AccountKey
 from services.core.lookups import organisation_of
 from services.core.transactions import Transactions
 
@@ -115,7 +116,7 @@ class ConsentService:
         texts: ConsentTexts,
         *,
         locales: tuple[str, ...],
-        superadmin_ids: frozenset[int],
+        superadmin_ids: frozenset[AccountKey],
     ) -> None:
         self._transactions = transactions
         self._clock = clock

@@ -1,4 +1,4 @@
-"""People: first contact, language, reachability."""
+"""People: first contact (found by their messenger account), language, reachability."""
 
 from __future__ import annotations
 
@@ -6,15 +6,16 @@ import enum
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import Person, PersonStatus, RoleAssignment, RoleKind
+from models import MessengerAccount, Person, PersonStatus, RoleAssignment, RoleKind
 from services.core import audit
 from services.core.access import Actor, load_actor
 from services.core.clock import Clock
 from services.core.errors import ValidationFailed
+from services.core.identity import AccountKey
 from services.core.transactions import Transactions
 
 SUPPORTED_LOCALES = ("ru", "en")
@@ -33,22 +34,25 @@ class MenuLevel(enum.StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class MenuTarget:
-    telegram_id: int
+    person_id: int
+    # Where to write to them in the messenger the menu was asked for.
+    address: str
     locale: str
     level: MenuLevel
 
 
 @dataclass(frozen=True, slots=True)
 class PersonView:
+    """The person behind an update, as the programme knows them: by id, never by account."""
+
     id: int
-    telegram_id: int
     locale: str
     status: PersonStatus
     is_new: bool = False
 
 
-def locale_from_telegram(language_code: str | None, default_locale: str) -> str:
-    """Telegram's language_code ("ru", "en-GB", "uk") mapped to a language the bot speaks."""
+def locale_from_language_code(language_code: str | None, default_locale: str) -> str:
+    """A client's language code ("ru", "en-GB", "uk") mapped to a language the bot speaks."""
     if not language_code:
         return default_locale
     language = language_code.split("-")[0].lower()
@@ -58,8 +62,7 @@ def locale_from_telegram(language_code: str | None, default_locale: str) -> str:
 
 
 def _view(person: Person, *, is_new: bool = False) -> PersonView:
-    # Only people found by their Telegram id get here, so the id is there.
-    return PersonView(person.id, int(person.telegram_id or 0), person.locale, person.status, is_new)
+    return PersonView(person.id, person.locale, person.status, is_new)
 
 
 class PeopleService:
@@ -69,57 +72,78 @@ class PeopleService:
         clock: Clock,
         *,
         default_locale: str,
-        superadmin_ids: frozenset[int],
+        superadmin_ids: frozenset[AccountKey],
     ) -> None:
         self._transactions = transactions
         self._clock = clock
         self._default_locale = default_locale
-        self._superadmin_ids = superadmin_ids
+        # The configured superadmins' accounts (SUPERADMIN_IDS, keyed by the adapter).
+        self._superadmins = superadmin_ids
 
     async def touch(
-        self, telegram_id: int, language_code: str | None, username: str | None = None
+        self,
+        key: AccountKey,
+        language_code: str | None,
+        username: str | None = None,
+        *,
+        chat_id: str | None = None,
     ) -> PersonView:
-        """For every update: find or create the person, writing only when something changed.
+        """For every update: find the person by their account, or create both on first contact,
+        writing only when something changed. `chat_id` is where the messenger says to write.
 
-        The Telegram @username is personal data: it is kept only for people with a profile
+        The messenger @username is personal data: it is kept only for people with a profile
         (given after consent), so that their mentor or mentee can reach them.
         """
         now = self._clock.now()
         async with self._transactions.read() as session:
-            person = await _by_telegram_id(session, telegram_id)
-            if (
-                person is not None
-                and person.status == PersonStatus.ACTIVE
-                and now - person.last_seen_at < LAST_SEEN_RESOLUTION
-                and person.username == _kept_username(person, username)
-                and not await self._superadmin_missing(session, person)
-            ):
-                return _view(person)
+            found = await _by_account(session, key)
+            if found is not None:
+                person, account = found
+                if (
+                    person.status == PersonStatus.ACTIVE
+                    and now - person.last_seen_at < LAST_SEEN_RESOLUTION
+                    and person.username == _kept_username(person, username)
+                    and (chat_id is None or account.chat_id == chat_id)
+                    and not await self._superadmin_missing(session, person, key)
+                ):
+                    return _view(person)
         try:
-            return await self._record_contact(telegram_id, language_code, username)
+            return await self._record_contact(key, language_code, username, chat_id)
         except IntegrityError:
             # Two first updates from one new person raced (PostgreSQL); the other one created
-            # the row, so this second attempt finds it.
-            return await self._record_contact(telegram_id, language_code, username)
+            # the rows, so this second attempt finds them.
+            return await self._record_contact(key, language_code, username, chat_id)
 
     async def _record_contact(
-        self, telegram_id: int, language_code: str | None, username: str | None
+        self, key: AccountKey, language_code: str | None, username: str | None, chat_id: str | None
     ) -> PersonView:
         now = self._clock.now()
         async with self._transactions.write() as session:
-            person = await _by_telegram_id(session, telegram_id)
-            is_new = person is None
-            if person is None:
+            found = await _by_account(session, key)
+            is_new = found is None
+            if found is None:
                 person = Person(
-                    telegram_id=telegram_id,
-                    locale=locale_from_telegram(language_code, self._default_locale),
+                    locale=locale_from_language_code(language_code, self._default_locale),
                     status=PersonStatus.ACTIVE,
                     created_at=now,
                     last_seen_at=now,
                 )
                 session.add(person)
                 await session.flush()
+                session.add(
+                    MessengerAccount(
+                        person_id=person.id,
+                        messenger=key.messenger,
+                        external_user_id=key.external_user_id,
+                        chat_id=chat_id,
+                        created_at=now,
+                    )
+                )
                 audit.record(session, at=now, action="person.first_contact", actor_id=person.id)
+            else:
+                person, account = found
+                if chat_id is not None and account.chat_id != chat_id:
+                    account.chat_id = chat_id
             if person.status == PersonStatus.UNREACHABLE:
                 # They wrote to us, so they unblocked the bot: sending may resume.
                 person.status = PersonStatus.ACTIVE
@@ -127,7 +151,7 @@ class PeopleService:
                 audit.record(session, at=now, action="person.reachable_again", actor_id=person.id)
             person.last_seen_at = now
             person.username = _kept_username(person, username)
-            if await self._superadmin_missing(session, person):
+            if await self._superadmin_missing(session, person, key):
                 session.add(
                     RoleAssignment(person_id=person.id, role=RoleKind.SUPERADMIN, granted_at=now)
                 )
@@ -142,8 +166,10 @@ class PeopleService:
                 )
             return _view(person, is_new=is_new)
 
-    async def _superadmin_missing(self, session: AsyncSession, person: Person) -> bool:
-        if person.telegram_id not in self._superadmin_ids:
+    async def _superadmin_missing(
+        self, session: AsyncSession, person: Person, key: AccountKey
+    ) -> bool:
+        if key not in self._superadmins:
             return False
         existing = await session.scalar(
             select(RoleAssignment.id).where(
@@ -155,36 +181,68 @@ class PeopleService:
 
     async def actor(self, person_id: int) -> Actor:
         async with self._transactions.read() as session:
-            return await load_actor(session, person_id, self._superadmin_ids)
+            return await load_actor(session, person_id, self._superadmins)
 
-    async def menu_target(self, person_id: int) -> MenuTarget:
+    async def menu_target(self, person_id: int, messenger: str) -> MenuTarget | None:
+        """This person's menu and where to set it in `messenger` (None: no chat there)."""
         async with self._transactions.read() as session:
-            actor = await load_actor(session, person_id, self._superadmin_ids)
-            person = await session.get(Person, person_id)
-            locale = person.locale if person else self._default_locale
-            return MenuTarget(actor.telegram_id, locale, _menu_level(actor))
+            actor = await load_actor(session, person_id, self._superadmins)
+            found = (
+                await session.execute(
+                    select(Person.locale, MessengerAccount.chat_id)
+                    .join(MessengerAccount, MessengerAccount.person_id == Person.id)
+                    .where(Person.id == person_id, MessengerAccount.messenger == messenger)
+                )
+            ).first()
+        if found is None or found.chat_id is None:
+            return None
+        return MenuTarget(person_id, found.chat_id, found.locale, _menu_level(actor))
 
-    async def staff_menu_targets(self) -> list[MenuTarget]:
-        """Curators and superadmins, whose command menus differ from the default one."""
+    async def staff_menu_targets(self, messenger: str) -> list[MenuTarget]:
+        """Curators and superadmins with a chat in `messenger`: their menus differ from the
+        default one."""
         async with self._transactions.read() as session:
+            superadmin_ids = await self._superadmin_person_ids(session)
             curator_ids = select(RoleAssignment.person_id).where(
                 RoleAssignment.role == RoleKind.CURATOR
             )
-            people = await session.scalars(
-                select(Person).where(
-                    Person.id.in_(curator_ids) | Person.telegram_id.in_(self._superadmin_ids)
+            rows = await session.execute(
+                select(Person.id, Person.locale, MessengerAccount.chat_id)
+                .join(MessengerAccount, MessengerAccount.person_id == Person.id)
+                .where(
+                    MessengerAccount.messenger == messenger,
+                    MessengerAccount.chat_id.is_not(None),
+                    Person.id.in_(curator_ids) | Person.id.in_(superadmin_ids),
                 )
             )
             return [
                 MenuTarget(
-                    int(person.telegram_id or 0),
-                    person.locale,
-                    MenuLevel.SUPERADMIN
-                    if person.telegram_id in self._superadmin_ids
-                    else MenuLevel.CURATOR,
+                    person_id,
+                    chat_id,
+                    locale,
+                    MenuLevel.SUPERADMIN if person_id in superadmin_ids else MenuLevel.CURATOR,
                 )
-                for person in people
+                for person_id, locale, chat_id in rows
+                if chat_id is not None  # filtered in the query; this tells the type checker
             ]
+
+    async def _superadmin_person_ids(self, session: AsyncSession) -> set[int]:
+        if not self._superadmins:
+            return set()
+        found = await session.scalars(
+            select(MessengerAccount.person_id).where(
+                or_(
+                    *(
+                        and_(
+                            MessengerAccount.messenger == key.messenger,
+                            MessengerAccount.external_user_id == key.external_user_id,
+                        )
+                        for key in self._superadmins
+                    )
+                )
+            )
+        )
+        return set(found)
 
     async def set_locale(self, person_id: int, locale: str) -> PersonView:
         if locale not in SUPPORTED_LOCALES:
@@ -196,13 +254,14 @@ class PeopleService:
             person.locale = locale
             return _view(person)
 
-    async def set_reachable(self, telegram_id: int, *, reachable: bool) -> None:
-        """A `my_chat_member` update: the person blocked (kicked) or unblocked the bot."""
+    async def set_reachable(self, key: AccountKey, *, reachable: bool) -> None:
+        """The person blocked (kicked) or unblocked the bot in their messenger."""
         now = self._clock.now()
         async with self._transactions.write() as session:
-            person = await _by_telegram_id(session, telegram_id)
-            if person is None:
+            found = await _by_account(session, key)
+            if found is None:
                 return
+            person, _account = found
             new_status = PersonStatus.ACTIVE if reachable else PersonStatus.UNREACHABLE
             if person.status == new_status:
                 return
@@ -221,8 +280,20 @@ def _kept_username(person: Person, username: str | None) -> str | None:
     return username[:64] if username and person.full_name else None
 
 
-async def _by_telegram_id(session: AsyncSession, telegram_id: int) -> Person | None:
-    return await session.scalar(select(Person).where(Person.telegram_id == telegram_id))
+async def _by_account(
+    session: AsyncSession, key: AccountKey
+) -> tuple[Person, MessengerAccount] | None:
+    found = (
+        await session.execute(
+            select(Person, MessengerAccount)
+            .join(MessengerAccount, MessengerAccount.person_id == Person.id)
+            .where(
+                MessengerAccount.messenger == key.messenger,
+                MessengerAccount.external_user_id == key.external_user_id,
+            )
+        )
+    ).first()
+    return None if found is None else (found[0], found[1])
 
 
 def _menu_level(actor: Actor) -> MenuLevel:

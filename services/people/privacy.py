@@ -15,6 +15,7 @@ from models import (
     ConsentDecision,
     MentoringPair,
     MentoringRequest,
+    MessengerAccount,
     Notification,
     NotificationStatus,
     Organisation,
@@ -36,7 +37,7 @@ from services.people.mentoring_erasure import erase_mentoring_data
 WITHDRAWAL_LOCK_KEY = 152_021
 
 # What "erased" means, listed in the audit entry so an inspector can see it.
-ERASED_FIELDS = ("telegram_id", "full_name", "username", "profile", "request_texts")
+ERASED_FIELDS = ("messenger_accounts", "full_name", "username", "profile", "request_texts")
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,10 +49,16 @@ class ConsentRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class MessengerAccountRecord:
+    messenger: str
+    external_user_id: str
+
+
+@dataclass(frozen=True, slots=True)
 class PrivacyOverview:
     """Everything stored about the person, in words the /privacy screen shows."""
 
-    telegram_id: int
+    accounts: list[MessengerAccountRecord]
     full_name: str | None
     locale: str
     first_contact: datetime
@@ -67,6 +74,10 @@ class PrivacyOverview:
     organisation_names: list[str] = field(default_factory=list)
     # The zone of the person's first organisation: everything a person sees is in that zone.
     timezone: str | None = None
+
+    def account(self, messenger: str) -> str | None:
+        """Their id in `messenger`, for the screen of that messenger's adapter."""
+        return next((a.external_user_id for a in self.accounts if a.messenger == messenger), None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,7 +125,10 @@ class PrivacyService:
         for record in consents:
             latest[record.organisation_name] = record
         return PrivacyOverview(
-            telegram_id=data["person"]["telegram_id"],
+            accounts=[
+                MessengerAccountRecord(account["messenger"], account["external_user_id"])
+                for account in data["messenger_accounts"]
+            ],
             full_name=data["person"]["full_name"],
             locale=data["person"]["language"],
             first_contact=datetime.fromisoformat(data["person"]["first_contact"]),
@@ -143,7 +157,14 @@ class PrivacyService:
 
     async def _collect(self, session: AsyncSession, person_id: int) -> dict[str, Any]:
         person = await session.get(Person, person_id)
-        if person is None or person.telegram_id is None:
+        accounts = (
+            await session.scalars(
+                select(MessengerAccount)
+                .where(MessengerAccount.person_id == person_id)
+                .order_by(MessengerAccount.id)
+            )
+        ).all()
+        if person is None or not accounts:
             raise StaleAction
         names = {
             organisation.id: organisation.name
@@ -180,7 +201,6 @@ class PrivacyService:
         )
         return {
             "person": {
-                "telegram_id": person.telegram_id,
                 "full_name": person.full_name,
                 "username": person.username,
                 "language": person.locale,
@@ -189,6 +209,15 @@ class PrivacyService:
                 "last_seen": _iso(person.last_seen_at),
                 "unreachable_since": _iso(person.unreachable_since),
             },
+            "messenger_accounts": [
+                {
+                    "messenger": account.messenger,
+                    "external_user_id": account.external_user_id,
+                    "chat_id": account.chat_id,
+                    "since": _iso(account.created_at),
+                }
+                for account in accounts
+            ],
             "roles": [
                 {
                     "organisation": names.get(role.organisation_id or 0, ""),
@@ -295,11 +324,15 @@ class PrivacyService:
             person = await session.scalar(
                 select(Person).where(Person.id == person_id).with_for_update()
             )
-            if person is None or person.telegram_id is None:
+            account = await session.scalar(
+                select(MessengerAccount.id).where(MessengerAccount.person_id == person_id).limit(1)
+            )
+            if person is None or account is None:
+                # Gone, or already erased (an erased person has no account left).
                 raise StaleAction
             decisions = await latest_decisions(session, person_id)
             if not any(d.decision == ConsentDecision.AGREED for d in decisions.values()):
-                # Nothing to withdraw: a forged or stale button, or the same Telegram user back
+                # Nothing to withdraw: a forged or stale button, or the same messenger user back
                 # as a new person after an earlier withdrawal. Erasing them would invent a
                 # "withdrawn participant" who never took part.
                 raise StaleAction
@@ -344,7 +377,10 @@ class PrivacyService:
                 )
             )
             await erase_mentoring_data(session, person_id, now)
-            person.telegram_id = None
+            # Without an account the person can no longer be identified or written to.
+            await session.execute(
+                delete(MessengerAccount).where(MessengerAccount.person_id == person_id)
+            )
             person.full_name = None
             person.username = None
             person.status = PersonStatus.WITHDRAWN

@@ -26,6 +26,7 @@ from services.core.errors import (
     RequestUnavailable,
     StaleAction,
 )
+from services.core.identity import AccountKey
 from services.core.lookups import organisation_of
 from services.core.transactions import Transactions
 from services.organisations.timezones import local_date
@@ -57,7 +58,7 @@ ENDED_PAIRS_LISTED = 5
 
 class PlanService:
     def __init__(
-        self, transactions: Transactions, clock: Clock, *, superadmin_ids: frozenset[int]
+        self, transactions: Transactions, clock: Clock, *, superadmin_ids: frozenset[AccountKey]
     ) -> None:
         self._transactions = transactions
         self._clock = clock

@@ -17,6 +17,7 @@ from models import (
 from services.core.access import load_actor
 from services.core.clock import Clock
 from services.core.errors import StaleAction
+from services.core.identity import AccountKey
 from services.core.lookups import organisation_of
 from services.core.transactions import Transactions
 from services.matching.candidates import consented
@@ -46,7 +47,7 @@ class CuratorRequestPage:
 
 class CuratorRequestService:
     def __init__(
-        self, transactions: Transactions, clock: Clock, *, superadmin_ids: frozenset[int]
+        self, transactions: Transactions, clock: Clock, *, superadmin_ids: frozenset[AccountKey]
     ) -> None:
         self._transactions = transactions
         self._clock = clock

@@ -22,6 +22,7 @@ from services.core import audit
 from services.core.access import Actor, load_actor
 from services.core.clock import Clock
 from services.core.errors import NotAllowed, RequestProblem, RequestUnavailable, StaleAction
+from services.core.identity import AccountKey
 from services.core.lookups import organisation_of
 from services.core.names import short_name
 from services.core.transactions import Transactions
@@ -154,7 +155,7 @@ def _may_manage(actor: Actor, request: MentoringRequest) -> None:
 
 class RequestService:
     def __init__(
-        self, transactions: Transactions, clock: Clock, *, superadmin_ids: frozenset[int]
+        self, transactions: Transactions, clock: Clock, *, superadmin_ids: frozenset[AccountKey]
     ) -> None:
         self._transactions = transactions
         self._clock = clock

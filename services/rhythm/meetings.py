@@ -26,6 +26,7 @@ from services.core.errors import (
     RequestUnavailable,
     StaleAction,
 )
+from services.core.identity import AccountKey
 from services.core.lookups import timezone_of
 from services.core.transactions import Transactions
 from services.forms.definitions import Answer, FormSpec, check_answers
@@ -171,7 +172,7 @@ def _view(
 
 class MeetingService:
     def __init__(
-        self, transactions: Transactions, clock: Clock, *, superadmin_ids: frozenset[int]
+        self, transactions: Transactions, clock: Clock, *, superadmin_ids: frozenset[AccountKey]
     ) -> None:
         self._transactions = transactions
         self._clock = clock

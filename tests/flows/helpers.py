@@ -12,6 +12,7 @@ from bot.app import Application
 from models import MeetingFormat, MenteeCategory, Person, ProfileRole
 from services.people.profiles import ProfileDraft
 from tests.fakes import BOT_USERNAME, TelegramClient
+from tests.identity import of_telegram
 
 LINK = re.compile(rf"https://t\.me/{BOT_USERNAME}\?start=([A-Za-z0-9_-]+)")
 
@@ -66,7 +67,7 @@ async def complete_profile(
     """Store a complete profile through the service (as the form would); returns the person id.
     `answers` override any ProfileDraft field (subjects, experience_years, offered_domains…)."""
     async with app.database.read() as db:
-        person_id = await db.scalar(select(Person.id).where(Person.telegram_id == telegram_id))
+        person_id = await db.scalar(select(Person.id).where(of_telegram(telegram_id)))
     assert person_id is not None
     organisation_id = await app.services.profiles.organisation_for_form(person_id)
     draft = ProfileDraft(

@@ -12,6 +12,7 @@ from services.requests.draft import RequestDraft
 from services.requests.filing import RequestView
 from tests.fakes import TelegramClient
 from tests.flows.helpers import complete_profile, consented_teacher
+from tests.identity import of_telegram
 
 MENTEE_NAMES = ("Иванова Анна Петровна", "Кузнецова Мария Олеговна", "Орлов Дмитрий Юрьевич")
 MENTOR_NAMES = ("Петров Сергей Иванович", "Смирнова Ольга Викторовна", "Волкова Елена Андреевна")
@@ -72,9 +73,7 @@ async def cast(
         if result is None:
             async with app.database.read() as db:
                 organisation_id = await db.scalar(select(Organisation.id).order_by(Organisation.id))
-                curator_id = await db.scalar(
-                    select(Person.id).where(Person.telegram_id == curator.user.id)
-                )
+                curator_id = await db.scalar(select(Person.id).where(of_telegram(curator.user.id)))
             assert organisation_id is not None
             assert curator_id is not None
             result = Cast(organisation_id=organisation_id, curator=curator)

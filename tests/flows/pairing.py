@@ -13,6 +13,7 @@ from services.outbox.sender import OutboxSender
 from tests.conftest import PersonFactory
 from tests.fakes import TelegramClient
 from tests.flows.mentoring import Cast, cast, file_request
+from tests.identity import of_telegram
 
 
 @dataclass
@@ -48,7 +49,7 @@ class Pairing:
 
 async def person_id(app: Application, telegram_id: int) -> int:
     async with app.database.read() as db:
-        found = await db.scalar(select(Person.id).where(Person.telegram_id == telegram_id))
+        found = await db.scalar(select(Person.id).where(of_telegram(telegram_id)))
     assert found is not None
     return found
 

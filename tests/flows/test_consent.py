@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from aiogram.methods import SendMessage
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from bot.app import Application
 from bot.telegram.callbacks import ConsentCallback
@@ -14,6 +14,7 @@ from models import (
     Consent,
     ConsentDecision,
     ConsentDocument,
+    MessengerAccount,
     Person,
     PersonStatus,
     Profile,
@@ -23,6 +24,7 @@ from models import (
 from tests.conftest import PersonFactory
 from tests.fakes import RecordingSession, TelegramClient
 from tests.flows.helpers import curator_invite, make_curator
+from tests.identity import of_telegram
 
 AGREE = "✅ Я согласен(на)"
 DECLINE = "Отказаться"
@@ -36,7 +38,7 @@ async def _invite(superadmin: TelegramClient, person: PersonFactory) -> tuple[Te
 
 async def _consents(app: Application, telegram_id: int) -> list[Consent]:
     async with app.database.read() as db:
-        person_id = await db.scalar(select(Person.id).where(Person.telegram_id == telegram_id))
+        person_id = await db.scalar(select(Person.id).where(of_telegram(telegram_id)))
         return list(
             (
                 await db.scalars(
@@ -127,7 +129,7 @@ async def test_decline_keeps_only_the_refusal(
     [consent] = await _consents(app, 4001)
     assert consent.decision == ConsentDecision.DECLINED
     async with app.database.read() as db:
-        stored = await db.scalar(select(Person).where(Person.telegram_id == 4001))
+        stored = await db.scalar(select(Person).where(of_telegram(4001)))
         assert stored is not None
         assert stored.full_name is None
         roles = (
@@ -210,7 +212,12 @@ async def test_refusing_a_new_version_is_a_withdrawal(
         anonymous = (
             await db.scalars(select(Person).where(Person.status == PersonStatus.WITHDRAWN))
         ).one()
-    assert anonymous.telegram_id is None
+        accounts = await db.scalar(
+            select(func.count(MessengerAccount.id)).where(
+                MessengerAccount.person_id == anonymous.id
+            )
+        )
+    assert accounts == 0
     assert anonymous.withdrawn_number == 1
 
 

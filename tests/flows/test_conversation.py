@@ -14,6 +14,7 @@ from models import AuditEntry, Person, PersonStatus, RoleAssignment, RoleKind
 from services.organisations.invites import InviteService
 from tests.conftest import PersonFactory
 from tests.fakes import START, TEST_TOKEN, FakeClock, RecordingSession, TelegramClient
+from tests.identity import of_telegram
 
 
 async def test_language_switch_is_remembered(person: PersonFactory, app: Application) -> None:
@@ -26,7 +27,7 @@ async def test_language_switch_is_remembered(person: PersonFactory, app: Applica
     replies = await teacher.send("/start")
     assert "invite link" in replies[-1]
     async with app.database.read() as db:
-        stored = await db.scalar(select(Person).where(Person.telegram_id == 42))
+        stored = await db.scalar(select(Person).where(of_telegram(42)))
     assert stored is not None and stored.locale == "en"
     await teacher.send("/language")
     replies = await teacher.click("Русский")
@@ -101,11 +102,11 @@ async def test_blocking_and_unblocking_the_bot(person: PersonFactory, app: Appli
     await teacher.send("/start")
     await teacher.block_bot()
     async with app.database.read() as db:
-        stored = await db.scalar(select(Person).where(Person.telegram_id == 42))
+        stored = await db.scalar(select(Person).where(of_telegram(42)))
     assert stored is not None and stored.status == PersonStatus.UNREACHABLE
     await teacher.send("/start")  # writing again makes them reachable
     async with app.database.read() as db:
-        stored = await db.scalar(select(Person).where(Person.telegram_id == 42))
+        stored = await db.scalar(select(Person).where(of_telegram(42)))
         actions = [e.action for e in await db.scalars(select(AuditEntry))]
     assert stored is not None and stored.status == PersonStatus.ACTIVE
     assert "person.unreachable" in actions and "person.reachable_again" in actions
@@ -146,5 +147,5 @@ async def test_two_first_updates_at_once_create_one_person(
     teacher = person(77, seconds_between_actions=0)
     await asyncio.gather(*(teacher.send("/start") for _ in range(5)))
     async with app.database.read() as db:
-        people = (await db.scalars(select(Person).where(Person.telegram_id == 77))).all()
+        people = (await db.scalars(select(Person).where(of_telegram(77)))).all()
     assert len(people) == 1

@@ -27,6 +27,7 @@ from tests.conftest import PersonFactory
 from tests.fakes import FakeClock, TelegramClient
 from tests.flows.helpers import create_organisation, make_curator
 from tests.flows.mentoring import Cast, cast, file_request, request_draft
+from tests.identity import of_telegram
 
 NOT_AVAILABLE = "Это вам недоступно."
 STALE = "Эта кнопка больше не действует."
@@ -61,7 +62,7 @@ async def _pairs(app: Application) -> list[MentoringPair]:
 
 async def _curator_id(app: Application) -> int:
     async with app.database.read() as db:
-        person_id = await db.scalar(select(Person.id).where(Person.telegram_id == 2000))
+        person_id = await db.scalar(select(Person.id).where(of_telegram(2000)))
     assert person_id is not None
     return person_id
 

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from bot.app import Application, create_application, create_dispatcher
 from bot.config import Settings
 from bot.telegram.forms import start_form
+from bot.telegram.identity import TelegramPerson
 from bot.telegram.meeting_forms import MEETING_FEEDBACK
 from models import CycleStatus, FormProgress, PairCycle
 from services.rhythm.meeting_stages import create_met_meeting
@@ -107,7 +108,7 @@ async def test_meeting_feedback_goes_on_after_a_restart_and_saves_once(
             context,
             app.services,
             app.texts,
-            view,
+            TelegramPerson.of(view, mentee.user.id),
             MEETING_FEEDBACK,
             "meeting_feedback",
             meeting_id=meeting_id,

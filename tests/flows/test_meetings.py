@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from bot.app import Application
 from bot.telegram.callbacks import FormAnswerCallback, MeetingCallback
 from bot.telegram.forms import start_form
+from bot.telegram.identity import TelegramPerson
 from bot.telegram.keyboards.meetings import MeetingPageCallback
 from bot.telegram.meeting_forms import MEETING_FEEDBACK
 from bot.telegram.states import FormStates
@@ -572,7 +573,7 @@ async def test_feedback_form_of_a_met_meeting(
                 context,
                 app.services,
                 app.texts,
-                view,
+                TelegramPerson.of(view, client.user.id),
                 MEETING_FEEDBACK,
                 "meeting_feedback",
                 suggested={"kind": kind.value},

@@ -32,6 +32,7 @@ from services.outbox.sender import OutboxSender
 from tests.conftest import PersonFactory
 from tests.fakes import FakeClock, RecordingSession, TelegramClient
 from tests.flows.mentoring import Cast, cast, file_request
+from tests.identity import of_telegram
 
 ACCEPT = "✅ Принять"
 ACCEPT_AND_CLOSE = "Принять и больше не брать"
@@ -122,7 +123,7 @@ async def _notifications(app: Application, kind: str, recipient_id: int) -> list
 
 async def _person_id(app: Application, telegram_id: int) -> int:
     async with app.database.read() as db:
-        person_id = await db.scalar(select(Person.id).where(Person.telegram_id == telegram_id))
+        person_id = await db.scalar(select(Person.id).where(of_telegram(telegram_id)))
     assert person_id is not None
     return person_id
 

@@ -33,6 +33,7 @@ from services.outbox.queue import DEFAULT_LEASE
 from services.outbox.sender import MAX_FLOOD_WAITS_PER_TICK, OutboxSender
 from tests.conftest import PersonFactory
 from tests.fakes import FakeClock, FakeTelegram, api_error, crash
+from tests.identity import of_telegram, telegram_account
 
 TRICKY_NAME = '<b>Школа</b> & "Ко"'
 ESCAPED_NAME = "&lt;b&gt;Школа&lt;/b&gt; &amp; &#34;Ко&#34;"
@@ -51,18 +52,25 @@ def too_many_requests(seconds: int = 5) -> Any:
     return api_error(TelegramRetryAfter, "Too Many Requests", retry_after=seconds)
 
 
-async def add_person(app: Application, telegram_id: int, *, locale: str = "ru") -> int:
+async def add_person(
+    app: Application, telegram_id: int, *, locale: str = "ru", chat_id: int | None = None
+) -> int:
+    """A person as first contact makes them; `chat_id` if their chat is not their user id."""
     now = app.clock.now()
     async with app.database.write() as db:
-        person = Person(telegram_id=telegram_id, locale=locale, created_at=now, last_seen_at=now)
+        person = Person(locale=locale, created_at=now, last_seen_at=now)
         db.add(person)
         await db.flush()
+        account = telegram_account(person.id, telegram_id, now)
+        if chat_id is not None:
+            account.chat_id = str(chat_id)
+        db.add(account)
         return person.id
 
 
 async def person_id(app: Application, telegram_id: int) -> int:
     async with app.database.read() as db:
-        found = await db.scalar(select(Person.id).where(Person.telegram_id == telegram_id))
+        found = await db.scalar(select(Person.id).where(of_telegram(telegram_id)))
     assert found is not None
     return found
 
@@ -97,7 +105,7 @@ async def rows(app: Application) -> dict[str, Notification]:
 
 async def person_status(app: Application, telegram_id: int) -> PersonStatus:
     async with app.database.read() as db:
-        status = await db.scalar(select(Person.status).where(Person.telegram_id == telegram_id))
+        status = await db.scalar(select(Person.status).where(of_telegram(telegram_id)))
     assert status is not None
     return status
 
@@ -150,8 +158,22 @@ async def test_notification_is_in_the_recipients_language_with_their_input_escap
     assert parse_mode == ParseMode.HTML
     row = (await rows(app))["event:1"]
     assert row.status == NotificationStatus.SENT
-    assert row.telegram_message_id == session.message_ids[id(message)]
+    assert row.sent_message_id == session.message_ids[id(message)]
     assert row.attempts == 1
+
+
+async def test_delivered_to_the_chat_of_the_recipients_account(
+    app: Application, sender: OutboxSender, session: FakeTelegram
+) -> None:
+    """The row names a person; the Telegram transport writes to the chat of their account."""
+    curator = await add_person(app, 42, chat_id=4242)
+    await notify(app, curator, "event:1")
+
+    assert await sender.run_once() == 1
+
+    assert len(session.delivered_texts(4242)) == 1
+    assert session.delivered_texts(42) == []
+    assert (await rows(app))["event:1"].status == NotificationStatus.SENT
 
 
 async def test_language_chosen_in_the_bot_is_used(

@@ -7,7 +7,7 @@ import re
 
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.methods import EditMessageText, SendMessage
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 
 from bot.app import Application
 from bot.telegram.callbacks import ParticipantsActionCallback, ParticipantsCallback
@@ -22,6 +22,7 @@ from tests.flows.helpers import (
     join_with_consent,
     make_curator,
 )
+from tests.identity import of_telegram
 
 REMIND = "🔔 Напомнить ожидающим согласия"
 NOT_AVAILABLE = "Это вам недоступно."
@@ -36,7 +37,7 @@ async def _curator(superadmin: TelegramClient, person: PersonFactory) -> Telegra
 
 async def _person_id(app: Application, telegram_id: int) -> int:
     async with app.database.read() as db:
-        person_id = await db.scalar(select(Person.id).where(Person.telegram_id == telegram_id))
+        person_id = await db.scalar(select(Person.id).where(of_telegram(telegram_id)))
     assert person_id is not None
     return person_id
 
@@ -201,7 +202,9 @@ async def test_long_names_and_markup_are_escaped_and_fit(
     long_name = ('<i>Константинопольская</i> & "Ко" ' * 8)[:200]
     async with app.database.write() as db:
         await db.execute(
-            update(Person).where(Person.telegram_id >= 5000).values(full_name=long_name)
+            update(Person)
+            .where(or_(*(of_telegram(5000 + number) for number in range(22))))
+            .values(full_name=long_name)
         )
 
     [listing] = await curator.send("/participants")

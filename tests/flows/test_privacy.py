@@ -30,6 +30,7 @@ from services.outbox.sender import OutboxSender
 from tests.conftest import PersonFactory
 from tests.fakes import RecordingSession, TelegramClient
 from tests.flows.helpers import complete_profile, curator_invite, join_with_consent, make_curator
+from tests.identity import of_telegram
 
 NAME = "Иванова Анна Петровна"
 
@@ -114,7 +115,7 @@ async def _school(superadmin: TelegramClient, person: PersonFactory) -> tuple[Te
 
 async def _person(app: Application, telegram_id: int) -> Person | None:
     async with app.database.read() as db:
-        return await db.scalar(select(Person).where(Person.telegram_id == telegram_id))
+        return await db.scalar(select(Person).where(of_telegram(telegram_id)))
 
 
 def _export(session: RecordingSession, chat_id: int) -> dict[str, Any]:
@@ -214,8 +215,15 @@ async def test_download_holds_everything_stored_and_nothing_of_others(
     await teacher.send("/privacy")
     await teacher.click(words.download)
     data = _export(session, 4001)
+    assert data["messenger_accounts"] == [
+        {
+            "messenger": "telegram",
+            "external_user_id": "4001",
+            "chat_id": "4001",
+            "since": data["person"]["first_contact"],
+        }
+    ]
     assert data["person"] == {
-        "telegram_id": 4001,
         "full_name": NAME,
         # Kept once there is a profile, so a mentor or mentee can reach them.
         "username": "anna_teacher",
@@ -289,7 +297,8 @@ async def test_withdrawal_erases_and_tells_the_curator_without_names(
     async with app.database.read() as db:
         stored = await db.get(Person, person_id)
         assert stored is not None
-        assert stored.telegram_id is None
+        # No account left: the person can no longer be found by their Telegram id.
+        assert await db.scalar(select(Person.id).where(of_telegram(4001))) is None
         assert stored.full_name is None
         assert stored.status == PersonStatus.WITHDRAWN
         assert stored.withdrawn_number == 1

@@ -22,6 +22,7 @@ from models import (
 from tests.conftest import PersonFactory
 from tests.fakes import FakeClock, RecordingSession, TelegramClient
 from tests.flows.helpers import consented_teacher, curator_invite
+from tests.identity import of_telegram
 
 NAME = "Иванова Анна Сергеевна"
 EITHER = "Наставник или наставляемый"
@@ -53,7 +54,7 @@ async def _state(dispatcher: Dispatcher, bot: Bot, client: TelegramClient) -> st
 
 async def _stored(app: Application, telegram_id: int) -> tuple[Person, Profile | None]:
     async with app.database.read() as db:
-        person = await db.scalar(select(Person).where(Person.telegram_id == telegram_id))
+        person = await db.scalar(select(Person).where(of_telegram(telegram_id)))
         assert person is not None
         profile = await db.scalar(select(Profile).where(Profile.person_id == person.id))
         return person, profile

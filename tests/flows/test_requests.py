@@ -32,6 +32,7 @@ from tests.conftest import PersonFactory
 from tests.fakes import FakeClock, TelegramClient
 from tests.flows.helpers import complete_profile, consented_teacher, create_organisation
 from tests.flows.mentoring import Cast, cast, file_request
+from tests.identity import of_telegram
 
 DONE = "✅ Готово"
 BACK = "« Назад"
@@ -539,7 +540,7 @@ async def test_no_mentor_fits_the_curator_is_alerted(
     assert "Куратор уже знает об этом" in replies[-1]
     assert _last_message(mentee).reply_markup is None
     async with app.database.read() as db:
-        curator_id = await db.scalar(select(Person.id).where(Person.telegram_id == 2001))
+        curator_id = await db.scalar(select(Person.id).where(of_telegram(2001)))
         rows = (
             await db.scalars(
                 select(Notification).where(Notification.kind == "request_needs_curator")

@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from bot.app import Application, create_application, create_sender
 from bot.config import Settings
+from bot.telegram.identity import TELEGRAM
 from models import Notification, NotificationStatus
 from services.outbox.queue import DEFAULT_LEASE
 from services.outbox.sender import OutboxSender
@@ -135,7 +136,7 @@ async def test_a_restart_between_claim_and_send_loses_and_repeats_nothing(
     _setup, people = await _pairs_due(app, superadmin, person, clock, sender)
     since = len(session.delivered())
     # The first process claims the due reminders and dies before sending any of them.
-    claimed = await app.services.outbox.claim_due(50)
+    claimed = await app.services.outbox.claim_due(50, messenger=TELEGRAM)
     assert {message.kind for message in claimed} == {"meeting_reminder"}
     assert len(claimed) == 2 * PAIRS
     new_sender = create_sender(restarted, bot)

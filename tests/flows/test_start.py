@@ -7,6 +7,7 @@ from sqlalchemy import select
 from bot.app import Application
 from models import Person
 from tests.conftest import PersonFactory
+from tests.identity import of_telegram
 
 
 async def test_first_start_without_invite_explains_how_to_join(
@@ -17,7 +18,7 @@ async def test_first_start_without_invite_explains_how_to_join(
     assert len(replies) == 1
     assert "ссылку-приглашение" in replies[0]
     async with app.database.read() as session:
-        stored = await session.scalar(select(Person).where(Person.telegram_id == 42))
+        stored = await session.scalar(select(Person).where(of_telegram(42)))
     assert stored is not None
     assert stored.locale == "ru"
     # No personal data before consent: Telegram's first name is not copied.

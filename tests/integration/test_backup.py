@@ -28,9 +28,9 @@ async def test_backup_has_the_data(
     await person(42).send("/start")
     target = backup_sqlite(database_url, tmp_path / "backups" / "copy.db")
     with sqlite3.connect(target) as copy:
-        rows = copy.execute("SELECT telegram_id FROM person").fetchall()
+        rows = copy.execute("SELECT external_user_id FROM messenger_account").fetchall()
         version = copy.execute("SELECT version_num FROM alembic_version").fetchone()
-    assert rows == [(42,)]
+    assert rows == [("42",)]
     assert version is not None
 
 

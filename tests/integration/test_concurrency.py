@@ -25,6 +25,7 @@ from sqlalchemy import event
 
 from bot.app import Application, create_application
 from bot.config import Settings
+from bot.telegram.identity import telegram_key
 from models import AuditEntry, Invite, InviteRole, RoleAssignment, RoleKind
 from services.core.errors import InviteNotUsable, InviteProblem
 from services.organisations.invites import InviteView, JoinResult
@@ -106,7 +107,7 @@ async def run_at_once(
 
 async def superadmin_with_organisation(app: Application) -> tuple[int, int, InviteView]:
     """The superadmin, their new organisation and its single-use curator invite."""
-    superadmin = await app.services.people.touch(SUPERADMIN_TELEGRAM_ID, "ru")
+    superadmin = await app.services.people.touch(telegram_key(SUPERADMIN_TELEGRAM_ID), "ru")
     organisation, curator_invite = await app.services.organisations.create(
         superadmin.id,
         name="Школа № 7",
@@ -118,7 +119,7 @@ async def superadmin_with_organisation(app: Application) -> tuple[int, int, Invi
 
 async def make_people(app: Application, count: int) -> list[int]:
     return [
-        (await app.services.people.touch(FIRST_TELEGRAM_ID + index, "ru")).id
+        (await app.services.people.touch(telegram_key(FIRST_TELEGRAM_ID + index), "ru")).id
         for index in range(count)
     ]
 

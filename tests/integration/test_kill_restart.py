@@ -24,6 +24,7 @@ from bot.db import Database, create_engine
 from bot.migrate import upgrade
 from models import Notification, NotificationStatus, Person, PersonStatus
 from services.outbox import queue as outbox
+from tests.identity import telegram_account
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "123456:AAE" + "abcdefghijklmnopqrstuvwxyzABCD"
@@ -57,7 +58,6 @@ async def seed(url: str, now: datetime) -> dict[int, str]:
             for index in range(PEOPLE):
                 telegram_id = FIRST_TELEGRAM_ID + index
                 person = Person(
-                    telegram_id=telegram_id,
                     locale="ru" if index % 2 else "en",
                     status=PersonStatus.ACTIVE,
                     created_at=now,
@@ -65,6 +65,7 @@ async def seed(url: str, now: datetime) -> dict[int, str]:
                 )
                 session.add(person)
                 await session.flush()
+                session.add(telegram_account(person.id, telegram_id, now))
                 names[telegram_id] = f"Школа № {index}"
                 queued = await outbox.enqueue(
                     session,

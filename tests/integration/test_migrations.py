@@ -185,7 +185,7 @@ async def test_second_upgrade_is_a_no_op_that_keeps_data(empty_database_url: str
         async with engine.begin() as connection:
             await connection.execute(
                 sa.insert(Person).values(
-                    telegram_id=4242,
+                    full_name="Иванова Анна Петровна",
                     locale="ru",
                     status=PersonStatus.ACTIVE,
                     created_at=now,
@@ -196,12 +196,115 @@ async def test_second_upgrade_is_a_no_op_that_keeps_data(empty_database_url: str
         await upgrade(empty_database_url)
 
         async with engine.connect() as connection:
-            rows = (
-                await connection.execute(sa.select(Person.telegram_id, Person.created_at))
-            ).all()
+            rows = (await connection.execute(sa.select(Person.full_name, Person.created_at))).all()
     finally:
         await engine.dispose()
 
-    assert [(row.telegram_id, row.created_at) for row in rows] == [(4242, now)]
+    assert [(row.full_name, row.created_at) for row in rows] == [("Иванова Анна Петровна", now)]
     assert await _version(empty_database_url) == _head()
     assert await _table_names(empty_database_url) == set(Base.metadata.tables) | {VERSION_TABLE}
+
+
+SEEDED_AT = datetime(2026, 9, 1, 6, 0, tzinfo=UTC)
+# People as revision 0006 stored them: two with a Telegram id, one erased after withdrawal.
+PEOPLE_AT_0006 = [(1, 4242, "ru"), (2, 5_000_000_000, "en"), (3, None, "ru")]
+
+
+async def _execute(url: str, statement: str, **values: Any) -> list[Any]:
+    engine = create_async_engine(url)
+    try:
+        async with engine.begin() as connection:
+            result = await connection.execute(sa.text(statement), values)
+            return list(result.all()) if result.returns_rows else []
+    finally:
+        await engine.dispose()
+
+
+async def _columns(url: str, table: str) -> set[str]:
+    engine = create_async_engine(url)
+    try:
+        async with engine.connect() as connection:
+            columns = await connection.run_sync(lambda sync: sa.inspect(sync).get_columns(table))
+    finally:
+        await engine.dispose()
+    return {column["name"] for column in columns}
+
+
+async def _accounts(url: str) -> list[Any]:
+    return await _execute(
+        url,
+        "SELECT person_id, messenger, external_user_id, chat_id FROM messenger_account"
+        " ORDER BY person_id",
+    )
+
+
+EXPECTED_ACCOUNTS = [
+    (1, "telegram", "4242", "4242"),
+    (2, "telegram", "5000000000", "5000000000"),
+]
+
+
+async def test_messenger_accounts_migrate_up_down_and_up_with_data(
+    empty_database_url: str,
+) -> None:
+    """0007 moves every Telegram id from `person` into `messenger_account` and back again."""
+    url = empty_database_url
+    await upgrade(url, "0006")
+    for person_id, telegram_id, locale in PEOPLE_AT_0006:
+        await _execute(
+            url,
+            "INSERT INTO person (id, telegram_id, locale, status, created_at, last_seen_at)"
+            " VALUES (:id, :telegram_id, :locale, 'active', :now, :now)",
+            id=person_id,
+            telegram_id=telegram_id,
+            locale=locale,
+            now=SEEDED_AT,
+        )
+    await _execute(
+        url,
+        "INSERT INTO notification (recipient_id, kind, payload, dedupe_key, due_at, status,"
+        " attempts, telegram_message_id, created_at)"
+        " VALUES (1, 'staff_joined', '{}', 'k', :now, 'sent', 1, 77, :now)",
+        now=SEEDED_AT,
+    )
+
+    await upgrade(url, "0007")
+    assert await _accounts(url) == EXPECTED_ACCOUNTS
+    assert "telegram_id" not in await _columns(url, "person")
+    assert await _execute(url, "SELECT sent_message_id FROM notification") == [(77,)]
+    # Nothing else about the people changed, and the CHECK constraints survived the rebuild.
+    assert await _execute(url, "SELECT id, locale FROM person ORDER BY id") == [
+        (1, "ru"),
+        (2, "en"),
+        (3, "ru"),
+    ]
+    with pytest.raises(sa.exc.IntegrityError):
+        await _execute(url, "UPDATE person SET locale = 'xx' WHERE id = 1")
+    # One account per messenger user, and one per person and messenger.
+    with pytest.raises(sa.exc.IntegrityError):
+        await _execute(
+            url,
+            "INSERT INTO messenger_account (person_id, messenger, external_user_id, created_at)"
+            " VALUES (3, 'telegram', '4242', :now)",
+            now=SEEDED_AT,
+        )
+    with pytest.raises(sa.exc.IntegrityError):
+        await _execute(
+            url,
+            "INSERT INTO messenger_account (person_id, messenger, external_user_id, created_at)"
+            " VALUES (1, 'telegram', '999', :now)",
+            now=SEEDED_AT,
+        )
+
+    await downgrade(url, "0006")
+    assert await _execute(url, "SELECT id, telegram_id FROM person ORDER BY id") == [
+        (person_id, telegram_id) for person_id, telegram_id, _locale in PEOPLE_AT_0006
+    ]
+    assert "messenger_account" not in await _table_names(url)
+    assert await _execute(url, "SELECT telegram_message_id FROM notification") == [(77,)]
+    with pytest.raises(sa.exc.IntegrityError):
+        await _execute(url, "UPDATE person SET telegram_id = 4242 WHERE id = 3")
+
+    await upgrade(url, "0007")
+    assert await _accounts(url) == EXPECTED_ACCOUNTS
+    assert "telegram_id" not in await _columns(url, "person")

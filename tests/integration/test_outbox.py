@@ -9,17 +9,19 @@ from typing import Any
 from sqlalchemy import func, select
 
 from bot.app import Application
-from models import Notification, NotificationStatus, Person, PersonStatus
+from bot.telegram.identity import TELEGRAM, telegram_key
+from models import MessengerAccount, Notification, NotificationStatus, Person, PersonStatus
 from services.outbox import queue as outbox
 from services.outbox.queue import DEFAULT_LEASE, MAX_ATTEMPTS, OutboxService, retry_delay
 from tests.fakes import FakeClock
+from tests.identity import telegram_account
 
 PAYLOAD = {"organisation_name": "Школа № 7", "role": "curator"}
 
 
 async def add_person(
     app: Application,
-    telegram_id: int,
+    telegram_id: int | None,
     *,
     locale: str = "ru",
     status: PersonStatus = PersonStatus.ACTIVE,
@@ -27,7 +29,6 @@ async def add_person(
     now = app.clock.now()
     async with app.database.write() as session:
         person = Person(
-            telegram_id=telegram_id,
             locale=locale,
             status=status,
             unreachable_since=now if status == PersonStatus.UNREACHABLE else None,
@@ -36,6 +37,8 @@ async def add_person(
         )
         session.add(person)
         await session.flush()
+        if telegram_id is not None:
+            session.add(telegram_account(person.id, telegram_id, now))
         return person.id
 
 
@@ -115,7 +118,9 @@ async def test_concurrent_claims_never_hand_out_the_same_row(app: Application) -
     # Separate service objects, like two sender instances sharing one database.
     services = [OutboxService(app.database, app.clock) for _ in range(6)]
 
-    claims = await asyncio.gather(*(service.claim_due(7) for service in services))
+    claims = await asyncio.gather(
+        *(service.claim_due(7, messenger=TELEGRAM) for service in services)
+    )
 
     claimed = [message.notification_id for claim in claims for message in claim]
     assert len(claimed) == len(set(claimed)), "a row was claimed twice"
@@ -123,16 +128,17 @@ async def test_concurrent_claims_never_hand_out_the_same_row(app: Application) -
     stored = await rows(app)
     assert {r.status for r in stored} == {NotificationStatus.SENDING}
     assert {r.attempts for r in stored} == {1}
-    assert await services[0].claim_due(50) == []
+    assert await services[0].claim_due(50, messenger=TELEGRAM) == []
 
 
 async def test_claim_hands_out_what_the_sender_needs(app: Application) -> None:
     english = await add_person(app, 301, locale="en")
     await add_notification(app, english, "event:1")
 
-    [message] = await app.services.outbox.claim_due(10)
+    [message] = await app.services.outbox.claim_due(10, messenger=TELEGRAM)
 
-    assert message.telegram_id == 301
+    assert message.recipient_id == english
+    assert message.address == "301"
     assert message.locale == "en"
     assert message.kind == "staff_joined"
     assert message.payload == PAYLOAD
@@ -143,9 +149,11 @@ async def test_rows_due_later_wait_for_their_time(app: Application, clock: FakeC
     curator = await add_person(app, 101)
     await add_notification(app, curator, "later", due_at=clock.now() + timedelta(hours=1))
 
-    assert await app.services.outbox.claim_due(10) == []
+    assert await app.services.outbox.claim_due(10, messenger=TELEGRAM) == []
     clock.advance(hours=1)
-    assert [m.telegram_id for m in await app.services.outbox.claim_due(10)] == [101]
+    assert [m.address for m in await app.services.outbox.claim_due(10, messenger=TELEGRAM)] == [
+        "101"
+    ]
 
 
 async def test_claimed_row_is_claimed_again_only_after_its_lease_expires(
@@ -154,14 +162,14 @@ async def test_claimed_row_is_claimed_again_only_after_its_lease_expires(
     curator = await add_person(app, 101)
     await add_notification(app, curator, "event:1")
     outbox_service = app.services.outbox
-    [first] = await outbox_service.claim_due(10)
+    [first] = await outbox_service.claim_due(10, messenger=TELEGRAM)
     # The sender that claimed it died without a word.
 
     clock.advance(seconds=DEFAULT_LEASE.total_seconds() - 1)
-    assert await outbox_service.claim_due(10) == []
+    assert await outbox_service.claim_due(10, messenger=TELEGRAM) == []
 
     clock.advance(seconds=1)
-    [second] = await outbox_service.claim_due(10)
+    [second] = await outbox_service.claim_due(10, messenger=TELEGRAM)
     assert second.notification_id == first.notification_id
     assert second.attempts == 2
     stored = await row(app, first.notification_id)
@@ -172,14 +180,14 @@ async def test_claimed_row_is_claimed_again_only_after_its_lease_expires(
 async def test_sent_row_is_never_claimed_again(app: Application, clock: FakeClock) -> None:
     curator = await add_person(app, 101)
     await add_notification(app, curator, "event:1")
-    [message] = await app.services.outbox.claim_due(10)
-    await app.services.outbox.mark_sent(message.notification_id, telegram_message_id=77)
+    [message] = await app.services.outbox.claim_due(10, messenger=TELEGRAM)
+    await app.services.outbox.mark_sent(message.notification_id, sent_message_id=77)
 
     clock.advance(days=1)
-    assert await app.services.outbox.claim_due(10) == []
+    assert await app.services.outbox.claim_due(10, messenger=TELEGRAM) == []
     stored = await row(app, message.notification_id)
     assert stored.status == NotificationStatus.SENT
-    assert stored.telegram_message_id == 77
+    assert stored.sent_message_id == 77
     assert stored.sent_at == clock.now() - timedelta(days=1)
     assert stored.lease_expires_at is None
 
@@ -190,7 +198,7 @@ async def test_late_mark_from_a_sender_whose_lease_was_taken_over_is_ignored(
     """mark_sent only applies to a row still being sent: a terminal status never flips back."""
     curator = await add_person(app, 101)
     await add_notification(app, curator, "event:1")
-    [message] = await app.services.outbox.claim_due(10)
+    [message] = await app.services.outbox.claim_due(10, messenger=TELEGRAM)
     await app.services.outbox.mark_failed(message.notification_id, "bad request")
 
     await app.services.outbox.mark_sent(message.notification_id, 5)
@@ -207,7 +215,7 @@ async def test_expired_row_is_never_sent(app: Application, clock: FakeClock) -> 
     await add_notification(app, curator, "other")
     clock.advance(minutes=30)
 
-    claimed = await app.services.outbox.claim_due(10)
+    claimed = await app.services.outbox.claim_due(10, messenger=TELEGRAM)
 
     assert len(claimed) == 1
     by_key = {r.dedupe_key: r for r in await rows(app)}
@@ -215,7 +223,7 @@ async def test_expired_row_is_never_sent(app: Application, clock: FakeClock) -> 
     assert by_key["other"].status == NotificationStatus.SENDING
     await app.services.outbox.mark_sent(claimed[0].notification_id, 1)
     clock.advance(days=1)
-    assert await app.services.outbox.claim_due(10) == []
+    assert await app.services.outbox.claim_due(10, messenger=TELEGRAM) == []
 
 
 async def test_row_that_expired_while_its_sender_was_dead_is_not_sent(
@@ -224,11 +232,13 @@ async def test_row_that_expired_while_its_sender_was_dead_is_not_sent(
     """A claimed row whose lease ran out after its expiry is expired, not sent late."""
     curator = await add_person(app, 101)
     await add_notification(app, curator, "reminder", expires_at=clock.now() + timedelta(minutes=1))
-    [message] = await app.services.outbox.claim_due(10)  # the claiming sender then crashed
+    [message] = await app.services.outbox.claim_due(
+        10, messenger=TELEGRAM
+    )  # the claiming sender then crashed
 
     clock.advance(seconds=DEFAULT_LEASE.total_seconds())
 
-    assert await app.services.outbox.claim_due(10) == []
+    assert await app.services.outbox.claim_due(10, messenger=TELEGRAM) == []
     assert (await row(app, message.notification_id)).status == NotificationStatus.EXPIRED
 
 
@@ -240,17 +250,18 @@ async def test_unreachable_persons_rows_wait_until_they_write_again(
     await add_notification(app, blocked, "to-blocked")
     await add_notification(app, other, "to-other")
 
-    claimed = await app.services.outbox.claim_due(10)
-    assert [m.telegram_id for m in claimed] == [102]
+    claimed = await app.services.outbox.claim_due(10, messenger=TELEGRAM)
+    assert [m.address for m in claimed] == ["102"]
     await app.services.outbox.mark_sent(claimed[0].notification_id, 1)
     clock.advance(hours=1)
-    assert await app.services.outbox.claim_due(10) == []
+    assert await app.services.outbox.claim_due(10, messenger=TELEGRAM) == []
 
-    view = await app.services.people.touch(101, "ru")  # they wrote to the bot
+    # They wrote to the bot.
+    view = await app.services.people.touch(telegram_key(101), "ru", chat_id="101")
     assert view.status == PersonStatus.ACTIVE
 
-    [message] = await app.services.outbox.claim_due(10)
-    assert message.telegram_id == 101
+    [message] = await app.services.outbox.claim_due(10, messenger=TELEGRAM)
+    assert message.address == "101"
     assert message.attempts == 1
 
 
@@ -260,7 +271,7 @@ async def test_forbidden_marks_person_unreachable_and_gives_the_row_back(
     curator = await add_person(app, 101)
     await add_notification(app, curator, "event:1")
     await add_notification(app, curator, "event:2")
-    first, second = await app.services.outbox.claim_due(10)
+    first, second = await app.services.outbox.claim_due(10, messenger=TELEGRAM)
 
     await app.services.outbox.mark_recipient_unreachable(first.notification_id, curator)
     await app.services.outbox.mark_recipient_unreachable(second.notification_id, curator)
@@ -273,13 +284,13 @@ async def test_forbidden_marks_person_unreachable_and_gives_the_row_back(
     stored = await rows(app)
     assert {r.status for r in stored} == {NotificationStatus.PENDING}
     assert {r.attempts for r in stored} == {0}  # a block is not a failed attempt
-    assert await app.services.outbox.claim_due(10) == []
+    assert await app.services.outbox.claim_due(10, messenger=TELEGRAM) == []
 
 
 async def test_release_gives_the_row_back_without_counting_an_attempt(app: Application) -> None:
     curator = await add_person(app, 101)
     await add_notification(app, curator, "event:1")
-    [message] = await app.services.outbox.claim_due(10)
+    [message] = await app.services.outbox.claim_due(10, messenger=TELEGRAM)
 
     await app.services.outbox.release(message.notification_id)
 
@@ -289,7 +300,7 @@ async def test_release_gives_the_row_back_without_counting_an_attempt(app: Appli
         0,
         None,
     )
-    [again] = await app.services.outbox.claim_due(10)
+    [again] = await app.services.outbox.claim_due(10, messenger=TELEGRAM)
     assert again.notification_id == message.notification_id
 
 
@@ -302,7 +313,7 @@ async def test_retry_backs_off_exponentially_then_fails_after_max_attempts(
     delays = []
 
     for attempt in range(1, MAX_ATTEMPTS + 1):
-        [message] = await outbox_service.claim_due(10)
+        [message] = await outbox_service.claim_due(10, messenger=TELEGRAM)
         assert message.attempts == attempt
         retried = await outbox_service.mark_retry(
             message.notification_id, message.attempts, "TelegramServerError"
@@ -319,20 +330,20 @@ async def test_retry_backs_off_exponentially_then_fails_after_max_attempts(
         delays.append(delay)
         # Not a moment before the backoff is over…
         clock.advance(seconds=delay.total_seconds() - 1)
-        assert await outbox_service.claim_due(10) == []
+        assert await outbox_service.claim_due(10, messenger=TELEGRAM) == []
         clock.advance(seconds=1)  # …and due right when it is.
 
     assert delays == [retry_delay(attempt) for attempt in range(1, MAX_ATTEMPTS)]
     assert [d.total_seconds() for d in delays[:4]] == [5, 10, 20, 40]
     clock.advance(days=30)
-    assert await outbox_service.claim_due(10) == []
+    assert await outbox_service.claim_due(10, messenger=TELEGRAM) == []
     assert retry_delay(30) == timedelta(minutes=30)  # the cap
 
 
 async def test_long_error_text_is_truncated_to_fit_the_column(app: Application) -> None:
     curator = await add_person(app, 101)
     await add_notification(app, curator, "event:1")
-    [message] = await app.services.outbox.claim_due(10)
+    [message] = await app.services.outbox.claim_due(10, messenger=TELEGRAM)
 
     await app.services.outbox.mark_failed(message.notification_id, "x" * 1000)
 
@@ -344,7 +355,7 @@ async def test_counts_per_status(app: Application) -> None:
     curator = await add_person(app, 101)
     for index in range(3):
         await add_notification(app, curator, f"event:{index}")
-    [message, *_] = await app.services.outbox.claim_due(1)
+    [message, *_] = await app.services.outbox.claim_due(1, messenger=TELEGRAM)
     await app.services.outbox.mark_sent(message.notification_id, 1)
 
     counts = await app.services.outbox.counts()
@@ -353,3 +364,31 @@ async def test_counts_per_status(app: Application) -> None:
     async with app.database.read() as session:
         total = await session.scalar(select(func.count()).select_from(Notification))
     assert total == 3
+
+
+async def test_only_people_with_a_chat_in_the_senders_messenger_are_claimed(
+    app: Application,
+) -> None:
+    """The claim is per messenger: no account there (erased, or known only to another
+    messenger) means the row waits, and the address is that messenger's chat."""
+    on_telegram = await add_person(app, 101)
+    nowhere = await add_person(app, None)
+    elsewhere = await add_person(app, None)
+    async with app.database.write() as session:
+        session.add(
+            MessengerAccount(
+                person_id=elsewhere,
+                messenger="max",
+                external_user_id="u-77",
+                chat_id="c-77",
+                created_at=app.clock.now(),
+            )
+        )
+    for recipient in (on_telegram, nowhere, elsewhere):
+        await add_notification(app, recipient, f"event:{recipient}")
+
+    claimed = await app.services.outbox.claim_due(10, messenger=TELEGRAM)
+    assert [(m.recipient_id, m.address) for m in claimed] == [(on_telegram, "101")]
+    other = await app.services.outbox.claim_due(10, messenger="max")
+    assert [(m.recipient_id, m.address) for m in other] == [(elsewhere, "c-77")]
+    assert await app.services.outbox.claim_due(10, messenger=TELEGRAM) == []

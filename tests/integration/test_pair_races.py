@@ -33,6 +33,7 @@ from services.requests.offers import PairResult
 from tests.conftest import PersonFactory
 from tests.fakes import FakeClock, TelegramClient
 from tests.flows.mentoring import Cast, cast, file_request
+from tests.identity import of_telegram
 from tests.integration.test_concurrency import measure_overlap, run_at_once
 
 ROUNDS = 5
@@ -189,7 +190,7 @@ async def test_the_mentor_accepts_while_the_curator_assigns_another(
 ) -> None:
     _, [mentee], [chosen, assigned] = await _team(app, superadmin, person, mentees=1, mentors=2)
     async with app.database.read() as db:
-        curator = await db.scalar(select(Person.id).where(Person.telegram_id == 2000))
+        curator = await db.scalar(select(Person.id).where(of_telegram(2000)))
     assert curator is not None
     origins = set()
     for _round in range(ROUNDS):

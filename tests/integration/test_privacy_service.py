@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.app import Application
+from bot.telegram.identity import telegram_key
 from models import (
     AuditEntry,
     Consent,
@@ -16,6 +17,7 @@ from models import (
     InviteRole,
     MeetingFormat,
     MenteeCategory,
+    MessengerAccount,
     Notification,
     NotificationStatus,
     Person,
@@ -42,14 +44,14 @@ class School:
 
 async def _school(app: Application, clock: FakeClock, name: str = "Школа № 1") -> School:
     services = app.services
-    admin = await services.people.touch(SUPERADMIN_TELEGRAM_ID, "ru")
+    admin = await services.people.touch(telegram_key(SUPERADMIN_TELEGRAM_ID), "ru")
     organisation, curator_invite = await services.organisations.create(
         admin.id,
         name=name,
         address="630000, г. Новосибирск, ул. Ленина, 1",
         timezone="Asia/Novosibirsk",
     )
-    curator = await services.people.touch(2000 + organisation.id, "ru")
+    curator = await services.people.touch(telegram_key(2000 + organisation.id), "ru")
     await services.invites.redeem(curator.id, curator_invite.code)
     mentee = await services.invites.create(curator.id, organisation.id, InviteRole.MENTEE)
     mentor = await services.invites.create(curator.id, organisation.id, InviteRole.EITHER)
@@ -59,7 +61,9 @@ async def _school(app: Application, clock: FakeClock, name: str = "Школа �
 
 
 async def _join(app: Application, clock: FakeClock, telegram_id: int, code: str) -> int:
-    person = await app.services.people.touch(telegram_id, "ru")
+    person = await app.services.people.touch(
+        telegram_key(telegram_id), "ru", chat_id=str(telegram_id)
+    )
     await app.services.invites.redeem(person.id, code)
     clock.advance(minutes=1)
     return person.id
@@ -118,10 +122,19 @@ async def test_export_holds_every_stored_field(app: Application, clock: FakeCloc
         "pairs",
         "notifications",
         "activity_log",
+        "messenger_accounts",
         "exported_at",
     }
     assert data["exported_at"] == clock.now().isoformat()
-    assert data["person"]["telegram_id"] == 4001
+    assert "telegram_id" not in data["person"]
+    assert data["messenger_accounts"] == [
+        {
+            "messenger": "telegram",
+            "external_user_id": "4001",
+            "chat_id": "4001",
+            "since": data["messenger_accounts"][0]["since"],
+        }
+    ]
     assert data["person"]["full_name"] == "Козлова Мария Игоревна"
     assert data["person"]["language"] == "ru"
     [profile] = data["profiles"]
@@ -154,7 +167,7 @@ async def test_export_holds_every_stored_field(app: Application, clock: FakeCloc
 
 async def test_overview_zone_and_what_can_be_withdrawn(app: Application, clock: FakeClock) -> None:
     school = await _school(app, clock)
-    stranger = await app.services.people.touch(3001, "en")
+    stranger = await app.services.people.touch(telegram_key(3001), "en")
     overview = await app.services.privacy.overview(stranger.id)
     assert overview.timezone is None
     assert not overview.has_agreed
@@ -221,8 +234,13 @@ async def test_withdraw_erases_numbers_and_notifies(app: Application, clock: Fak
                 )
             )
         ).all()
+        accounts = (
+            await db.scalars(
+                select(MessengerAccount).where(MessengerAccount.person_id.in_([first, second]))
+            )
+        ).all()
     for person in people.values():
-        assert person.telegram_id is None and person.full_name is None
+        assert person.full_name is None
         assert person.status == PersonStatus.WITHDRAWN
     assert [people[first].withdrawn_number, people[second].withdrawn_number] == [1, 2]
     # The participant row stays (it is what the curator's totals count); the headship is gone.
@@ -241,9 +259,11 @@ async def test_withdraw_erases_numbers_and_notifies(app: Application, clock: Fak
         "person.erased",
         "person.erased",
     ]
+    # Without an account left, nobody can be found by their messenger id any more.
+    assert accounts == []
     erased = next(e for e in audit if e.action == "person.erased" and e.target_person_id == first)
     assert erased.details["fields"] == [
-        "telegram_id",
+        "messenger_accounts",
         "full_name",
         "username",
         "profile",
@@ -290,7 +310,7 @@ async def test_withdraw_cancels_only_pending_notifications(
 
 async def test_nothing_to_withdraw_changes_nothing(app: Application, clock: FakeClock) -> None:
     school = await _school(app, clock)
-    stranger = await app.services.people.touch(3001, "ru")
+    stranger = await app.services.people.touch(telegram_key(3001), "ru")
     invited = await _join(app, clock, 4001, school.mentee_code)
     refuser = await _join(app, clock, 4002, school.mentee_code)
     [request] = await app.services.consent.pending(refuser, "ru")
@@ -329,7 +349,7 @@ async def test_participant_statuses_roles_and_filters(app: Application, clock: F
     clock.advance(minutes=1)
     blocker = await _join(app, clock, 4006, school.mentee_code)
     await _agree(app, clock, blocker)
-    await app.services.people.set_reachable(4006, reachable=False)
+    await app.services.people.set_reachable(telegram_key(4006), reachable=False)
     blocked_at = clock.now()
 
     page = await participants.list_page(school.curator_id, school.organisation_id)
@@ -385,7 +405,7 @@ async def test_pages_clamp_and_access(app: Application, clock: FakeClock) -> Non
     teacher = await _join(app, clock, 4001, school.mentee_code)
     with pytest.raises(NotAllowed):
         await participants.list_page(teacher, school.organisation_id)
-    admin = await app.services.people.touch(SUPERADMIN_TELEGRAM_ID, "ru")
+    admin = await app.services.people.touch(telegram_key(SUPERADMIN_TELEGRAM_ID), "ru")
     with pytest.raises(StaleAction):
         await participants.list_page(admin.id, 99_999)
 

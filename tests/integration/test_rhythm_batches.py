@@ -47,7 +47,6 @@ async def _build(app: Application) -> None:
             insert(Person),
             [
                 {
-                    "telegram_id": 900_000 + index,
                     "full_name": f"Person {index}",
                     "locale": "ru",
                     "status": PersonStatus.ACTIVE,
@@ -57,14 +56,14 @@ async def _build(app: Application) -> None:
                 for index in range(2 * PAIRS)
             ],
         )
-        ids = dict((await db.execute(select(Person.telegram_id, Person.id))).all())
+        ids = dict((await db.execute(select(Person.full_name, Person.id))).all())
         await db.execute(
             insert(MentoringPair),
             [
                 {
                     "organisation_id": organisations[index % 2],
-                    "mentor_id": ids[900_000 + 2 * index],
-                    "mentee_id": ids[900_000 + 2 * index + 1],
+                    "mentor_id": ids[f"Person {2 * index}"],
+                    "mentee_id": ids[f"Person {2 * index + 1}"],
                     "status": PairStatus.ACTIVE,
                     "origin": PairOrigin.CURATOR_ASSIGNED,
                     "mentoring_type": MentoringType.TRADITIONAL,

@@ -18,6 +18,7 @@ from models import Person
 from services.outbox import queue as outbox
 from services.outbox.sender import OutboxSender
 from tests.fakes import FakeClock
+from tests.identity import telegram_account
 
 LIBRARIES = ("apscheduler", "aiogram.event", "aiogram.dispatcher", "aiohttp", "alembic")
 
@@ -99,9 +100,10 @@ async def test_a_job_that_did_something_logs_one_line(
 ) -> None:
     now = app.clock.now()
     async with app.database.write() as db:
-        recipient = Person(telegram_id=42, locale="ru", created_at=now, last_seen_at=now)
+        recipient = Person(locale="ru", created_at=now, last_seen_at=now)
         db.add(recipient)
         await db.flush()
+        db.add(telegram_account(recipient.id, 42, now))
         await outbox.enqueue(
             db,
             recipient_id=recipient.id,

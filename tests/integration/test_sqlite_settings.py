@@ -90,7 +90,6 @@ async def test_deleting_a_referenced_row_cascades(database: Database) -> None:
     """ON DELETE actions run only with foreign keys on: CASCADE and SET NULL both apply."""
     async with database.write() as session:
         person = Person(
-            telegram_id=1,
             locale="ru",
             status=PersonStatus.ACTIVE,
             created_at=NOW,
@@ -125,7 +124,6 @@ async def test_utc_datetime_comes_back_aware_and_in_utc(database: Database) -> N
     moscow_morning = datetime(2026, 9, 1, 9, 0, tzinfo=MOSCOW)
     async with database.write() as session:
         person = Person(
-            telegram_id=2,
             locale="ru",
             status=PersonStatus.ACTIVE,
             created_at=moscow_morning,
@@ -160,7 +158,6 @@ async def test_utc_datetime_refuses_naive_values(database: Database) -> None:
         async with database.write() as session:
             session.add(
                 Person(
-                    telegram_id=3,
                     locale="ru",
                     status=PersonStatus.ACTIVE,
                     created_at=naive,

@@ -190,12 +190,12 @@ def test_migrate_command_creates_and_keeps_the_database(tmp_path: Path) -> None:
     assert "BOT_TOKEN" not in first.stderr
     with sqlite3.connect(database) as connection:
         connection.execute(
-            "INSERT INTO person (telegram_id, locale, status, created_at, last_seen_at) "
-            "VALUES (42, 'ru', 'active', '2026-09-01 00:00:00', '2026-09-01 00:00:00')"
+            "INSERT INTO person (full_name, locale, status, created_at, last_seen_at) "
+            "VALUES ('Анна', 'ru', 'active', '2026-09-01 00:00:00', '2026-09-01 00:00:00')"
         )
     connection.close()
     second = migrate()
     assert second.returncode == 0, second.stderr
     with sqlite3.connect(database) as connection:
-        assert connection.execute("SELECT telegram_id FROM person").fetchall() == [(42,)]
+        assert connection.execute("SELECT full_name FROM person").fetchall() == [("Анна",)]
     connection.close()

@@ -11,8 +11,8 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.container import Services
 from bot.telegram.consent_prompt import ask_for_consent
+from bot.telegram.identity import TelegramPerson
 from bot.telegram.texts import Texts
-from services.people.directory import PersonView
 
 ALLOWED_COMMANDS = frozenset({"start", "help", "privacy", "language", "cancel"})
 # Consent answers, language choice, and the privacy screen's buttons.
@@ -35,7 +35,7 @@ class ConsentGateMiddleware(BaseMiddleware):
         event: TelegramObject,
         data: dict[str, Any],
     ) -> Any:
-        person: PersonView | None = data.get("person")
+        person: TelegramPerson | None = data.get("person")
         if person is None or self._always_allowed(event):
             return await handler(event, data)
         services: Services = data["services"]
@@ -49,7 +49,7 @@ class ConsentGateMiddleware(BaseMiddleware):
             await event.answer(notice)
         bot: Bot = data["bot"]
         texts: Texts = data["texts"]
-        await ask_for_consent(bot, person.telegram_id, requests[0], texts)
+        await ask_for_consent(bot, person.chat_id, requests[0], texts)
         return None
 
     @staticmethod

@@ -8,11 +8,12 @@ from typing import Any
 from aiogram import BaseMiddleware
 from aiogram.types import TelegramObject, Update, User
 
+from bot.telegram.identity import TelegramPerson, telegram_key
 from services.people.directory import PeopleService
 
 
 class PersonMiddleware(BaseMiddleware):
-    """Puts `person` (a PersonView) into the update's data for private messages and buttons.
+    """Puts `person` (a TelegramPerson) into the update's data for private messages and buttons.
 
     Registered on updates (not on messages) so the error handlers see the person too and can
     answer in their language. Messages from groups are ignored: the bot works in private chats.
@@ -37,5 +38,9 @@ class PersonMiddleware(BaseMiddleware):
             return await handler(event, data)
         if user is None or user.is_bot:
             return None
-        data["person"] = await self._people.touch(user.id, user.language_code, user.username)
+        # The bot works in private chats only, where the chat id is the user's id.
+        view = await self._people.touch(
+            telegram_key(user.id), user.language_code, user.username, chat_id=str(user.id)
+        )
+        data["person"] = TelegramPerson.of(view, chat_id=user.id)
         return await handler(event, data)

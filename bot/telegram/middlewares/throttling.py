@@ -11,7 +11,7 @@ from aiogram.types import TelegramObject, Update, User
 from aiogram.utils.i18n import I18n
 
 from services.core.clock import Clock
-from services.people.directory import locale_from_telegram
+from services.people.directory import locale_from_language_code
 
 
 @dataclass
@@ -62,7 +62,7 @@ class ThrottlingMiddleware(BaseMiddleware):
         return None
 
     async def _warn(self, update: Update, user: User) -> None:
-        locale = locale_from_telegram(user.language_code, self._i18n.default_locale)
+        locale = locale_from_language_code(user.language_code, self._i18n.default_locale)
         with self._i18n.context(), self._i18n.use_locale(locale):
             notice = self._i18n.gettext("Too many messages at once. Please wait a few seconds.")
         if update.message is not None:
