@@ -33,7 +33,7 @@ async def cmd_requests(
     bot: Bot,
 ) -> None:
     """/requests: curators see their organisation's requests, everybody else the mentor's list."""
-    actor = await services.people.actor(person.id)
+    actor = person.actor
     if not actor.curated_organisation_ids():
         await show_open_requests(bot, person, services, texts)
         return

@@ -40,7 +40,7 @@ async def cmd_org_new(
     message: Message, state: FSMContext, person: TelegramPerson, services: Services
 ) -> None:
     """/org_new (superadmin): start creating an organisation."""
-    actor = await services.people.actor(person.id)
+    actor = person.actor
     actor.require_superadmin()
     await state.clear()
     await state.set_state(OrganisationCreation.name)

@@ -78,7 +78,7 @@ async def cmd_help(
     message: Message, person: TelegramPerson, services: Services, texts: Texts
 ) -> None:
     """/help: what the bot can do for this person's roles."""
-    actor = await services.people.actor(person.id)
+    actor = person.actor
     await message.answer(
         texts.render(
             "start/help.j2",

@@ -108,6 +108,23 @@ async def current_versions(session: AsyncSession, organisation_ids: list[int]) -
     return {organisation_id: version for organisation_id, version in rows.all()}
 
 
+async def consent_missing(
+    session: AsyncSession, person_id: int, organisation_ids: list[int]
+) -> bool:
+    """Whether any of these organisations has a consent text the person has not agreed to in
+    its current version (the gate then asks; `ConsentService.pending` says what exactly)."""
+    versions = await current_versions(session, organisation_ids)
+    if not versions:
+        return False
+    decisions = await latest_decisions(session, person_id)
+    for organisation_id, current in versions.items():
+        decision = decisions.get(organisation_id)
+        agreed = decision is not None and decision.decision == ConsentDecision.AGREED
+        if not agreed or (decision is not None and (decision.version or 0) < current):
+            return True
+    return False
+
+
 class ConsentService:
     def __init__(
         self,

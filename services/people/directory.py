@@ -12,11 +12,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import MessengerAccount, Person, PersonStatus, RoleAssignment, RoleKind
 from services.core import audit
-from services.core.access import Actor, load_actor
+from services.core.access import Actor, RoleView, load_actor
 from services.core.clock import Clock
 from services.core.errors import ValidationFailed
 from services.core.identity import AccountKey
 from services.core.transactions import Transactions
+from services.people.consent import consent_missing
 
 SUPPORTED_LOCALES = ("ru", "en")
 # last_seen_at is for "who is active" lists, not an access log: refreshing it at most this often
@@ -43,11 +44,18 @@ class MenuTarget:
 
 @dataclass(frozen=True, slots=True)
 class PersonView:
-    """The person behind an update, as the programme knows them: by id, never by account."""
+    """The person behind an update, as the programme knows them: by id, never by account.
+
+    Loaded once per update with everything most updates ask about the person (their roles and
+    whether a consent is missing), in one read transaction, so the gate and the handler need not
+    look again. Use cases still load the actor inside their own transaction to decide.
+    """
 
     id: int
     locale: str
     status: PersonStatus
+    actor: Actor
+    needs_consent: bool = False
     is_new: bool = False
 
 
@@ -61,8 +69,23 @@ def locale_from_language_code(language_code: str | None, default_locale: str) ->
     return default_locale
 
 
-def _view(person: Person, *, is_new: bool = False) -> PersonView:
-    return PersonView(person.id, person.locale, person.status, is_new)
+@dataclass(frozen=True, slots=True)
+class _Standing:
+    """What the person is in the programme, read in the update's transaction."""
+
+    actor: Actor
+    needs_consent: bool
+
+    def view(self, person: Person, *, is_new: bool = False) -> PersonView:
+        return PersonView(
+            person.id, person.locale, person.status, self.actor, self.needs_consent, is_new
+        )
+
+
+def _superadmin_missing(actor: Actor) -> bool:
+    """A configured superadmin whose role row is not written yet (first contact, or newly added
+    to SUPERADMIN_IDS)."""
+    return actor.is_superadmin and not actor.has_role(RoleKind.SUPERADMIN)
 
 
 class PeopleService:
@@ -99,14 +122,15 @@ class PeopleService:
             found = await _by_account(session, key)
             if found is not None:
                 person, account = found
+                standing = await self._standing(session, person.id, key)
                 if (
                     person.status == PersonStatus.ACTIVE
                     and now - person.last_seen_at < LAST_SEEN_RESOLUTION
                     and person.username == _kept_username(person, username)
                     and (chat_id is None or account.chat_id == chat_id)
-                    and not await self._superadmin_missing(session, person, key)
+                    and not _superadmin_missing(standing.actor)
                 ):
-                    return _view(person)
+                    return standing.view(person)
         try:
             return await self._record_contact(key, language_code, username, chat_id)
         except IntegrityError:
@@ -151,7 +175,8 @@ class PeopleService:
                 audit.record(session, at=now, action="person.reachable_again", actor_id=person.id)
             person.last_seen_at = now
             person.username = _kept_username(person, username)
-            if await self._superadmin_missing(session, person, key):
+            standing = await self._standing(session, person.id, key)
+            if _superadmin_missing(standing.actor):
                 session.add(
                     RoleAssignment(person_id=person.id, role=RoleKind.SUPERADMIN, granted_at=now)
                 )
@@ -164,20 +189,30 @@ class PeopleService:
                     role=RoleKind.SUPERADMIN.value,
                     source="SUPERADMIN_IDS",
                 )
-            return _view(person, is_new=is_new)
+            return standing.view(person, is_new=is_new)
 
-    async def _superadmin_missing(
-        self, session: AsyncSession, person: Person, key: AccountKey
-    ) -> bool:
-        if key not in self._superadmins:
-            return False
-        existing = await session.scalar(
-            select(RoleAssignment.id).where(
-                RoleAssignment.person_id == person.id,
-                RoleAssignment.role == RoleKind.SUPERADMIN,
+    async def _standing(self, session: AsyncSession, person_id: int, key: AccountKey) -> _Standing:
+        """Roles and consent in two to four statements, inside the caller's transaction. The
+        account the update came from decides superadmin powers, as `load_actor` does."""
+        assignments = (
+            await session.scalars(
+                select(RoleAssignment).where(RoleAssignment.person_id == person_id)
             )
+        ).all()
+        actor = Actor(
+            person_id=person_id,
+            is_superadmin=key in self._superadmins,
+            roles=tuple(RoleView(a.role, a.organisation_id, a.programme_role) for a in assignments),
         )
-        return existing is None
+        participant_of = [
+            a.organisation_id
+            for a in assignments
+            if a.role == RoleKind.PARTICIPANT and a.organisation_id is not None
+        ]
+        needs_consent = bool(participant_of) and await consent_missing(
+            session, person_id, participant_of
+        )
+        return _Standing(actor, needs_consent)
 
     async def actor(self, person_id: int) -> Actor:
         async with self._transactions.read() as session:
@@ -252,7 +287,8 @@ class PeopleService:
             if person is None:
                 raise ValidationFailed("person", "missing")
             person.locale = locale
-            return _view(person)
+            actor = await load_actor(session, person_id, self._superadmins)
+            return PersonView(person.id, person.locale, person.status, actor)
 
     async def set_reachable(self, key: AccountKey, *, reachable: bool) -> None:
         """The person blocked (kicked) or unblocked the bot in their messenger."""

@@ -36,7 +36,9 @@ class ConsentGateMiddleware(BaseMiddleware):
         data: dict[str, Any],
     ) -> Any:
         person: TelegramPerson | None = data.get("person")
-        if person is None or self._always_allowed(event):
+        # The person middleware already knows whether a consent is missing: most updates go on
+        # without another look at the database.
+        if person is None or not person.needs_consent or self._always_allowed(event):
             return await handler(event, data)
         services: Services = data["services"]
         requests = await services.consent.pending(person.id, person.locale)
