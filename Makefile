@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: install run migrate test lint locales bench clean
+.PHONY: install run migrate test lint locales bench bench-updates clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,11 @@ locales: install
 
 bench: install
 	$(BIN)/python -m bench.outbox_throughput
+
+# The path of one update (docs/benchmarks.md): in-process on SQLite, then black-box.
+bench-updates: install
+	$(BIN)/python -m bench.update_path
+	$(BIN)/python -m bench.update_path --black-box
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
