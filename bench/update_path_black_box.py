@@ -3,9 +3,10 @@
 Each bot runs as its own process against `bench.fake_bot_api` with no flood limits, and is fed
 the same number of `/help` updates, each from a different person, queued before it starts and
 handed out through getUpdates. Answers per second run from the first update handed out to the
-last answer received. By default the people are known to the real bot (rows made beforehand,
-seen a moment ago, no organisation); `--strangers` sends from people it has never seen. The
-bots take turns (echo, then the real bot, in each round), so they never share the CPU.
+last answer received. By default the people are known to the real bot: made just before through
+`PeopleService.touch`, as if each had written once a moment ago (no organisation). With
+`--strangers` they are people it has never seen. The bots take turns (the echo bot, then the
+real bot, in each round), so they never share the CPU.
 """
 
 from __future__ import annotations
@@ -17,13 +18,11 @@ import sys
 import time
 from pathlib import Path
 
-from sqlalchemy import insert
-
 from bench.fake_bot_api import FakeBotApi, text_message
 from bench.update_path_report import BlackBoxResult
-from bot.db import Database, create_engine
+from bot.app import create_application
+from bot.config import Settings
 from bot.migrate import upgrade
-from models import Person, PersonStatus
 from services.core.clock import SystemClock
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -36,26 +35,15 @@ STOP_TIMEOUT_SECONDS = 20.0
 
 
 async def _seed_people(database_url: str, user_ids: list[int]) -> None:
-    """People the bot knows, seen just now: their /help needs no write."""
-    database = Database(create_engine(database_url))
-    now = SystemClock().now()
+    """Make the bot know these people, seen just now, the way it learns anyone: through
+    `PeopleService.touch`, as for a first message. Their /help then needs no write."""
+    settings = Settings(_env_file=None, BOT_TOKEN=TOKEN, DATABASE_URL=database_url)
+    app = create_application(settings, SystemClock())
     try:
-        async with database.write() as session:
-            await session.execute(
-                insert(Person),
-                [
-                    {
-                        "telegram_id": user_id,
-                        "locale": "ru",
-                        "status": PersonStatus.ACTIVE,
-                        "created_at": now,
-                        "last_seen_at": now,
-                    }
-                    for user_id in user_ids
-                ],
-            )
+        for user_id in user_ids:
+            await app.services.people.touch(user_id, "ru")
     finally:
-        await database.dispose()
+        await app.database.dispose()
 
 
 async def _feed_one(
@@ -110,8 +98,6 @@ async def run_black_box(
         list(range(FIRST_USER_ID + r * updates, FIRST_USER_ID + (r + 1) * updates))
         for r in range(repeats)
     ]
-    if not strangers:
-        await _seed_people(database_url, [uid for each in rounds for uid in each])
     env = {
         "PATH": os.environ.get("PATH", ""),
         "HOME": os.environ.get("HOME", str(folder)),
@@ -123,6 +109,9 @@ async def run_black_box(
     }
     results = []
     for index, user_ids in enumerate(rounds):
+        if not strangers:
+            # Just before the round, so that they count as seen a moment ago.
+            await _seed_people(database_url, user_ids)
         for name, command in (
             ("bare aiogram echo", [sys.executable, str(ECHO_BOT)]),
             ("nastavnik", [sys.executable, "-m", "bot"]),
