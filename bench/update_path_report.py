@@ -78,19 +78,27 @@ def black_box_table(results: list[BlackBoxResult], database: str) -> str:
         "",
         f"Black-box, {database}; {_machine()}",
         "",
-        "| Round | Bot | /help updates | answered | seconds | answers/s |",
-        "|---|---|---|---|---|---|",
+        "| Round | Bot | /help updates | answered | seconds | answers/s | bot ÷ echo |",
+        "|---|---|---|---|---|---|---|",
     ]
+    echo_rate = 0.0
     for index, result in enumerate(results):
+        # Each round runs the echo bot first, then the real bot.
+        ratio = ""
+        if result.bot == "nastavnik" and echo_rate:
+            ratio = f"{result.per_second / echo_rate:.2f}"
+        else:
+            echo_rate = result.per_second
         lines.append(
             f"| {index // 2 + 1} | {result.bot} | {result.updates} | {result.answered} "
-            f"| {result.seconds:.2f} | {result.per_second:.0f} |"
+            f"| {result.seconds:.2f} | {result.per_second:.0f} | {ratio} |"
         )
     bot = max((r.per_second for r in results if r.bot == "nastavnik"), default=0.0)
     echo = max((r.per_second for r in results if r.bot != "nastavnik"), default=0.0)
-    ratio = bot / echo if echo else 0.0
+    best_ratio = bot / echo if echo else 0.0
     lines += [
         "",
-        f"Best of each: bot {bot:.0f} answers/s, bare echo {echo:.0f} answers/s, ratio {ratio:.2f}",
+        f"Best of each: bot {bot:.0f} answers/s, bare echo {echo:.0f} answers/s, "
+        f"ratio {best_ratio:.2f}",
     ]
     return "\n".join(lines)
