@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 PO_WIDTH := 100
 POT := locales/messages.pot
 
-.PHONY: install dev run migrate test lint locales bench clean
+.PHONY: install dev run migrate test lint locales bench bench-updates clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,11 @@ locales: dev
 
 bench: dev
 	$(BIN)/python -m bench.outbox_throughput
+
+# The path of one update (docs/benchmarks.md): in-process on SQLite, then black-box.
+bench-updates: dev
+	$(BIN)/python -m bench.update_path
+	$(BIN)/python -m bench.update_path --black-box
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

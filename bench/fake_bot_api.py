@@ -1,8 +1,13 @@
 """A tiny Bot API server for driving the real bot process (crash tests, benchmarks).
 
 It answers `POST /bot<token>/<method>` the way Telegram does for the calls the bot makes on its
-own: getMe, getUpdates (a long poll that never has updates), the command-menu calls, and
-sendMessage, whose chat id and text it records. Anything else is answered `true`.
+own: getMe, getUpdates (a long poll), the command-menu calls, and sendMessage, whose chat id and
+text it records. Anything else is answered `true`.
+
+getUpdates hands out the updates queued with `add_updates` (none unless asked), as Telegram does:
+at most `limit` (100) at a time, oldest first, again and again until the bot confirms them by
+asking with an `offset` past their `update_id`; with nothing queued it waits up to the poll's
+`timeout` (capped) for updates to arrive.
 
 With `global_limit` and `per_chat_interval` it enforces Telegram's flood limits the way Telegram
 does: a sendMessage over the limit is refused with 429 and `retry_after`, and is not delivered.
@@ -10,6 +15,7 @@ does: a sendMessage over the limit is refused with 429 and `retry_after`, and is
     async with FakeBotApi() as api:
         ...  # start the bot with TELEGRAM_API_URL=api.url
         api.messages  # what the bot sent, in order
+        api.add_updates([text_message(1, user_id=42, text="/help")])  # what people send
 
 Run it on its own with `python -m bench.fake_bot_api --port 8081`.
 """
@@ -24,7 +30,7 @@ import json
 import math
 import time
 from collections import Counter, deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Any
@@ -33,6 +39,8 @@ from aiohttp import web
 
 FAKE_BOT_ID = 123456
 FAKE_BOT_USERNAME = "fake_nastavnik_bot"
+# Telegram's own cap on `limit` in getUpdates, and its default.
+UPDATES_LIMIT = 100
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +88,12 @@ class FakeBotApi:
         self.refused: list[tuple[int, float]] = []  # (chat id, time) of each 429
         self._message_ids = itertools.count(1)
         self._closing = asyncio.Event()
+        # Set when updates are queued or the server stops: a waiting getUpdates answers at once.
+        self._wake = asyncio.Event()
+        self._updates: deque[dict[str, Any]] = deque()
+        # time.monotonic() when the first update was handed out, and the newest id handed out.
+        self.first_update_at: float | None = None
+        self.last_update_id = 0
         self._runner: web.AppRunner | None = None
         self.messages: list[SentMessage] = []
         self.calls: Counter[str] = Counter()
@@ -91,6 +105,15 @@ class FakeBotApi:
             raise RuntimeError("the fake Bot API is not running")
         host, port = self._runner.addresses[0][:2]
         return f"http://{host}:{port}"
+
+    def add_updates(self, updates: Iterable[dict[str, Any]]) -> None:
+        """Queue updates (Bot API JSON, each with an `update_id`) for getUpdates to hand out."""
+        self._updates.extend(updates)
+        self._wake.set()
+
+    @property
+    def pending_updates(self) -> int:
+        return len(self._updates)
 
     def per_chat(self) -> Counter[int]:
         return Counter(message.chat_id for message in self.messages)
@@ -105,6 +128,7 @@ class FakeBotApi:
 
     async def stop(self) -> None:
         self._closing.set()
+        self._wake.set()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -152,13 +176,28 @@ class FakeBotApi:
                 "supports_inline_queries": False,
             }
         if method == "getupdates":
-            wait = min(float(params.get("timeout") or 0), self._long_poll_cap)
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._closing.wait(), timeout=wait)
-            return []
+            return await self._get_updates(params)
         if method == "sendmessage":
             return await self._send_message(params)
         return True
+
+    async def _get_updates(self, params: dict[str, str]) -> list[dict[str, Any]]:
+        offset = int(params.get("offset") or 0)
+        # An offset confirms every update before it: Telegram forgets them.
+        while self._updates and int(self._updates[0]["update_id"]) < offset:
+            self._updates.popleft()
+        if not self._updates and not self._closing.is_set():
+            wait = min(float(params.get("timeout") or 0), self._long_poll_cap)
+            self._wake.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout=wait)
+        limit = int(params.get("limit") or UPDATES_LIMIT)
+        batch = list(itertools.islice(self._updates, max(1, min(limit, UPDATES_LIMIT))))
+        if batch:
+            if self.first_update_at is None:
+                self.first_update_at = time.monotonic()
+            self.last_update_id = max(self.last_update_id, int(batch[-1]["update_id"]))
+        return batch
 
     def _flood_wait(self, chat_id: int, now: float) -> float:
         """Seconds the sender must wait, or 0 if this message is within the limits."""
@@ -195,6 +234,28 @@ class FakeBotApi:
             "chat": {"id": chat_id, "type": "private"},
             "text": text,
         }
+
+
+def text_message(
+    update_id: int, *, user_id: int, text: str, language_code: str = "ru"
+) -> dict[str, Any]:
+    """An update with a private text message from a person, as Telegram sends it."""
+    message: dict[str, Any] = {
+        "message_id": update_id,
+        "date": int(time.time()),
+        "chat": {"id": user_id, "type": "private", "first_name": "Анна"},
+        "from": {
+            "id": user_id,
+            "is_bot": False,
+            "first_name": "Анна",
+            "language_code": language_code,
+        },
+        "text": text,
+    }
+    if text.startswith("/"):
+        command = text.split(maxsplit=1)[0]
+        message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
+    return {"update_id": update_id, "message": message}
 
 
 async def _serve(port: int, send_latency: float) -> None:
