@@ -17,6 +17,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from services.core.errors import ValidationFailed
+from services.core.text import clean_text
 
 # Words a button of the form may carry besides an option's code.
 COMMANDS = frozenset({"back", "skip", "keep", "save", "cancel", "today", "yesterday"})
@@ -193,13 +194,8 @@ def validate(question: Question, raw: str, *, today: date | None = None) -> Answ
         return _whole_number(question, raw)
     if question.kind == QuestionKind.DATE:
         return _date(question, raw, today)
-    text = raw.strip()
-    if not text:
-        raise ValidationFailed(question.id, "empty")
     assert question.max_length is not None
-    if len(text) > question.max_length:
-        raise ValidationFailed(question.id, "too_long")
-    return text
+    return clean_text(raw, field=question.id, max_length=question.max_length, multiline=True)
 
 
 def stored(value: Answer | date) -> Answer:
