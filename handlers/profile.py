@@ -19,6 +19,7 @@ from bot.container import Services
 from bot.telegram.callbacks import ProfileCallback
 from bot.telegram.html import Html, format_html
 from bot.telegram.keyboards import profile as keyboards
+from bot.telegram.once import answer_already_done, claim, is_spent
 from bot.telegram.profile_form import (
     CHOICES,
     DATE_FORMAT,
@@ -272,6 +273,9 @@ async def on_form_button(
         form.begin_edit("edit")
         await _ask(bot, chat_id, state, texts, form, value)
     elif action == keyboards.CONFIRM and step == SUMMARY:
+        if not await claim(state, callback):
+            await answer_already_done(callback)
+            return
         view = await services.profiles.save(person.id, form.organisation_id, form.draft)
         await state.clear()
         await callback.answer()
@@ -425,6 +429,10 @@ async def on_profile_button(
     bot: Bot,
 ) -> None:
     """/profile's buttons: edit an answer, capacity, the date of absence."""
+    if callback_data.action == keyboards.CONFIRM and await is_spent(state, callback):
+        # The form's Confirm pressed again after the profile was saved.
+        await answer_already_done(callback)
+        return
     action, value = callback_data.action, callback_data.value
     chat_id = person.telegram_id
     message_id = callback.message.message_id if callback.message is not None else None

@@ -12,7 +12,7 @@ from bot.app import Application
 from models import Consent, Invite, MentoringPair, Organisation, PairStatus
 from tests.conftest import PersonFactory
 from tests.fakes import TelegramClient
-from tests.flows.helpers import curator_invite, invite_code, make_curator
+from tests.flows.helpers import consented_teacher, curator_invite, invite_code, make_curator
 from tests.flows.mentoring import file_request
 from tests.flows.pairing import programme
 
@@ -147,3 +147,28 @@ async def test_pair_decision_pressed_twice(
     second = await setup.curator.press(data, message_id=message_id)
     assert second == ["Эта пара уже завершена."]
     assert (await setup.pair_row(pair_id)).status == PairStatus.COMPLETED
+
+
+async def test_profile_confirm_pressed_twice_saves_once(
+    superadmin: TelegramClient, person: PersonFactory
+) -> None:
+    curator, teacher = person(2001), person(4001)
+    await consented_teacher(superadmin, curator, teacher)
+    await teacher.send("Иванова Анна Сергеевна")
+    await teacher.click("Учитель")
+    await teacher.click("Математика")
+    await teacher.click("✅ Готово")
+    await teacher.send("12")
+    await teacher.send("5")
+    await teacher.click("Новый сотрудник в коллективе")
+    await teacher.click("Методическая")
+    await teacher.click("✅ Готово")
+    await teacher.click("Онлайн")
+    await teacher.click("Пн")
+    await teacher.click("✅ Готово")
+    await teacher.click("После 18:00")
+    await teacher.click("✅ Готово")
+    message_id, data = teacher.keyboard_message("✅ Подтвердить")
+    first = await teacher.press(data, message_id=message_id)
+    assert sum("сохран" in text.lower() for text in first) == 1, first
+    assert await teacher.press(data, message_id=message_id) == [DONE]
