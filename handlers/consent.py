@@ -12,20 +12,30 @@ from bot.container import Services
 from bot.telegram.callbacks import ConsentCallback, ConsentSettingsCallback
 from bot.telegram.commands import CommandMenus
 from bot.telegram.consent_prompt import ask_for_consent
+from bot.telegram.html import Html
 from bot.telegram.identity import TelegramPerson
 from bot.telegram.keyboards.consent import renewal_refusal_keyboard, retention_keyboard
+from bot.telegram.once import answer_already_done, claim, release
 from bot.telegram.organisation_choice import curated_organisation
 from bot.telegram.texts import Texts
 from handlers import profile
-from services.core.errors import StaleAction
+from services.core.errors import DomainError, StaleAction
 
 
-async def ask_pending(bot: Bot, person: TelegramPerson, services: Services, texts: Texts) -> bool:
-    """Show the first consent still missing; False if there is none."""
+async def ask_pending(
+    bot: Bot,
+    person: TelegramPerson,
+    services: Services,
+    texts: Texts,
+    *,
+    prefix: Html | None = None,
+) -> bool:
+    """Show the first consent still missing (its introduction after `prefix`, in one message);
+    False if there is none."""
     requests = await services.consent.pending(person.id, person.locale)
     if not requests:
         return False
-    await ask_for_consent(bot, person.chat_id, requests[0], texts)
+    await ask_for_consent(bot, person.chat_id, requests[0], texts, prefix=prefix)
     return True
 
 
@@ -41,23 +51,43 @@ async def on_consent(
 ) -> None:
     """Agree, Decline, or the confirmed refusal of a changed text."""
     chat_id = person.chat_id
+    if callback_data.answer in ("yes", "no") and not await claim(state, callback):
+        # The same Agree or Decline pressed twice: the first press decided.
+        await answer_already_done(callback)
+        return
     if callback_data.answer == "yes":
-        decision = await services.consent.agree(person.id, callback_data.document_id)
+        try:
+            decision = await services.consent.agree(person.id, callback_data.document_id)
+        except DomainError:
+            await release(state, callback)
+            raise
         await callback.answer()
         await _drop_buttons(callback, bot)
-        await bot.send_message(chat_id, texts.render("consent/agreed.j2", version=decision.version))
-        if not await ask_pending(bot, person, services, texts):
+        # "Recorded" is said in the same message as what comes next: the next consent's
+        # introduction, or the profile form's introduction and first question.
+        agreed = texts.render("consent/agreed.j2", version=decision.version)
+        if not await ask_pending(bot, person, services, texts, prefix=agreed):
             await profile.start_profile(
-                bot, chat_id, state, person, services, texts, preset=decision.programme_role
+                bot,
+                chat_id,
+                state,
+                person,
+                services,
+                texts,
+                preset=decision.programme_role,
+                prefix=agreed,
             )
         return
     if callback_data.answer == "no":
         requests = await services.consent.pending(person.id, person.locale)
         request = next((r for r in requests if r.document_id == callback_data.document_id), None)
         if request is None:
+            await release(state, callback)
             raise StaleAction
         await callback.answer()
         if request.renewal:
+            # Only a question so far: the confirmed refusal ("erase") is the decision.
+            await release(state, callback)
             await bot.send_message(
                 chat_id,
                 _(
@@ -67,7 +97,11 @@ async def on_consent(
                 reply_markup=renewal_refusal_keyboard(callback_data.document_id),
             )
             return
-        decision = await services.consent.decline(person.id, callback_data.document_id)
+        try:
+            decision = await services.consent.decline(person.id, callback_data.document_id)
+        except DomainError:
+            await release(state, callback)
+            raise
         await _drop_buttons(callback, bot)
         await state.clear()
         await bot.send_message(

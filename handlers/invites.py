@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from aiogram import Bot, Router
 from aiogram.filters import Command
+from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.deep_linking import create_start_link
 from aiogram.utils.i18n import gettext as _
@@ -12,6 +13,7 @@ from bot.telegram.callbacks import (
     InviteRevokeCallback,
     InviteRoleCallback,
 )
+from bot.telegram.html import format_html
 from bot.telegram.identity import TelegramPerson
 from bot.telegram.keyboards.invites import (
     invite_list_keyboard,
@@ -19,6 +21,7 @@ from bot.telegram.keyboards.invites import (
     organisation_choice_keyboard,
     revoke_confirm_keyboard,
 )
+from bot.telegram.once import answer_already_done, claim
 from bot.telegram.texts import Texts
 from models import InviteRole
 from services.core.errors import StaleAction
@@ -87,7 +90,7 @@ async def on_invite_organisation(
 async def _ask_role(bot: Bot, chat_id: int, organisation: OrganisationView) -> None:
     await bot.send_message(
         chat_id,
-        _("Who is the invite for? ({organisation})").format(organisation=organisation.name),
+        format_html(_("Who is the invite for? ({organisation})"), organisation=organisation.name),
         reply_markup=invite_role_keyboard(organisation.id),
     )
 
@@ -107,16 +110,20 @@ async def _show_list(
 async def on_invite_role(
     callback: CallbackQuery,
     callback_data: InviteRoleCallback,
+    state: FSMContext,
     person: TelegramPerson,
     services: Services,
     texts: Texts,
     bot: Bot,
 ) -> None:
-    """A role chosen: create the invite and show the link."""
+    """A role chosen: create the invite and show the link (once per button: a double tap)."""
     try:
         role = InviteRole(callback_data.role)
     except ValueError:
         raise StaleAction from None
+    if not await claim(state, callback):
+        await answer_already_done(callback)
+        return
     invite = await services.invites.create(person.id, callback_data.organisation_id, role)
     await callback.answer()
     link = await create_start_link(bot, invite.code)

@@ -22,6 +22,7 @@ from bot.telegram.keyboards.match import (
     draft_keyboard,
     options_keyboard,
 )
+from bot.telegram.once import answer_already_done, claim, is_spent
 from bot.telegram.organisation_choice import curated_organisation
 from bot.telegram.redraw import message_id_of, send_or_edit
 from bot.telegram.states import CohortMatch
@@ -169,8 +170,14 @@ async def on_match_action(
     if action == "approve":
         assignment = {int(key): value for key, value in data.get("assignment", {}).items()}
         if not assignment:
+            if await is_spent(state, callback):
+                await answer_already_done(callback)
+                return
             raise StaleAction
         organisation_id = data["organisation_id"]
+        if not await claim(state, callback):
+            await answer_already_done(callback)
+            return
         await state.clear()
         result = await services.cohort.approve(person.id, organisation_id, assignment)
         settings = await services.programme.get(person.id, organisation_id)

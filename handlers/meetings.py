@@ -18,6 +18,7 @@ from aiogram.utils.i18n import gettext as _
 from bot.container import Services
 from bot.telegram.callbacks import MeetingCallback
 from bot.telegram.forms import purpose, start_form
+from bot.telegram.html import format_html
 from bot.telegram.identity import TelegramPerson
 from bot.telegram.keyboards.meetings import (
     CHOOSE_FOR_RECORD,
@@ -69,8 +70,10 @@ async def save_record(
         view = await services.meetings.record(person.id, ids["pair_id"], answers)
     except MeetingUnavailable as problem:
         return meeting_problem_text(problem.problem)
-    return _("✅ The meeting of {date} is in the log; I have told {name}. See /meetings.").format(
-        date=view.held_on.strftime(DATE_FORMAT), name=view.partner_name
+    return format_html(
+        _("✅ The meeting of {date} is in the log; I have told {name}. See /meetings."),
+        date=view.held_on.strftime(DATE_FORMAT),
+        name=view.partner_name,
     )
 
 

@@ -20,8 +20,9 @@ from bot.telegram.keyboards.organisations import (
     organisations_keyboard,
     timezone_keyboard,
 )
+from bot.telegram.once import answer_already_done, claim
 from bot.telegram.states import OrganisationCreation
-from bot.telegram.texts import Texts
+from bot.telegram.texts import Texts, no_visible_text
 from models import InviteRole
 from services.core.errors import StaleAction, ValidationFailed
 from services.organisations.registry import clean_address, clean_name
@@ -31,8 +32,8 @@ from services.organisations.timezones import RUSSIAN_TIMEZONES, validate_timezon
 def _name_hint(reason: str) -> str:
     if reason == "too_long":
         return _("The name is too long: at most 200 characters.")
-    if reason == "invalid":
-        return _("The name contains characters that cannot be used. Send plain text.")
+    if reason == "empty":
+        return no_visible_text() + " " + _("Send the full name of the organisation.")
     return _("The name is too short. Send the full name of the organisation.")
 
 
@@ -70,11 +71,12 @@ async def org_new_address(message: Message, state: FSMContext) -> None:
     try:
         address = clean_address(message.text or "")
     except ValidationFailed as problem:
-        hint = (
-            _("The address is too long: at most 300 characters.")
-            if problem.reason == "too_long"
-            else _("The address is too short. Send the full postal address.")
-        )
+        if problem.reason == "too_long":
+            hint = _("The address is too long: at most 300 characters.")
+        elif problem.reason == "empty":
+            hint = no_visible_text() + " " + _("Send the full postal address.")
+        else:
+            hint = _("The address is too short. Send the full postal address.")
         await message.answer(hint)
         return
     await state.update_data(address=address)
@@ -150,6 +152,10 @@ async def on_org_new_confirm(
 ) -> None:
     """Create or abandon the organisation described in the summary."""
     data = await state.get_data()
+    if not await claim(state, callback) or not {"name", "address", "timezone"} <= data.keys():
+        # A second press (or one after the form is gone): the first press did the work.
+        await answer_already_done(callback)
+        return
     await state.clear()
     if callback_data.answer != "yes":
         await callback.answer()
@@ -245,9 +251,9 @@ def get_router() -> Router:
     router.callback_query.register(
         on_org_new_timezone, OrganisationCreation.timezone, TimezoneCallback.filter()
     )
-    router.callback_query.register(
-        on_org_new_confirm, OrganisationCreation.confirm, OrgCreateCallback.filter()
-    )
+    # No state filter: a second press after the form is gone must reach the handler to be told
+    # calmly that the organisation exists, not that the button is dead.
+    router.callback_query.register(on_org_new_confirm, OrgCreateCallback.filter())
     for step in OrganisationCreation.__states__:
         router.message.register(org_new_unexpected, step)
     return router

@@ -22,6 +22,7 @@ from bot.telegram.keyboards.curator_pairs import (
     TOGGLE,
     order_keyboard,
 )
+from bot.telegram.once import claim
 from bot.telegram.organisation_choice import curated_organisation
 from bot.telegram.states import OrderRecording
 from bot.telegram.texts import Texts
@@ -131,6 +132,8 @@ async def on_order_pick(
         if not chosen:
             await callback.answer(_("Tick at least one pair."), show_alert=True)
             return
+        # A second press of "Next" finds the state moved on; the fallback says it is done.
+        await claim(state, callback)
         await callback.answer()
         await drop_buttons_of(bot, callback)
         await state.set_state(OrderRecording.number)

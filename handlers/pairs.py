@@ -12,6 +12,7 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.container import Services
 from bot.telegram.callbacks import PairActionCallback, PetitionReasonCallback
+from bot.telegram.html import format_html
 from bot.telegram.identity import TelegramPerson
 from bot.telegram.keyboards.pairs import (
     PAUSE,
@@ -72,20 +73,30 @@ async def ask_pause_date(
 def paused_text(change: PairChange) -> str:
     until = change.paused_until.strftime(DATE_FORMAT) if change.paused_until else ""
     if change.side == "curator":
-        return _("⏸ The pair {mentor} → {mentee} is paused until {until}; both are told.").format(
-            mentor=change.mentor_name, mentee=change.mentee_name, until=until
+        return format_html(
+            _("⏸ The pair {mentor} → {mentee} is paused until {until}; both are told."),
+            mentor=change.mentor_name,
+            mentee=change.mentee_name,
+            until=until,
         )
-    return _(
-        "⏸ The pair is paused until {until}; I have told {name}. To resume earlier, open /mypairs."
-    ).format(until=until, name=change.other_name)
+    return format_html(
+        _(
+            "⏸ The pair is paused until {until}; I have told {name}. "
+            "To resume earlier, open /mypairs."
+        ),
+        until=until,
+        name=change.other_name,
+    )
 
 
 def resumed_text(change: PairChange) -> str:
     if change.side == "curator":
-        return _("▶️ The pair {mentor} → {mentee} is active again; both are told.").format(
-            mentor=change.mentor_name, mentee=change.mentee_name
+        return format_html(
+            _("▶️ The pair {mentor} → {mentee} is active again; both are told."),
+            mentor=change.mentor_name,
+            mentee=change.mentee_name,
         )
-    return _("▶️ The pair is active again; I have told {name}.").format(name=change.other_name)
+    return format_html(_("▶️ The pair is active again; I have told {name}."), name=change.other_name)
 
 
 async def drop_buttons_of(bot: Bot, callback: CallbackQuery) -> None:

@@ -17,8 +17,10 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.container import Services
 from bot.telegram.callbacks import ProfileCallback
+from bot.telegram.html import Html, format_html
 from bot.telegram.identity import TelegramPerson
 from bot.telegram.keyboards import profile as keyboards
+from bot.telegram.once import answer_already_done, claim, is_spent
 from bot.telegram.profile_form import (
     CHOICES,
     DATE_FORMAT,
@@ -138,14 +140,17 @@ async def start_profile(
     texts: Texts,
     *,
     preset: ProgrammeRole | None,
+    prefix: Html | None = None,
 ) -> None:
-    """Begin the profile form right after consent."""
+    """Begin the profile form right after consent. `prefix` (e.g. "consent recorded"), the
+    form's introduction and its first question go out as one message."""
     if await services.profiles.get(person.id) is not None:
         # A renewed consent: the profile is there already.
         await state.clear()
-        await bot.send_message(
-            chat_id, _("Your profile is already filled in. Send /profile to view or change it.")
+        done = format_html(
+            _("Your profile is already filled in. Send /profile to view or change it.")
         )
+        await bot.send_message(chat_id, format_html("{}\n\n{}", prefix, done) if prefix else done)
         return
     organisation_id = await services.profiles.organisation_for_form(person.id)
     role = PRESET_ROLES.get(preset) if preset is not None else None
@@ -157,8 +162,19 @@ async def start_profile(
         answered={"role"} if role is not None else set(),
     )
     await state.clear()
-    await bot.send_message(chat_id, texts.render("profile/intro.j2"))
-    await _ask(bot, chat_id, state, texts, form, form.steps()[0])
+    intro = texts.render("profile/intro.j2")
+    if prefix is not None:
+        intro = format_html("{}\n\n{}", prefix, intro)
+    await _ask(bot, chat_id, state, texts, form, form.steps()[0], hint=intro)
+
+
+async def reshow(bot: Bot, chat_id: int, state: FSMContext, texts: Texts, hint: Html) -> None:
+    """The question the person was answering, again, under `hint` (used by /start)."""
+    form, step = await _load(state)
+    if step == SUMMARY:
+        await _show_summary(bot, chat_id, state, texts, form, hint=hint)
+    else:
+        await _ask(bot, chat_id, state, texts, form, step, hint=hint)
 
 
 # --- typed answers ---------------------------------------------------------------------------
@@ -257,6 +273,9 @@ async def on_form_button(
         form.begin_edit("edit")
         await _ask(bot, chat_id, state, texts, form, value)
     elif action == keyboards.CONFIRM and step == SUMMARY:
+        if not await claim(state, callback):
+            await answer_already_done(callback)
+            return
         view = await services.profiles.save(person.id, form.organisation_id, form.draft)
         await state.clear()
         await callback.answer()
@@ -360,8 +379,10 @@ async def cmd_profile(
         )
         return
     preset = await services.profiles.invited_role(person.id, organisation_id)
-    await message.answer(_("You have not filled in your profile yet. Let us do it now."))
-    await start_profile(bot, message.chat.id, state, person, services, texts, preset=preset)
+    not_yet = format_html(_("You have not filled in your profile yet. Let us do it now."))
+    await start_profile(
+        bot, message.chat.id, state, person, services, texts, preset=preset, prefix=not_yet
+    )
 
 
 def _date_example(today: date) -> str:
@@ -408,6 +429,10 @@ async def on_profile_button(
     bot: Bot,
 ) -> None:
     """/profile's buttons: edit an answer, capacity, the date of absence."""
+    if callback_data.action == keyboards.CONFIRM and await is_spent(state, callback):
+        # The form's Confirm pressed again after the profile was saved.
+        await answer_already_done(callback)
+        return
     action, value = callback_data.action, callback_data.value
     chat_id = person.chat_id
     message_id = callback.message.message_id if callback.message is not None else None

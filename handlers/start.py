@@ -4,15 +4,26 @@ from aiogram import Bot, Router
 from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.fsm.context import FSMContext
 from aiogram.types import Message
+from aiogram.utils.i18n import gettext as _
 
 from bot.container import Services
 from bot.telegram.commands import CommandMenus
 from bot.telegram.consent_prompt import ask_for_consent
+from bot.telegram.html import format_html
 from bot.telegram.identity import TelegramPerson
-from bot.telegram.labels import role_name
+from bot.telegram.labels import profile_role_name, role_name
+from bot.telegram.states import ProfileForm
 from bot.telegram.texts import Texts
 from handlers import consent, profile
+from models import ProfileRole
 from services.core.errors import InviteNotUsable, NotAllowed
+
+
+async def form_in_progress(state: FSMContext) -> str | None:
+    """The state of the form this person is filling in, or None.
+
+    The one place that decides it, so that moving forms into the database changes only this."""
+    return await state.get_state()
 
 
 async def cmd_start(
@@ -25,17 +36,10 @@ async def cmd_start(
     menus: CommandMenus,
     bot: Bot,
 ) -> None:
-    """/start, with or without an invite code (a second /start leaves any form)."""
-    await state.clear()
+    """/start, with or without an invite code. A form in progress is kept, never cleared."""
     code = (command.args or "").strip()
     if not code:
-        if await consent.ask_pending(bot, person, services, texts):
-            return
-        if await _profile_missing(person, services):
-            # A consented participant who left the form: pick it up again rather than greet.
-            await profile.cmd_profile(message, state, person, services, texts, bot)
-            return
-        await message.answer(texts.render("start/welcome.j2"))
+        await _start_again(message, state, person, services, texts, bot)
         return
     try:
         joined = await services.invites.redeem(person.id, code)
@@ -54,7 +58,6 @@ async def cmd_start(
         if not joined.already_member:
             await menus.refresh_for(bot, person.id)
         return
-    # A participant: the organisation's welcome, then the consent as a separate message.
     await services.consent.refresh_documents(joined.organisation_id)
     requests = await services.consent.pending(person.id, person.locale)
     request = next((r for r in requests if r.organisation_id == joined.organisation_id), None)
@@ -68,10 +71,61 @@ async def cmd_start(
             )
         )
         return
+    # A participant: the organisation's welcome and the consent's introduction in one message,
+    # then the consent document as a separate message.
+    welcome = texts.render("start/org_welcome.j2", organisation=joined.organisation_name)
+    await ask_for_consent(bot, person.chat_id, request, texts, prefix=welcome)
+
+
+async def _start_again(
+    message: Message,
+    state: FSMContext,
+    person: TelegramPerson,
+    services: Services,
+    texts: Texts,
+    bot: Bot,
+) -> None:
+    """/start without a code: a consent still to answer comes first (nothing else works before
+    it), then a form in progress, then who they are."""
+    if await consent.ask_pending(bot, person, services, texts):
+        return
+    in_form = await form_in_progress(state)
+    if in_form is not None:
+        reminder = format_html(
+            _(
+                "You have a form in progress. Answer its question to go on, "
+                "or send /cancel to leave it."
+            )
+        )
+        if in_form.startswith(f"{ProfileForm.__full_group_name__}:"):
+            await profile.reshow(bot, message.chat.id, state, texts, reminder)
+        else:
+            await message.answer(reminder)
+        return
+    if await _profile_missing(person, services):
+        # A consented participant who left the form: pick it up again rather than greet.
+        await profile.cmd_profile(message, state, person, services, texts, bot)
+        return
+    introduction = await services.organisations.introduce(person.id)
+    if not introduction.known:
+        await message.answer(texts.render("start/welcome.j2"))
+        return
     await message.answer(
-        texts.render("start/org_welcome.j2", organisation=joined.organisation_name)
+        texts.render(
+            "start/greeting.j2",
+            name=introduction.full_name,
+            memberships=introduction.memberships,
+            membership_role=_membership_role,
+            superadmin=introduction.is_superadmin,
+            curator=introduction.is_curator,
+        )
     )
-    await ask_for_consent(bot, person.chat_id, request, texts)
+
+
+def _membership_role(role: str) -> str:
+    if role == ProfileRole.BOTH:
+        return profile_role_name(role)
+    return role_name(role)
 
 
 async def cmd_help(

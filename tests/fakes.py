@@ -10,8 +10,9 @@ from typing import Any, cast
 
 import pytest
 from aiogram import Bot, Dispatcher
+from aiogram.client.default import Default
 from aiogram.client.session.base import BaseSession
-from aiogram.exceptions import TelegramAPIError, TelegramForbiddenError
+from aiogram.exceptions import TelegramAPIError, TelegramBadRequest, TelegramForbiddenError
 from aiogram.methods import (
     AnswerCallbackQuery,
     EditMessageText,
@@ -38,6 +39,7 @@ from aiogram.types import (
 )
 
 from services.outbox.sender import OutboxSender
+from tests.telegram_html import HtmlProblem, check_telegram_html
 
 BOT_ID = 555_000_111
 BOT_USERNAME = "nastavnik_test_bot"
@@ -107,7 +109,32 @@ class RecordingSession(BaseSession):
             if when(method):
                 del self._failures[index]
                 raise factory(method)
+        self._check_html(bot, method)
         return cast(TelegramType, self._answer(bot, method))
+
+    @staticmethod
+    def _check_html(bot: Bot, method: TelegramMethod[Any]) -> None:
+        """Refuse HTML Telegram would refuse, with Telegram's words, so unescaped text fails."""
+        if isinstance(method, SendMessage | EditMessageText):
+            text: str | None = method.text
+        elif isinstance(method, SendDocument):
+            text = method.caption
+        else:
+            return
+        parse_mode = method.parse_mode
+        if isinstance(parse_mode, Default):
+            parse_mode = bot.default[parse_mode.name]
+        # ParseMode is a (str, Enum): its str() is "ParseMode.HTML", its value "HTML".
+        parse_mode = getattr(parse_mode, "value", parse_mode)
+        if text is None or not isinstance(parse_mode, str) or parse_mode.lower() != "html":
+            return
+        if getattr(method, "entities", None) or getattr(method, "caption_entities", None):
+            return
+        try:
+            check_telegram_html(text)
+        except HtmlProblem as problem:
+            refused = api_error(TelegramBadRequest, f"Bad Request: can't parse entities: {problem}")
+            raise refused(method) from None
 
     def _answer(self, bot: Bot, method: TelegramMethod[Any]) -> Any:
         if isinstance(method, GetMe):

@@ -9,6 +9,7 @@ from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import CallbackQuery
 from aiogram.utils.i18n import gettext as _
 
+from bot.telegram.html import format_html
 from bot.telegram.keyboards import plan as keyboards
 from bot.telegram.plan_form import ADD_GOAL, ADD_TASK, CHECK, DONE
 from bot.telegram.texts import Texts
@@ -23,18 +24,18 @@ def render_plan(texts: Texts, view: PlanView, notice: str | None = None) -> str:
 def notice_text(update: PlanUpdate, action: str) -> str:
     name = update.told_name or _("the other participant")
     if action == ADD_GOAL:
-        return _("🎯 The goal is added. I have told {name}.").format(name=name)
+        return format_html(_("🎯 The goal is added. I have told {name}."), name=name)
     if action == ADD_TASK:
-        return _("➕ The task is added. I have told {name}.").format(name=name)
+        return format_html(_("➕ The task is added. I have told {name}."), name=name)
     if action == DONE and update.status == TaskStatus.DONE:
-        return _("✓ Marked done. I have told {name}; the task waits for their check.").format(
-            name=name
+        return format_html(
+            _("✓ Marked done. I have told {name}; the task waits for their check."), name=name
         )
     if action == DONE:
-        return _("✅ Marked done. I have told {name}.").format(name=name)
+        return format_html(_("✅ Marked done. I have told {name}."), name=name)
     if action == CHECK:
-        return _("✅ Checked. I have told {name}.").format(name=name)
-    return _("↩️ Returned with your comment. I have told {name}.").format(name=name)
+        return format_html(_("✅ Checked. I have told {name}."), name=name)
+    return format_html(_("↩️ Returned with your comment. I have told {name}."), name=name)
 
 
 async def drop_buttons(bot: Bot, callback: CallbackQuery) -> None:

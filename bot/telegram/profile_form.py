@@ -25,6 +25,7 @@ from bot.telegram.labels import (
     subject_name,
     time_name,
 )
+from bot.telegram.texts import no_visible_text
 from models import CompetenceDomain, MeetingFormat, MenteeCategory, ProfileRole, ProgrammeRole
 from services.core.errors import StaleAction, ValidationFailed
 from services.people.profiles import (
@@ -187,6 +188,8 @@ def current_answer(form: Form, step: str) -> str | None:
 
 def problem_text(reason: str, step: str, form: Form) -> str:
     """What was wrong with a typed answer, in words."""
+    if reason == "empty":
+        return no_visible_text()
     if step == "full_name":
         if reason == "too_long":
             return _("That is too long: at most {limit} characters.").format(limit=NAME_MAX)

@@ -17,6 +17,7 @@ from aiogram.utils.i18n import ngettext
 
 from bot.telegram.labels import meeting_format_name
 from bot.telegram.mentoring_labels import mentoring_type_name, topic_name, urgency_name
+from bot.telegram.texts import no_visible_text
 from models import MeetingFormat, MentoringType, RequestTopic, Urgency
 from services.core.errors import StaleAction, ValidationFailed
 from services.requests.draft import (
@@ -170,6 +171,8 @@ def apply_text(form: Form, step: str, text: str) -> None:
 def problem_text(reason: str, step: str, text: str) -> str:
     """What was wrong with a typed answer, with the limit and the length sent."""
     length = _length(text)
+    if reason == "empty":
+        return no_visible_text()
     if reason == "too_long":
         return ngettext(
             "That is too long: {length} character, and at most {limit} fit. Please shorten it.",

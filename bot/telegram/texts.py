@@ -8,8 +8,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import gettext as _
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from bot.telegram.html import Html
 from bot.telegram.labels import role_name, subject_name
 from bot.telegram.mentoring_labels import TEMPLATE_GLOBALS
 
@@ -64,9 +66,16 @@ class Texts:
         self._env.filters["local_date"] = format_local_date
         self._env.filters["iso_date"] = format_iso_date
 
-    def render(self, template: str, /, **context: Any) -> str:
-        return self._env.get_template(template).render(**context).strip()
+    def render(self, template: str, /, **context: Any) -> Html:
+        """The template's HTML; every value passed in is escaped unless it is `Html` already,
+        so a rendered text can be passed into another template (or `format_html`) as is."""
+        return Html(self._env.get_template(template).render(**context).strip())
 
-    def render_in(self, locale: str, template: str, /, **context: Any) -> str:
+    def render_in(self, locale: str, template: str, /, **context: Any) -> Html:
         with self._i18n.context(), self._i18n.use_locale(locale):
             return self.render(template, **context)
+
+
+def no_visible_text() -> str:
+    """The hint for typed text that was only invisible characters (services.core.text: empty)."""
+    return _("There is no visible text in this message.")

@@ -20,6 +20,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from services.core.errors import ValidationFailed
+from services.core.text import clean_text
 
 # Words a button of the form may carry besides an option's code.
 COMMANDS = frozenset(
@@ -293,12 +294,7 @@ def _date(question: Question, raw: str, today: date | None) -> date:
 
 
 def _text(question: Question, raw: str, limit: int) -> str:
-    text = raw.strip()
-    if not text:
-        raise ValidationFailed(question.id, "empty")
-    if len(text) > limit:
-        raise ValidationFailed(question.id, "too_long")
-    return text
+    return clean_text(raw, field=question.id, max_length=limit, multiline=True)
 
 
 def validate(

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
-from models import Organisation
+from models import Organisation, Person, Profile, RoleAssignment, RoleKind
 from services.core import audit
 from services.core.access import load_actor
 from services.core.clock import Clock
-from services.core.errors import NotAllowed, ValidationFailed
+from services.core.errors import NotAllowed
 from services.core.identity import AccountKey
 from services.core.lookups import organisation_of
+from services.core.text import clean_text
 from services.core.transactions import Transactions
 from services.organisations.invites import InviteView, create_invite_row
 from services.organisations.timezones import validate_timezone
@@ -21,9 +21,6 @@ from services.organisations.timezones import validate_timezone
 NAME_MAX = 200
 ADDRESS_MAX = 300
 PAGE_SIZE = 10
-# Organisation names carry quotes and numbers («Детский сад № 71 «Антошка»»); only control
-# characters are refused.
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,24 +38,40 @@ class OrganisationPage:
     pages: int
 
 
+@dataclass(frozen=True, slots=True)
+class Membership:
+    """One role of a person: `role` is "curator", "head", or for a participant the role of their
+    profile ("mentee", "mentor", "both") or, before the profile, the invited one ("either")."""
+
+    organisation_name: str
+    role: str
+
+
+@dataclass(frozen=True, slots=True)
+class Introduction:
+    """Who a returning person is, for greeting them on /start."""
+
+    full_name: str | None
+    is_superadmin: bool
+    memberships: tuple[Membership, ...]
+
+    @property
+    def is_curator(self) -> bool:
+        return self.is_superadmin or any(m.role == RoleKind.CURATOR for m in self.memberships)
+
+    @property
+    def known(self) -> bool:
+        return self.is_superadmin or bool(self.memberships)
+
+
 def clean_name(value: str) -> str:
-    text = " ".join(value.split())
-    if len(text) < 2:
-        raise ValidationFailed("name", "too_short")
-    if len(text) > NAME_MAX:
-        raise ValidationFailed("name", "too_long")
-    if _CONTROL.search(text):
-        raise ValidationFailed("name", "invalid")
-    return text
+    """Names carry quotes, numbers and `<`/`&` («Детский сад № 71 «Антошка»»): kept as typed,
+    only invisible characters go (services.core.text)."""
+    return clean_text(value, field="name", min_length=2, max_length=NAME_MAX)
 
 
 def clean_address(value: str) -> str:
-    text = " ".join(value.split())
-    if len(text) < 5:
-        raise ValidationFailed("address", "too_short")
-    if len(text) > ADDRESS_MAX:
-        raise ValidationFailed("address", "too_long")
-    return text
+    return clean_text(value, field="address", min_length=5, max_length=ADDRESS_MAX)
 
 
 def _view(organisation: Organisation) -> OrganisationView:
@@ -159,3 +172,39 @@ class OrganisationService:
                 select(Organisation).where(Organisation.id.in_(ids)).order_by(Organisation.name)
             )
             return [_view(row) for row in rows]
+
+    async def introduce(self, person_id: int) -> Introduction:
+        """The person's name and every role they hold, with the organisations' names."""
+        async with self._transactions.read() as session:
+            person = await session.get(Person, person_id)
+            actor = await load_actor(session, person_id, self._superadmin_ids)
+            rows = (
+                await session.execute(
+                    select(RoleAssignment, Organisation.name)
+                    .join(Organisation, Organisation.id == RoleAssignment.organisation_id)
+                    .where(RoleAssignment.person_id == person_id)
+                    .order_by(RoleAssignment.id)
+                )
+            ).all()
+            profiles = {
+                profile.organisation_id: profile.role
+                for profile in await session.scalars(
+                    select(Profile).where(Profile.person_id == person_id)
+                )
+            }
+        memberships = []
+        for assignment, organisation_name in rows:
+            if assignment.role == RoleKind.PARTICIPANT:
+                profile_role = profiles.get(assignment.organisation_id or 0)
+                programme_role = assignment.programme_role
+                role = (profile_role or programme_role or RoleKind.PARTICIPANT).value
+            elif assignment.role in (RoleKind.CURATOR, RoleKind.HEAD):
+                role = assignment.role.value
+            else:
+                continue
+            memberships.append(Membership(organisation_name, role))
+        return Introduction(
+            full_name=person.full_name if person is not None else None,
+            is_superadmin=actor.is_superadmin,
+            memberships=tuple(memberships),
+        )

@@ -6,6 +6,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from services.core.errors import ValidationFailed
+from services.core.text import normalise_text
 
 # Russia's eleven zones, west to east, each with a city a curator recognises.
 RUSSIAN_TIMEZONES: tuple[tuple[str, int], ...] = (
@@ -25,7 +26,7 @@ RUSSIAN_TIMEZONES: tuple[tuple[str, int], ...] = (
 
 def validate_timezone(name: str) -> str:
     """Return the canonical IANA name or raise `ValidationFailed("timezone", "unknown")`."""
-    candidate = name.strip()
+    candidate = normalise_text(name)
     if not candidate or len(candidate) > 64:
         raise ValidationFailed("timezone", "unknown")
     by_lower = {zone.lower(): zone for zone in available_timezones()}

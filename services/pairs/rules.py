@@ -7,6 +7,7 @@ import re
 from datetime import date, timedelta
 
 from services.core.errors import ValidationFailed
+from services.core.text import normalise_text
 
 # A pause is for a holiday, sick leave or exam season, not for leaving the programme.
 PAUSE_MONTHS = 6
@@ -56,7 +57,7 @@ def check_pause_until(until: date, today: date) -> date:
 
 def clean_order_number(text: str) -> str:
     """The number as in the document, without the "№" in front (the texts add their own)."""
-    number = " ".join(text.split()).removeprefix("№").lstrip()
+    number = normalise_text(text).removeprefix("№").lstrip()
     if not number:
         raise ValidationFailed("order_number", "empty")
     if len(number) > ORDER_NUMBER_MAX:

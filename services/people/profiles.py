@@ -26,6 +26,7 @@ from models import (
 from services.core import audit
 from services.core.clock import Clock
 from services.core.errors import NotAllowed, StaleAction, ValidationFailed
+from services.core.text import clean_text, normalise_text
 from services.core.transactions import Transactions
 from services.people.consent import has_current_consent
 
@@ -46,9 +47,7 @@ _FREE_TEXT = re.compile(r"^[\w .,()«»\"'/+№-]+$")
 
 def clean_full_name(value: str) -> str:
     """ФИО: letters, hyphens and spaces; at least surname and first name."""
-    text = " ".join(value.split())
-    if len(text) > NAME_MAX:
-        raise ValidationFailed("full_name", "too_long")
+    text = clean_text(value, field="full_name", max_length=NAME_MAX)
     if not _NAME.match(text):
         raise ValidationFailed("full_name", "letters_only")
     if len(text.split(" ")) < 2:
@@ -57,18 +56,14 @@ def clean_full_name(value: str) -> str:
 
 
 def clean_free_text(value: str, field_name: str, limit: int) -> str:
-    text = " ".join(value.split())
-    if len(text) < 2:
-        raise ValidationFailed(field_name, "too_short")
-    if len(text) > limit:
-        raise ValidationFailed(field_name, "too_long")
+    text = clean_text(value, field=field_name, min_length=2, max_length=limit)
     if not _FREE_TEXT.match(text):
         raise ValidationFailed(field_name, "invalid")
     return text
 
 
 def parse_years(value: str, field_name: str, maximum: int = MAX_EXPERIENCE) -> int:
-    text = value.strip()
+    text = normalise_text(value)
     if not text.isdigit() or len(text) > 3:
         raise ValidationFailed(field_name, "not_a_number")
     years = int(text)

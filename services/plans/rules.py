@@ -3,13 +3,13 @@ two reminders go out. Pure functions: no database, no clock."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from models import PairStatus, TaskStatus
 from services.core.errors import ValidationFailed
+from services.core.text import clean_text
 from services.organisations.sending_window import SendingWindow
 from services.pairs.rules import add_months
 
@@ -28,31 +28,17 @@ REMINDER_KIND = "task_due"
 BEFORE = "before"
 ON_DAY = "on_day"
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_BLANK_LINES = re.compile(r"\n{3,}")
-
 
 def clean_title(value: str, field: str = "title") -> str:
     """A goal's or a task's title: one line, 3–300 characters."""
-    text = " ".join(_CONTROL.sub("", value).split())
-    if not text:
-        raise ValidationFailed(field, "empty")
-    if len(text) < TITLE_MIN:
-        raise ValidationFailed(field, "too_short")
-    if len(text) > TITLE_MAX:
-        raise ValidationFailed(field, "too_long")
-    return text
+    return clean_text(value, field=field, min_length=TITLE_MIN, max_length=TITLE_MAX)
 
 
 def clean_comment(value: str) -> str:
     """The mentor's comment on a returned task: 2–500 characters, line breaks kept."""
-    text = _CONTROL.sub("", value).replace("\r\n", "\n").strip()
-    text = _BLANK_LINES.sub("\n\n", "\n".join(line.rstrip() for line in text.split("\n")))
-    if len(text) < COMMENT_MIN:
-        raise ValidationFailed("comment", "too_short")
-    if len(text) > COMMENT_MAX:
-        raise ValidationFailed("comment", "too_long")
-    return text
+    return clean_text(
+        value, field="comment", min_length=COMMENT_MIN, max_length=COMMENT_MAX, multiline=True
+    )
 
 
 def latest_due(today: date) -> date:

@@ -2,30 +2,23 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from models import MeetingFormat, MentoringType, RequestTopic, Urgency
 from services.core.errors import ValidationFailed
+from services.core.text import clean_text
 
 TEXT_MIN = 3
 DIFFICULTY_MAX = 1000
 HOPES_MAX = 1000
-# Control characters other than line breaks and tabs never belong in a request.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_BLANK_LINES = re.compile(r"\n{3,}")
 
 
 def clean_request_text(value: str, field_name: str, limit: int) -> str:
-    """Free text as the mentee wrote it, tidied: line breaks kept, control characters dropped."""
-    text = _CONTROL.sub("", value).replace("\r\n", "\n").strip()
-    text = _BLANK_LINES.sub("\n\n", "\n".join(line.rstrip() for line in text.split("\n")))
-    if len(text) < TEXT_MIN:
-        raise ValidationFailed(field_name, "too_short")
-    if len(text) > limit:
-        raise ValidationFailed(field_name, "too_long")
-    return text
+    """Free text as the mentee wrote it, tidied: line breaks kept, invisible characters dropped."""
+    return clean_text(
+        value, field=field_name, min_length=TEXT_MIN, max_length=limit, multiline=True
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,6 +27,7 @@ from services.core.clock import Clock
 from services.core.errors import NotAllowed, RequestUnavailable, StaleAction
 from services.core.identity import AccountKey
 from services.core.lookups import organisation_of
+from services.core.text import normalise_text
 from services.core.transactions import Transactions
 from services.matching.candidates import (
     MentorCandidate,
@@ -127,7 +128,7 @@ class OfferService:
     ) -> None:
         now = self._clock.now()
         if comment is not None:
-            comment = " ".join(comment.split())[:COMMENT_MAX] or None
+            comment = normalise_text(comment)[:COMMENT_MAX].rstrip() or None
         async with self._transactions.write() as session:
             offer, request = await self._mentor_offer(session, actor_id, offer_id)
             await session.refresh(request, with_for_update=True)

@@ -54,9 +54,10 @@ async def test_consent_is_a_separate_message_naming_the_operator(
     _, code = await _invite(superadmin, person)
     teacher = person(4001)
     replies = await teacher.send(f"/start {code}")
-    welcome, intro, document = replies
+    # The welcome and the consent's introduction are one message; the document is its own.
+    welcome, document = replies
     assert "Добро пожаловать" in welcome
-    assert "согласие" in intro
+    assert "согласие" in welcome
     assert document.startswith("<b>Согласие на обработку персональных данных</b>")
     # The operator, its address, the purpose, the data, the actions, the period, the withdrawal.
     for part in (
@@ -85,10 +86,13 @@ async def test_nothing_but_the_basics_works_before_consent(
     teacher = person(4001)
     await teacher.send(f"/start {code}")
     for blocked in ("/profile", "/participants", "Здравствуйте"):
-        replies = await teacher.send(blocked)
-        assert replies[0] == (
+        # The notice and the consent's introduction in one message, then the document.
+        notice, document = await teacher.send(blocked)
+        assert notice.startswith(
             "Сначала, пожалуйста, ответьте на запрос согласия: без него я не могу ничего сохранять."
+            "\n\nПрежде чем продолжить, <b>МБОУ «СОШ № 7»</b> нужно ваше согласие"
         )
+        assert document.startswith("<b>Согласие на обработку персональных данных</b>")
         assert teacher.buttons() == [AGREE, DECLINE]
     assert "Наставник" in (await teacher.send("/help"))[-1]
     assert "Выберите язык" in (await teacher.send("/language"))[-1]
@@ -182,10 +186,10 @@ async def test_new_version_is_asked_again_at_the_next_message(
     replies = await curator.click("5 лет")
     assert any("редакция 2" in text for text in replies)
 
-    replies = await teacher.send("/profile")
-    assert replies[0].startswith("Сначала, пожалуйста, ответьте на запрос согласия")
-    assert "изменился" in replies[1]
-    assert "5 лет" in replies[2]
+    notice, document = await teacher.send("/profile")
+    assert notice.startswith("Сначала, пожалуйста, ответьте на запрос согласия")
+    assert "изменился" in notice
+    assert "5 лет" in document
     await teacher.click(AGREE)
     consents = await _consents(app, 4001)
     assert [c.version for c in consents] == [1, 2]
@@ -285,6 +289,12 @@ async def test_second_start_after_leaving_the_form_resumes_it(
     await teacher.send(f"/start {code}")
     await teacher.click(AGREE)
     await teacher.send("Иванова Анна Сергеевна")
+    # The form is kept: a reminder and the question that was waiting, in one message.
+    [reply] = await teacher.send("/start")
+    assert "незаконченная анкета" in reply
+    assert "должность" in reply.lower()
+    await teacher.send("/cancel")
+    # Once they have left the form, /start picks the profile up again from the beginning.
     replies = await teacher.send("/start")
     assert any("профиль" in text for text in replies)
     assert any("фамилию, имя и отчество" in text for text in replies)

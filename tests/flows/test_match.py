@@ -98,9 +98,9 @@ async def test_match_finds_the_optimal_total_where_first_come_first_served_does_
             )
         ).all()
     assert sorted(told) == sorted(ids.values())
-    # The draft is gone: an old Approve button changes nothing.
-    [stale] = await team.curator.click("✅ Утвердить и создать пары: 2")
-    assert stale == "Эта кнопка больше не действует."
+    # The draft is gone: a second press of Approve is told it is done and changes nothing.
+    [again] = await team.curator.click("✅ Утвердить и создать пары: 2")
+    assert again == "Это уже сделано."
 
 
 async def test_curator_edits_a_line_and_approves_only_what_was_shown(

@@ -148,3 +148,24 @@ async def test_staff_invite_works_once(
     async with app.database.read() as db:
         invite = (await db.scalars(select(Invite))).one()
     assert invite.uses == 1
+
+
+async def test_invisible_name_and_address_are_asked_again(
+    superadmin: TelegramClient, app: Application
+) -> None:
+    await superadmin.send("/org_new")
+    replies = await superadmin.send("\u200b\u200b\u200b")
+    assert replies == ["В сообщении нет видимого текста. Отправьте полное название организации."]
+    replies = await superadmin.send("\u200f\u200d\u0301 \u00a0")
+    assert replies[-1].startswith("В сообщении нет видимого текста.")
+    # Asked again: a real name now goes on to the address, cleaned of what was invisible.
+    replies = await superadmin.send("\u200bГимназия\u00a0№ 1\u200b")
+    assert "адрес" in replies[-1]
+    replies = await superadmin.send("\x00\x01")
+    assert replies == ["В сообщении нет видимого текста. Отправьте полный почтовый адрес."]
+    await superadmin.send("г. Бодайбо, ул. Урицкого, 3")
+    await superadmin.click("Krasnoyarsk (UTC+7)")
+    await superadmin.click("Создать")
+    async with app.database.read() as db:
+        organisation = (await db.scalars(select(Organisation))).one()
+    assert organisation.name == "Гимназия № 1"

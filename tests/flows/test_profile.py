@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 from aiogram import Bot, Dispatcher
-from aiogram.methods import SendMessage
+from aiogram.methods import SendDocument, SendMessage
+from aiogram.types import Update
 from sqlalchemy import select
 
 from bot.app import Application
@@ -21,7 +22,7 @@ from models import (
 )
 from tests.conftest import PersonFactory
 from tests.fakes import FakeClock, RecordingSession, TelegramClient
-from tests.flows.helpers import consented_teacher, curator_invite
+from tests.flows.helpers import consented_teacher, curator_invite, make_curator
 from tests.identity import of_telegram
 
 NAME = "Иванова Анна Сергеевна"
@@ -121,11 +122,12 @@ async def test_full_onboarding_in_russian(
     bot: Bot,
 ) -> None:
     curator, teacher = person(2001), person(4001)
-    replies = await consented_teacher(superadmin, curator, teacher, role_button=EITHER)
-    assert "записано" in replies[0]
-    assert "короткая анкета" in replies[1]
-    assert "/cancel" in replies[1]
-    assert QUESTION["full_name"] in replies[-1]
+    # "Recorded", the form's introduction and its first question: one message.
+    [reply] = await consented_teacher(superadmin, curator, teacher, role_button=EITHER)
+    assert "записано" in reply
+    assert "короткая анкета" in reply
+    assert "/cancel" in reply
+    assert QUESTION["full_name"] in reply
     assert session.sent_to(4001)[-1].reply_markup is None  # the first question has no Back
     assert await _state(dispatcher, bot, teacher) == ProfileForm.full_name.state
 
@@ -243,9 +245,10 @@ async def test_full_onboarding_in_english(
     superadmin: TelegramClient, person: PersonFactory, app: Application
 ) -> None:
     curator, teacher = person(2001), person(4002, language_code="en")
-    replies = await consented_teacher(superadmin, curator, teacher, role_button=EITHER)
-    assert "Now a short profile" in replies[1]
-    assert "What is your full name?" in replies[-1]
+    [reply] = await consented_teacher(superadmin, curator, teacher, role_button=EITHER)
+    assert "Your consent" in reply
+    assert "Now a short profile" in reply
+    assert "What is your full name?" in reply
     replies = await teacher.send("Anna Smith")
     assert "What is your position?" in replies[-1]
     assert teacher.buttons()[0] == "Teacher"
@@ -596,7 +599,7 @@ async def test_unexpected_input_asks_the_same_question_again(
     assert "профиль сохранён" in replies[-1]
 
 
-async def test_a_second_start_restarts_the_form(
+async def test_a_second_start_keeps_the_form(
     superadmin: TelegramClient,
     person: PersonFactory,
     app: Application,
@@ -607,20 +610,22 @@ async def test_a_second_start_restarts_the_form(
     await consented_teacher(superadmin, curator, teacher, role_button="Наставляемый")
     await teacher.send(NAME)
     await teacher.click("Учитель")
-    replies = await teacher.send("/start")
-    # The half-filled answers are dropped and the form begins again from the first question.
-    assert QUESTION["full_name"] in replies[-1]
-    _, profile = await _stored(app, 4001)
-    assert profile is None
-    assert await teacher.click("Математика") == [STALE]
-    # /profile starts the form again; the invite link opened again in the middle leaves it too.
-    replies = await teacher.send("/profile")
-    assert QUESTION["full_name"] in replies[-1]
-    await teacher.send(NAME)
+    # A second /start neither drops the half-filled answers nor greets a stranger: it reminds
+    # them of the form and shows the question that was waiting, in one message.
+    [reply] = await teacher.send("/start")
+    assert "незаконченная анкета" in reply
+    assert QUESTION["subjects"] in reply
+    assert await _state(dispatcher, bot, teacher) == ProfileForm.subjects.state
+    await teacher.click("Математика")
+    assert "✓ Математика" in teacher.buttons()
+    # The same invite link opened again: they are told they joined already; the form stays.
     code = await curator_invite(curator, "Наставляемый")
     replies = await teacher.send(f"/start {code}")
+    assert "Вы уже участвуете" in replies[-1]
     assert "МБОУ «СОШ № 7»" in replies[-1]
-    assert await _state(dispatcher, bot, teacher) is None
+    assert await _state(dispatcher, bot, teacher) == ProfileForm.subjects.state
+    # Left with /cancel, /profile starts the form again from the beginning.
+    await teacher.send("/cancel")
     replies = await teacher.send("/profile")
     assert QUESTION["full_name"] in replies[-1]
     assert "Сейчас:" not in replies[-1]
@@ -888,8 +893,9 @@ async def test_stale_and_forged_buttons_change_nothing(
     _, profile = await _stored(app, 4001)
     assert profile is not None and profile.offered_domains == ["ict"]
 
-    # After saving, the form's buttons are stale and the profile's are checked.
-    assert await teacher.click(CONFIRM) == [STALE]
+    # After saving, Confirm again is done already, the form's other buttons are stale and the
+    # profile's are checked.
+    assert await teacher.click(CONFIRM) == ["Это уже сделано."]
     assert await teacher.press(forged("back", "summary")) == [STALE]
     assert await teacher.press(forged("cap", "6")) == [STALE]
     assert await teacher.press(forged("cap", "x")) == [STALE]
@@ -949,9 +955,48 @@ async def test_a_saved_profile_is_not_asked_again_after_a_renewed_consent(
     curator = person(2001)
     await curator.send("/consent")
     await curator.click("5 лет")
-    replies = await teacher.send("/profile")
-    assert "изменился" in replies[1]
-    replies = await teacher.click("✅ Я согласен(на)")
-    assert "Ваш профиль уже заполнен" in replies[-1]
+    # The gate's notice and the consent's introduction are one message, the document another.
+    notice, _document = await teacher.send("/profile")
+    assert "изменился" in notice
+    [reply] = await teacher.click("✅ Я согласен(на)")
+    assert "записано" in reply
+    assert "Ваш профиль уже заполнен" in reply
     _, profile = await _stored(app, 4001)
     assert profile is not None
+
+
+async def test_onboarding_never_sends_more_than_two_messages_per_update(
+    superadmin: TelegramClient, person: PersonFactory, app: Application, session: RecordingSession
+) -> None:
+    """Invite link → consent → agree → the whole profile: at most two new messages in reply to
+    any one update (the welcome with the consent's introduction, and the consent document)."""
+    curator, teacher = person(2001), person(4001)
+    await make_curator(superadmin, curator)
+    code = await curator_invite(curator, "Наставляемый")
+    per_update: list[tuple[str, int]] = []
+    feed = teacher.feed
+
+    async def counting_feed(update: Update) -> None:
+        before = len(session.requests)
+        await feed(update)
+        sent = [
+            method
+            for method in session.requests[before:]
+            if isinstance(method, SendMessage | SendDocument) and int(method.chat_id) == 4001
+        ]
+        query = update.callback_query
+        action = update.message.text if update.message else query.data if query else None
+        per_update.append((str(action), len(sent)))
+
+    teacher.feed = counting_feed  # type: ignore[method-assign]
+    await teacher.send(f"/start {code}")
+    await teacher.click("✅ Я согласен(на)")
+    await _up_to_role(teacher)
+    await _mentee_to_summary(teacher)
+    replies = await teacher.click(CONFIRM)
+    assert any("сохран" in reply.lower() for reply in replies), replies
+    _, profile = await _stored(app, 4001)
+    assert profile is not None
+    assert len(per_update) >= 15
+    assert per_update[0][1] == 2  # the welcome with the consent's introduction, the document
+    assert max(count for _, count in per_update) <= 2, per_update

@@ -290,6 +290,10 @@ async def test_every_typed_answer_is_checked(
         assert QUESTION[step] in replies[0]
         replies = await mentee.send("   \n  a ")
         assert replies[0].startswith("Слишком коротко: 1 символ."), replies
+        for invisible in ("\u200b\u200b\u200b", "\x00\x01", "\u200f\u200d\u0301\n\u3000"):
+            replies = await mentee.send(invisible)
+            assert replies[0].startswith("В сообщении нет видимого текста."), replies
+            assert QUESTION[step] in replies[0]
         replies = await mentee.send("х" * 1001)
         assert replies[0].startswith(
             "Слишком длинно: 1001 символ, а можно не больше 1000. Сократите, пожалуйста."

@@ -49,7 +49,8 @@ def test_full_names_that_pass(typed: str, stored: str) -> None:
     ("typed", "reason"),
     [
         ("Иванова", "too_short"),
-        ("", "letters_only"),
+        ("", "empty"),
+        ("\u200b\u200b\u200b", "empty"),
         ("Иванова 2 Анна", "letters_only"),
         ("<b>Иванова</b> Анна", "letters_only"),
         ("Иванова Анна!", "letters_only"),

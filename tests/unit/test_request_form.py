@@ -97,7 +97,13 @@ def test_stale_or_forged_values_are_refused() -> None:
 
 def test_typed_answers_are_checked() -> None:
     form = Form(draft=RequestDraft())
-    for text, reason in (("ab", "too_short"), ("  \n ", "too_short"), ("я" * 1001, "too_long")):
+    for text, reason in (
+        ("ab", "too_short"),
+        ("  \n ", "empty"),
+        ("\u200b\u200b\u200b", "empty"),
+        ("\x00\x01\u200f", "empty"),
+        ("я" * 1001, "too_long"),
+    ):
         with pytest.raises(ValidationFailed) as caught:
             apply_text(form, "hopes", text)
         assert caught.value.reason == reason

@@ -11,6 +11,7 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.container import Services
 from bot.telegram.consent_prompt import ask_for_consent
+from bot.telegram.html import format_html
 from bot.telegram.identity import TelegramPerson
 from bot.telegram.texts import Texts
 
@@ -45,13 +46,15 @@ class ConsentGateMiddleware(BaseMiddleware):
         if not requests:
             return await handler(event, data)
         notice = _("First, please answer the consent request: without it I cannot keep anything.")
+        prefix = None
         if isinstance(event, CallbackQuery):
             await event.answer(notice, show_alert=True)
-        elif isinstance(event, Message):
-            await event.answer(notice)
+        else:
+            # The notice and the consent's introduction in one message, then the document.
+            prefix = format_html(notice)
         bot: Bot = data["bot"]
         texts: Texts = data["texts"]
-        await ask_for_consent(bot, person.chat_id, requests[0], texts)
+        await ask_for_consent(bot, person.chat_id, requests[0], texts, prefix=prefix)
         return None
 
     @staticmethod
