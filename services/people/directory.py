@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -119,10 +120,10 @@ class PeopleService:
         """
         now = self._clock.now()
         async with self._transactions.read() as session:
-            found = await _by_account(session, key)
+            found = await _with_roles(session, key)
             if found is not None:
-                person, account = found
-                standing = await self._standing(session, person.id, key)
+                person, account, assignments = found
+                standing = await self._standing(session, person.id, key, assignments)
                 if (
                     person.status == PersonStatus.ACTIVE
                     and now - person.last_seen_at < LAST_SEEN_RESOLUTION
@@ -191,14 +192,22 @@ class PeopleService:
                 )
             return standing.view(person, is_new=is_new)
 
-    async def _standing(self, session: AsyncSession, person_id: int, key: AccountKey) -> _Standing:
-        """Roles and consent in two to four statements, inside the caller's transaction. The
-        account the update came from decides superadmin powers, as `load_actor` does."""
-        assignments = (
-            await session.scalars(
-                select(RoleAssignment).where(RoleAssignment.person_id == person_id)
-            )
-        ).all()
+    async def _standing(
+        self,
+        session: AsyncSession,
+        person_id: int,
+        key: AccountKey,
+        assignments: Sequence[RoleAssignment] | None = None,
+    ) -> _Standing:
+        """Roles (unless already read with the person) and whether a consent is missing (one
+        statement, only for participants), inside the caller's transaction. The account the
+        update came from decides superadmin powers, as `load_actor` does."""
+        if assignments is None:
+            assignments = (
+                await session.scalars(
+                    select(RoleAssignment).where(RoleAssignment.person_id == person_id)
+                )
+            ).all()
         actor = Actor(
             person_id=person_id,
             is_superadmin=key in self._superadmins,
@@ -314,6 +323,27 @@ class PeopleService:
 
 def _kept_username(person: Person, username: str | None) -> str | None:
     return username[:64] if username and person.full_name else None
+
+
+async def _with_roles(
+    session: AsyncSession, key: AccountKey
+) -> tuple[Person, MessengerAccount, list[RoleAssignment]] | None:
+    """The person of this account with the account and all their roles, in one statement."""
+    rows = (
+        await session.execute(
+            select(Person, MessengerAccount, RoleAssignment)
+            .join(MessengerAccount, MessengerAccount.person_id == Person.id)
+            .outerjoin(RoleAssignment, RoleAssignment.person_id == Person.id)
+            .where(
+                MessengerAccount.messenger == key.messenger,
+                MessengerAccount.external_user_id == key.external_user_id,
+            )
+        )
+    ).all()
+    if not rows:
+        return None
+    person, account = rows[0][0], rows[0][1]
+    return person, account, [row[2] for row in rows if row[2] is not None]
 
 
 async def _by_account(
