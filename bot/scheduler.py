@@ -45,10 +45,11 @@ async def run_outbox(sender: OutboxSender) -> None:
 
 async def run_programme_jobs(services: Services) -> None:
     """Half-time reminders and expiry of offers to mentors; paused pairs whose date came; the
-    pairs' cycles (open the next, close the unanswered)."""
+    pairs' cycles (open the next, close the unanswered); forms abandoned for a week."""
     reminded, expired = await services.offer_expiry.process_due()
     resumed = await services.pairs.resume_due()
     opened, closed = await services.rhythm.process_due()
+    forgotten = await services.forms.purge_expired()
     summary = _summary(
         {
             "offers reminded": reminded,
@@ -56,6 +57,7 @@ async def run_programme_jobs(services: Services) -> None:
             "pairs resumed": resumed,
             "cycles opened": opened,
             "unanswered cycles closed": closed,
+            "abandoned forms forgotten": forgotten,
         }
     )
     if summary:
