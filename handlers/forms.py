@@ -102,12 +102,12 @@ async def _change(
     try:
         flow.answer(spec, progress, question.id, raw, today=today)
     except ValidationFailed as problem:
-        hint = forms.problem_text(question, problem.reason, today)
+        hint = forms.problem_text(question, problem.reason, today, raw)
         await forms.show(bot, services, texts, chat_id, progress, hint=hint)
         return
     if not await services.forms.save(progress, from_step=from_step):
         raise StaleAction
-    if progress.current is None and not spec.confirm:
+    if progress.current is None and (not spec.confirm or progress.live):
         await _submit(bot, state, person, services, texts, progress, callback=callback)
         return
     if question.kind == QuestionKind.MULTI and edit_message_id is not None:
@@ -215,13 +215,39 @@ async def on_button(
         today = forms.today_of(progress, clock.now())
         await callback.answer(forms.problem_text(question, problem.reason, today), show_alert=True)
         return
+    if progress.live and progress.current is None and value == keyboards.BACK:
+        await _leave(callback, state, person, services, texts, bot, progress)
+        return
     if not await services.forms.save(progress, from_step=from_step):
         raise StaleAction
-    if progress.current is None and not spec.confirm:
+    if progress.current is None and (not spec.confirm or progress.live):
         await _submit(bot, state, person, services, texts, progress, callback=callback)
         return
     await callback.answer()
     await forms.show(bot, services, texts, chat_id, progress)
+
+
+async def _leave(
+    callback: CallbackQuery,
+    state: FSMContext,
+    person: TelegramPerson,
+    services: Services,
+    texts: Texts,
+    bot: Bot,
+    progress: Progress,
+) -> None:
+    """Back from a live edit: nothing changes, and the record is shown as it is."""
+    if not await services.forms.drop(person.id):
+        raise StaleAction
+    await state.clear()
+    await callback.answer()
+    known = forms.purpose_of(progress)
+    if known is None or known.leave is None:
+        await bot.send_message(person.chat_id, _("Cancelled. Nothing was saved."))
+        return
+    reply = await known.leave(services, texts, person, progress.context)
+    text, markup = (reply, None) if isinstance(reply, str) else reply
+    await bot.send_message(person.chat_id, text, reply_markup=markup)
 
 
 async def _on_summary(

@@ -95,14 +95,6 @@ class ConsentSettingsCallback(CallbackData, prefix="cr"):
 # --- Requests (the mentee's side) -------------------------------------------------------------
 
 
-class RequestFormCallback(CallbackData, prefix="rq"):
-    """The /request form: `action` is a step or command (toggle, done, back, edit, submit…),
-    `value` its argument."""
-
-    action: str
-    value: str = ""
-
-
 class RequestActionCallback(CallbackData, prefix="ra"):
     """A live request: `edit`, `withdraw` (asks), `withdraw_yes`, `suggest`, `curator`."""
 

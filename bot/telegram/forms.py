@@ -4,13 +4,17 @@ Save does for each purpose. The engine's steps are handled in handlers/forms.py.
 
 A feature starts a form with `start_form(...)` and registers what Save does with
 `@purpose("name")`: an async function (services, texts, person, context, answers) -> the reply
-(a text, or a text with buttons)."""
+(a text, or a text with buttons). A purpose may also give its own summary (a function rendering
+it from the answers), the words of its Save button, and what Back shows when it leaves a live
+edit; a form a curator uploads needs none of them. A validator registered for a form written in
+code may come with its own words for its problems (`@problem_words`)."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from aiogram import Bot
 from aiogram.fsm.context import FSMContext
@@ -37,23 +41,66 @@ Reply = str | tuple[str, InlineKeyboardMarkup | None]
 Saver = Callable[
     [Services, Texts, TelegramPerson, dict[str, Any], dict[str, Answer]], Awaitable[Reply]
 ]
-_SAVERS: dict[str, Saver] = {}
+# A purpose's own summary: (texts, the form, the hint above it) -> the text.
+Summary = Callable[[Texts, Progress, str | None], str]
+# What Back from a live edit shows instead (the record as it is): (services, texts, person,
+# context) -> the reply.
+Leaver = Callable[[Services, Texts, TelegramPerson, dict[str, Any]], Awaitable[Reply]]
+# The words of a registered validator's problems: (question, reason, typed text) -> the text,
+# None for the engine's own words.
+ProblemWords = Callable[[Question, str, str], str | None]
+Words = TypeVar("Words", bound=ProblemWords)
 
 
-def purpose(name: str) -> Callable[[Saver], Saver]:
-    """Register what Save does for forms started with this purpose."""
+@dataclass(frozen=True, slots=True)
+class Purpose:
+    save: Saver
+    summary: Summary | None = None
+    confirm: Callable[[], str] | None = None  # the Save button's words
+    leave: Leaver | None = None
+
+
+_PURPOSES: dict[str, Purpose] = {}
+_PROBLEM_WORDS: dict[str, ProblemWords] = {}
+
+
+def purpose(
+    name: str,
+    *,
+    summary: Summary | None = None,
+    confirm: Callable[[], str] | None = None,
+    leave: Leaver | None = None,
+) -> Callable[[Saver], Saver]:
+    """Register what Save does for forms started with this purpose (and, optionally, its own
+    summary, its Save button's words, and what Back from a live edit shows)."""
 
     def register(saver: Saver) -> Saver:
-        if name in _SAVERS and _SAVERS[name] is not saver:
+        known = _PURPOSES.get(name)
+        if known is not None and known.save is not saver:
             raise ValueError(f"form purpose {name!r} is registered twice")
-        _SAVERS[name] = saver
+        _PURPOSES[name] = Purpose(saver, summary, confirm, leave)
         return saver
 
     return register
 
 
+def problem_words(validator: str) -> Callable[[Words], Words]:
+    """Register the words for the problems a named validator reports."""
+
+    def register(words: Words) -> Words:
+        _PROBLEM_WORDS[validator] = words
+        return words
+
+    return register
+
+
+def purpose_of(progress: Progress) -> Purpose | None:
+    return _PURPOSES.get(str(progress.context.get("purpose")))
+
+
 def saver_of(progress: Progress) -> Saver | None:
-    return _SAVERS.get(str(progress.context.get("purpose")))
+    known = purpose_of(progress)
+    return None if known is None else known.save
 
 
 def spec_of(progress: Progress) -> FormSpec:
@@ -103,8 +150,9 @@ def display(progress: Progress, question: Question, value: Answer) -> str:
 def _detail(question: Question) -> str:
     """How to answer, under the question."""
     parts = []
-    if question.detail:
-        parts.append(_(question.detail))
+    if question.detail is not None:
+        if question.detail:
+            parts.append(_(question.detail))
     elif question.kind == QuestionKind.TEXT:
         parts.append(_("Up to {limit} characters.").format(limit=question.max_length))
     elif question.kind == QuestionKind.DATE:
@@ -133,8 +181,12 @@ def _range_text(question: Question) -> str:
     )
 
 
-def problem_text(question: Question, reason: str, today: date) -> str:
+def problem_text(question: Question, reason: str, today: date, raw: str = "") -> str:
     """What was wrong with an answer, in words, by the reason the validation gave."""
+    words = _PROBLEM_WORDS.get(question.validator) if question.validator else None
+    worded = None if words is None else words(question, reason, raw)
+    if worded is not None:
+        return worded
     own = question.message(reason)
     if own is not None:
         return _(own)
@@ -210,21 +262,43 @@ def typed_option(progress: Progress, question: Question, text: str) -> str:
 # --- showing -----------------------------------------------------------------------------------
 
 
+def label_of(question: Question) -> str:
+    """The question in the current language; "{limit}" in it stands for its length limit."""
+    text = _(question.label)
+    if question.max_length is not None:
+        text = text.replace("{limit}", str(question.max_length))
+    return text
+
+
+def _summary(texts: Texts, spec: FormSpec, progress: Progress, hint: str | None) -> str:
+    known = purpose_of(progress)
+    if known is not None and known.summary is not None:
+        return known.summary(texts, progress, hint)
+    rows = [
+        {
+            "label": _(item.label),
+            "value": display(progress, item, progress.answers.get(item.id)),
+        }
+        for item in flow.visible(spec, progress.answers)
+    ]
+    return texts.render(
+        "forms/summary.j2", rows=rows, hint=hint, heading=progress.context.get("heading")
+    )
+
+
 def render(
     texts: Texts, spec: FormSpec, progress: Progress, *, hint: str | None = None
-) -> tuple[str, Any]:
+) -> tuple[str, InlineKeyboardMarkup | None]:
     """The text and buttons of the form's current screen: its question, or the summary."""
     if progress.current is None:
-        questions = flow.visible(spec, progress.answers)
-        rows = [
-            {
-                "label": _(item.label),
-                "value": display(progress, item, progress.answers.get(item.id)),
-            }
-            for item in questions
+        known = purpose_of(progress)
+        edits = [
+            (item.id, _(item.short_label) if item.short_label else None)
+            for item in flow.visible(spec, progress.answers)
         ]
-        text = texts.render("forms/summary.j2", rows=rows, hint=hint)
-        return text, keyboards.summary_keyboard([item.id for item in questions])
+        confirm = known.confirm() if known is not None and known.confirm is not None else None
+        summary_markup = keyboards.summary_keyboard(edits, confirm=confirm)
+        return _summary(texts, spec, progress, hint), summary_markup
     question = spec.question(progress.current)
     number, total = flow.position(spec, progress)
     value = progress.answers.get(question.id)
@@ -233,9 +307,10 @@ def render(
         "forms/question.j2",
         hint=hint,
         title=_(spec.title) if spec.title else None,
+        heading=progress.context.get("heading"),
         number=number,
         total=total,
-        label=_(question.label),
+        label=label_of(question),
         detail=_detail(question),
         current=None if shown_value is None else display(progress, question, shown_value),
     )
@@ -244,7 +319,9 @@ def render(
         question,
         suggested=suggested,
         answer=value,
-        back=flow.previous(spec, progress) is not None,
+        back=flow.can_go_back(spec, progress),
+        # While an answer is being changed, Back keeps it as it was.
+        keep=progress.editing != question.id,
         translate_options=question.id not in progress.options,
     )
     return text, markup
@@ -258,10 +335,13 @@ async def show(
     progress: Progress,
     *,
     hint: str | None = None,
+    intro: str | None = None,
 ) -> None:
     """Send the current screen and remember it reached the person: only then does a typed
-    message count as the answer to it."""
+    message count as the answer to it. `intro` goes above it, in the same message."""
     text, markup = render(texts, spec_of(progress), progress, hint=hint)
+    if intro:
+        text = f"{intro.rstrip()}\n\n{text}"
     sent = await bot.send_message(chat_id, text, reply_markup=markup)
     if sent.message_id != QUEUED_MESSAGE_ID:
         await services.forms.shown(progress, sent.message_id)
@@ -281,14 +361,20 @@ async def start_form(
     options: dict[str, list[list[str]]] | None = None,
     timezone: str = DEFAULT_TIMEZONE,
     intro: str | None = None,
+    heading: str | None = None,
+    review: bool = False,
+    at: str | None = None,
     **ids: Any,
 ) -> Progress:
     """Begin answering `spec` (replacing any form in progress); Save calls what `purpose`
     registered, with `ids` (meeting_id=7, pair_id=3…) as the context. `answers` pre-fills (a
     correction), `suggested` puts an option of a choice first (question id -> option code),
     `options` supplies a choice's options known only now, `timezone` decides what "today" is,
-    `intro` is sent before the first question."""
-    if purpose not in _SAVERS:
+    `intro` is put above the first question in its message, `heading` above every screen (whom
+    the form is for). `review` opens the summary of the pre-filled answers (a saved record to
+    change); `at` opens one question of them and saves as soon as it is answered (a live edit
+    from a view screen; Back leaves it unchanged)."""
+    if purpose not in _PURPOSES:
         raise LookupError(f"no form purpose {purpose!r} is registered")
     registry.register(spec)
     filled = {key: value for key, value in (answers or {}).items() if value is not None}
@@ -299,17 +385,25 @@ async def start_form(
         "suggested": dict(suggested or {}),
         "options": dict(options or {}),
     }
+    if heading:
+        context["heading"] = heading
+    first: str | None = flow.first(spec.with_options(options or {}), filled)
+    if review:
+        first = None
+    elif at is not None:
+        first = spec.question(at).id
+        context[flow.LIVE] = True
+        context[flow.EDIT] = {"question": first, "answers": filled}
     progress = await services.forms.start(
         person.id,
         spec.id,
-        first=flow.first(spec.with_options(options or {}), filled),
+        first=first,
         context=context,
         answers=filled,
+        reviewing=at is not None,
     )
     # The FSM state only routes the person's messages to the form (and keeps other commands
     # quiet inside it); the form itself is in the database.
     await state.set_state(FormStates.answering)
-    if intro:
-        await bot.send_message(person.chat_id, intro)
-    await show(bot, services, texts, person.chat_id, progress)
+    await show(bot, services, texts, person.chat_id, progress, intro=intro)
     return progress

@@ -30,17 +30,6 @@ class ProfileAvailability(StatesGroup):
     unavailable_until = State()
 
 
-class RequestForm(StatesGroup):
-    topics = State()
-    difficulty = State()
-    hopes = State()
-    meeting_format = State()
-    mentoring_type = State()
-    group_ok = State()
-    urgency = State()
-    summary = State()
-
-
 class OfferDecline(StatesGroup):
     comment = State()
 

@@ -97,10 +97,14 @@ class Question:
     validator: str | None = None  # a registered rule applied to typed text
     # reason -> msgid: the words for a reason the validator gives.
     messages: tuple[tuple[str, str], ...] = ()
-    detail: str | None = None  # msgid shown under the question instead of the kind's own
+    # msgid shown under the question instead of the kind's own ("": nothing, the label says it)
+    detail: str | None = None
     # A date: quick buttons (days from today, label msgid) instead of Today / Yesterday.
     quick: tuple[tuple[int, str], ...] = ()
     skip_label: str | None = None  # msgid of the Skip button ("No date"), else "Skip"
+    # msgid of the answer's short name ("Topics"): the summary's Edit button carries it instead
+    # of the answer's number.
+    short_label: str | None = None
 
     def __post_init__(self) -> None:
         if not CODE_PATTERN.match(self.id):
@@ -164,6 +168,7 @@ class Question:
             "detail": self.detail,
             "quick": [list(quick) for quick in self.quick],
             "skip_label": self.skip_label,
+            "short_label": self.short_label,
         }
 
     @classmethod
@@ -190,6 +195,7 @@ class Question:
             detail=data.get("detail"),
             quick=tuple((int(days), str(label)) for days, label in data.get("quick", ())),
             skip_label=data.get("skip_label"),
+            short_label=data.get("short_label"),
         )
 
 

@@ -44,6 +44,23 @@ class Progress:
     def options(self) -> dict[str, list[list[str]]]:
         return dict(self.context.get("options", {}))
 
+    @property
+    def editing(self) -> str | None:
+        """The question being changed from the summary (or, live, from a view screen): Back
+        undoes the change instead of walking to the previous question."""
+        edit = self.context.get(EDIT)
+        return str(edit["question"]) if isinstance(edit, dict) else None
+
+    @property
+    def live(self) -> bool:
+        """One answer of a saved record is being changed: it is saved as soon as it is given."""
+        return bool(self.context.get(LIVE))
+
+
+# Keys of Progress.context the engine itself keeps.
+EDIT = "edit"  # {"question": id, "answers": the answers before the edit}
+LIVE = "live"
+
 
 def visible(spec: FormSpec, answers: dict[str, Answer]) -> list[Question]:
     """The questions asked with these answers, in order."""
@@ -81,6 +98,8 @@ def _after(spec: FormSpec, progress: Progress) -> str | None:
 
 def previous(spec: FormSpec, progress: Progress) -> str | None:
     """The question Back leads to; None on the first one."""
+    if progress.editing is not None and progress.editing == progress.current:
+        return None
     ids = [question.id for question in visible(spec, progress.answers)]
     if progress.current is None:
         return ids[-1]
@@ -90,10 +109,18 @@ def previous(spec: FormSpec, progress: Progress) -> str | None:
     return ids[index - 1] if index > 0 else None
 
 
+def can_go_back(spec: FormSpec, progress: Progress) -> bool:
+    """Whether the screen shows Back: to the previous question, or to undo an edit."""
+    if progress.editing is not None and progress.editing == progress.current:
+        return True
+    return previous(spec, progress) is not None
+
+
 def _moved(progress: Progress, current: str | None) -> None:
     progress.current = current
     if current is None:
         progress.reviewing = True
+        progress.context.pop(EDIT, None)
     progress.shown_message_id = None
     progress.step += 1
 
@@ -155,6 +182,12 @@ def back(spec: FormSpec, progress: Progress, question_id: str | None) -> None:
     """Back from the question on screen (None: from the summary)."""
     if progress.submitted or progress.current != question_id:
         raise StaleAction
+    edit = progress.context.get(EDIT)
+    if isinstance(edit, dict) and edit.get("question") == question_id:
+        # Back from an edit: the answers as they were before it, and the summary again.
+        progress.answers = dict(edit.get("answers") or {})
+        _moved(progress, None)
+        return
     target = previous(spec, progress)
     if target is None:
         raise StaleAction
@@ -167,7 +200,13 @@ def edit(spec: FormSpec, progress: Progress, question_id: str) -> None:
         raise StaleAction
     if question_id not in {question.id for question in visible(spec, progress.answers)}:
         raise StaleAction
+    begin_edit(progress, question_id)
     _moved(progress, question_id)
+
+
+def begin_edit(progress: Progress, question_id: str) -> None:
+    """Remember the answers before changing one, so that Back can undo the change."""
+    progress.context[EDIT] = {"question": question_id, "answers": dict(progress.answers)}
 
 
 def _drop_hidden(spec: FormSpec, progress: Progress) -> None:

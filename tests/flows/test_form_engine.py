@@ -2,7 +2,8 @@
 Redis: a new Application and Dispatcher with a new MemoryStorage on the same database) and goes on
 from the question that was on screen; a question whose reply failed is shown again rather than
 answered blindly; Confirm twice saves once; a photo, a huge text and markup; /cancel after a
-restart; a form abandoned for a week is gone."""
+restart; a form abandoned for a week is gone. The request form does the same: it goes on after
+restarts and is submitted once."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from models import CycleStatus, FormProgress, PairCycle
 from services.rhythm.meeting_stages import create_met_meeting
 from tests.conftest import PersonFactory
 from tests.fakes import FakeClock, RecordingSession, TelegramClient, api_error
+from tests.flows import test_requests as requests_flow
 from tests.flows.test_meetings import KINDS, SAVE, SKIP, meetings, paired
 
 ALREADY = "Уже сделано: эта анкета уже отправлена."
@@ -212,3 +214,32 @@ async def test_cancel_after_a_restart_and_a_form_abandoned_for_a_week(
     assert "Вопрос" not in reply  # the form expired: plain text is not an answer any more
     assert await app.services.forms.purge_expired() == 1
     assert await progress_rows(app) == []
+
+
+async def test_request_goes_on_after_a_restart_and_submits_once(
+    app: Application, superadmin: TelegramClient, person: PersonFactory, restart: Restart
+) -> None:
+    _team, mentee, _mentor = await requests_flow._mentee_and_mentor(app, superadmin, person)
+    await mentee.send("/request")
+    await mentee.click("Методика преподавания")
+    await mentee.click(requests_flow.DONE)
+
+    await restart(mentee)
+    # The question on screen before the restart ("what is hard") takes the next message.
+    [question] = await mentee.send(requests_flow.DIFFICULTY)
+    assert requests_flow.QUESTION["hopes"] in question
+    assert "Вопрос 3 из 7" in question
+    await mentee.send(requests_flow.HOPES)
+    await restart(mentee)
+    await mentee.click("Очно")
+    await mentee.click("Традиционное (регулярные встречи несколько месяцев)")
+    await mentee.click("Нет, только индивидуально")
+    [summary] = await mentee.click("В ближайшие две недели")
+    assert requests_flow.DIFFICULTY in summary
+
+    await restart(mentee)
+    [reply] = await mentee.click(requests_flow.SUBMIT)
+    assert "Ваш запрос подан." in reply
+    assert await mentee.click(requests_flow.SUBMIT) == [ALREADY]
+    [request] = await requests_flow._requests(app)
+    assert (request.difficulty, request.hopes) == (requests_flow.DIFFICULTY, requests_flow.HOPES)
