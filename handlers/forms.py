@@ -102,7 +102,11 @@ async def _change(
     try:
         flow.answer(spec, progress, question.id, raw, today=today)
     except ValidationFailed as problem:
-        hint = forms.problem_text(question, problem.reason, today, raw)
+        hint = forms.problem_text(question, problem.reason, today, raw, progress.answers)
+        if callback is not None:
+            # A pressed button that cannot be taken (one more than allowed): the screen stays.
+            await callback.answer(hint, show_alert=True)
+            return
         await forms.show(bot, services, texts, chat_id, progress, hint=hint)
         return
     if not await services.forms.save(progress, from_step=from_step):
@@ -110,6 +114,8 @@ async def _change(
     if progress.current is None and (not spec.confirm or progress.live):
         await _submit(bot, state, person, services, texts, progress, callback=callback)
         return
+    if callback is not None:
+        await callback.answer()
     if question.kind == QuestionKind.MULTI and edit_message_id is not None:
         text, markup = forms.render(texts, spec, progress)
         await send_or_edit(bot, chat_id, text, markup, edit_message_id)
@@ -185,8 +191,21 @@ async def on_button(
     if value == keyboards.OTHER and question.allow_other:
         await callback.answer(_("Type your answer and send it."), show_alert=True)
         return
-    if _is_button_of(question, value):
+    if question.kind == QuestionKind.MULTI and value.startswith(flow.OTHER_PREFIX):
+        index = value.removeprefix(flow.OTHER_PREFIX)
+        if not index.isdigit():
+            raise StaleAction
+        try:
+            flow.untick_other(spec, progress, target, int(index))
+        except ValidationFailed:
+            raise StaleAction from None
+        if not await services.forms.save(progress, from_step=from_step):
+            raise StaleAction
         await callback.answer()
+        text, markup = forms.render(texts, spec, progress)
+        await send_or_edit(bot, chat_id, text, markup, message_id_of(callback))
+        return
+    if _is_button_of(question, value):
         await _change(
             bot,
             state,
@@ -213,7 +232,8 @@ async def on_button(
         steps[value](spec, progress, target)
     except ValidationFailed as problem:
         today = forms.today_of(progress, clock.now())
-        await callback.answer(forms.problem_text(question, problem.reason, today), show_alert=True)
+        hint = forms.problem_text(question, problem.reason, today, answers=progress.answers)
+        await callback.answer(hint, show_alert=True)
         return
     if progress.live and progress.current is None and value == keyboards.BACK:
         await _leave(callback, state, person, services, texts, bot, progress)

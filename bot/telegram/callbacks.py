@@ -57,7 +57,7 @@ class ConsentCallback(CallbackData, prefix="cs"):
 
 
 class ProfileCallback(CallbackData, prefix="pf"):
-    """The profile form and /profile: `action` is a step or command, `value` its argument."""
+    """/profile's buttons: `action` (edit, capacity, date of absence…), `value` its argument."""
 
     action: str
     value: str = ""

@@ -46,9 +46,9 @@ Summary = Callable[[Texts, Progress, str | None], str]
 # What Back from a live edit shows instead (the record as it is): (services, texts, person,
 # context) -> the reply.
 Leaver = Callable[[Services, Texts, TelegramPerson, dict[str, Any]], Awaitable[Reply]]
-# The words of a registered validator's problems: (question, reason, typed text) -> the text,
-# None for the engine's own words.
-ProblemWords = Callable[[Question, str, str], str | None]
+# The words of a registered validator's problems: (question, reason, typed text, the answers so
+# far) -> the text, None for the engine's own words.
+ProblemWords = Callable[[Question, str, str, dict[str, Answer]], str | None]
 Words = TypeVar("Words", bound=ProblemWords)
 
 
@@ -181,10 +181,16 @@ def _range_text(question: Question) -> str:
     )
 
 
-def problem_text(question: Question, reason: str, today: date, raw: str = "") -> str:
+def problem_text(
+    question: Question,
+    reason: str,
+    today: date,
+    raw: str = "",
+    answers: dict[str, Answer] | None = None,
+) -> str:
     """What was wrong with an answer, in words, by the reason the validation gave."""
     words = _PROBLEM_WORDS.get(question.validator) if question.validator else None
-    worded = None if words is None else words(question, reason, raw)
+    worded = None if words is None else words(question, reason, raw, answers or {})
     if worded is not None:
         return worded
     own = question.message(reason)
@@ -237,6 +243,8 @@ def unexpected_hint(message: Message, question: Question | None) -> str:
         )
     if question is None or not question.typed or question.kind == QuestionKind.SCALE:
         return _("Please use the buttons below.")
+    if question.kind in (QuestionKind.CHOICE, QuestionKind.MULTI):
+        return _("Please choose a button or answer with text.")
     if question.kind == QuestionKind.DATE:
         return _("Please send the date as DD.MM.YYYY.")
     return _("Please answer with text.")
@@ -292,9 +300,10 @@ def render(
     """The text and buttons of the form's current screen: its question, or the summary."""
     if progress.current is None:
         known = purpose_of(progress)
+        # A fixed answer (an invite's role) is shown but has no Edit button.
         edits = [
             (item.id, _(item.short_label) if item.short_label else None)
-            for item in flow.visible(spec, progress.answers)
+            for item in flow.asked(spec, progress)
         ]
         confirm = known.confirm() if known is not None and known.confirm is not None else None
         summary_markup = keyboards.summary_keyboard(edits, confirm=confirm)
@@ -364,6 +373,7 @@ async def start_form(
     heading: str | None = None,
     review: bool = False,
     at: str | None = None,
+    fixed: tuple[str, ...] = (),
     **ids: Any,
 ) -> Progress:
     """Begin answering `spec` (replacing any form in progress); Save calls what `purpose`
@@ -373,7 +383,8 @@ async def start_form(
     `intro` is put above the first question in its message, `heading` above every screen (whom
     the form is for). `review` opens the summary of the pre-filled answers (a saved record to
     change); `at` opens one question of them and saves as soon as it is answered (a live edit
-    from a view screen; Back leaves it unchanged)."""
+    from a view screen; Back leaves it unchanged). `fixed` names pre-filled answers that are
+    shown but neither asked nor editable (the role an invite set)."""
     if purpose not in _PURPOSES:
         raise LookupError(f"no form purpose {purpose!r} is registered")
     registry.register(spec)
@@ -387,7 +398,9 @@ async def start_form(
     }
     if heading:
         context["heading"] = heading
-    first: str | None = flow.first(spec.with_options(options or {}), filled)
+    if fixed:
+        context[flow.FIXED] = list(fixed)
+    first: str | None = flow.first(spec.with_options(options or {}), filled, fixed)
     if review:
         first = None
     elif at is not None:

@@ -185,7 +185,9 @@ def _length(text: str) -> int:
 
 @problem_words("request_difficulty")
 @problem_words("request_hopes")
-def problem_text(question: Question, reason: str, text: str) -> str:
+def problem_text(
+    question: Question, reason: str, text: str, answers: dict[str, Answer] | None = None
+) -> str:
     """What was wrong with a typed answer, with the limit and the length sent."""
     length = _length(text)
     if reason == "too_long":

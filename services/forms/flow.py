@@ -15,6 +15,7 @@ from services.forms.definitions import (
     Question,
     QuestionKind,
     add_other,
+    drop_other,
     stored,
     toggle,
     validate,
@@ -60,6 +61,9 @@ class Progress:
 # Keys of Progress.context the engine itself keeps.
 EDIT = "edit"  # {"question": id, "answers": the answers before the edit}
 LIVE = "live"
+FIXED = "fixed"  # ids of questions answered when the form started and not asked (an invite's role)
+# A button that takes a typed "other" of a multiple choice out: OTHER_PREFIX + its index.
+OTHER_PREFIX = "x"
 
 
 def visible(spec: FormSpec, answers: dict[str, Answer]) -> list[Question]:
@@ -71,19 +75,25 @@ def visible(spec: FormSpec, answers: dict[str, Answer]) -> list[Question]:
     ]
 
 
-def first(spec: FormSpec, answers: dict[str, Answer]) -> str:
-    return visible(spec, answers)[0].id
+def asked(spec: FormSpec, progress: Progress) -> list[Question]:
+    """The visible questions the person answers (not the fixed ones), in order."""
+    fixed = set(progress.context.get(FIXED, ()))
+    return [question for question in visible(spec, progress.answers) if question.id not in fixed]
+
+
+def first(spec: FormSpec, answers: dict[str, Answer], fixed: tuple[str, ...] = ()) -> str:
+    return next(question.id for question in visible(spec, answers) if question.id not in fixed)
 
 
 def position(spec: FormSpec, progress: Progress) -> tuple[int, int]:
-    """(number of the current question among the visible ones, how many are visible)."""
-    ids = [question.id for question in visible(spec, progress.answers)]
+    """(number of the current question among the asked ones, how many are asked)."""
+    ids = [question.id for question in asked(spec, progress)]
     number = ids.index(progress.current) + 1 if progress.current in ids else len(ids)
     return number, len(ids)
 
 
 def _after(spec: FormSpec, progress: Progress) -> str | None:
-    ids = [question.id for question in visible(spec, progress.answers)]
+    ids = [question.id for question in asked(spec, progress)]
     if progress.reviewing:
         # Back to the summary, unless an answer made a new question appear.
         for question_id in ids:
@@ -100,7 +110,7 @@ def previous(spec: FormSpec, progress: Progress) -> str | None:
     """The question Back leads to; None on the first one."""
     if progress.editing is not None and progress.editing == progress.current:
         return None
-    ids = [question.id for question in visible(spec, progress.answers)]
+    ids = [question.id for question in asked(spec, progress)]
     if progress.current is None:
         return ids[-1]
     if progress.current not in ids:
@@ -141,14 +151,25 @@ def answer(spec: FormSpec, progress: Progress, question_id: str, raw: str, *, to
         if raw in dict(question.options):
             chosen = toggle(question, chosen, raw)
         else:
-            chosen = add_other(question, chosen, raw)
+            chosen = add_other(question, chosen, raw, progress.answers)
         progress.answers[question.id] = chosen
         progress.step += 1
         return
     value = validate(question, raw, today=today, answers=progress.answers)
     progress.answers[question.id] = stored(value)
     _drop_hidden(spec, progress)
+    _drop_contradicted(spec, progress, question.id, today)
     _moved(progress, _after(spec, progress))
+
+
+def untick_other(spec: FormSpec, progress: Progress, question_id: str, index: int) -> None:
+    """A typed "other" of a multiple choice pressed (it is shown ticked): taken out."""
+    question = _current(spec, progress, question_id)
+    if question.kind != QuestionKind.MULTI:
+        raise StaleAction
+    chosen = list(progress.answers.get(question.id) or [])
+    progress.answers[question.id] = drop_other(question, chosen, index)
+    progress.step += 1
 
 
 def done(spec: FormSpec, progress: Progress, question_id: str) -> None:
@@ -198,7 +219,7 @@ def edit(spec: FormSpec, progress: Progress, question_id: str) -> None:
     """Edit under the summary: that question again, then back to the summary."""
     if progress.submitted or progress.current is not None:
         raise StaleAction
-    if question_id not in {question.id for question in visible(spec, progress.answers)}:
+    if question_id not in {question.id for question in asked(spec, progress)}:
         raise StaleAction
     begin_edit(progress, question_id)
     _moved(progress, question_id)
@@ -207,6 +228,25 @@ def edit(spec: FormSpec, progress: Progress, question_id: str) -> None:
 def begin_edit(progress: Progress, question_id: str) -> None:
     """Remember the answers before changing one, so that Back can undo the change."""
     progress.context[EDIT] = {"question": question_id, "answers": dict(progress.answers)}
+
+
+def _drop_contradicted(spec: FormSpec, progress: Progress, changed: str, today: date) -> None:
+    """Typed answers whose rule depends on other answers are checked again after a change (a
+    total experience now shorter than the years in this organisation): one that no longer
+    holds is forgotten, so that its question is asked again."""
+    for question in visible(spec, progress.answers):
+        value = progress.answers.get(question.id)
+        if (
+            question.id == changed
+            or question.validator is None
+            or question.kind not in (QuestionKind.TEXT, QuestionKind.NUMBER)
+            or value is None
+        ):
+            continue
+        try:
+            validate(question, str(value), today=today, answers=progress.answers)
+        except ValidationFailed:
+            progress.answers.pop(question.id, None)
 
 
 def _drop_hidden(spec: FormSpec, progress: Progress) -> None:

@@ -12,6 +12,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.telegram.callbacks import FormAnswerCallback
 from services.forms.definitions import Answer, Question, QuestionKind
+from services.forms.flow import OTHER_PREFIX
 
 BACK = "back"
 SKIP = "skip"
@@ -73,10 +74,14 @@ def question_keyboard(
             if code in chosen:
                 text = CHECK + text
             builder.row(_button(text, question.id, code))
-        if question.allow_other:
-            builder.row(_button("✍️ " + _("Other — type it"), question.id, OTHER))
         if question.kind == QuestionKind.MULTI:
-            builder.row(_button("✅ " + _("Done"), question.id, DONE))
+            # Typed "others" are shown ticked too; pressing one takes it out.
+            others = [item for item in chosen if isinstance(item, dict)]
+            for index, item in enumerate(others):
+                text = CHECK + str(item.get(OTHER, ""))
+                builder.row(_button(text, question.id, f"{OTHER_PREFIX}{index}"))
+        if question.allow_other and question.other_button:
+            builder.row(_button("✍️ " + _("Other — type it"), question.id, OTHER))
     elif question.kind == QuestionKind.SCALE:
         _scale(builder, question)
     elif question.kind == QuestionKind.DATE and question.quick:
@@ -95,6 +100,8 @@ def question_keyboard(
         last_row.append(_button(skip, question.id, SKIP))
     if back:
         last_row.append(_button("« " + _("Back"), question.id, BACK))
+    if question.kind == QuestionKind.MULTI:
+        last_row.append(_button("✅ " + _("Done"), question.id, DONE))
     if last_row:
         builder.row(*last_row)
     markup = builder.as_markup()
