@@ -25,13 +25,10 @@ from bot.telegram.profile_forms import (
     DATE_FORMAT,
     PROFILE,
     answers_of,
-    confirm_label,
-    date_problem_text,
-    display,
     draft_from_answers,
     profile_options,
-    summary,
 )
+from bot.telegram.profile_words import confirm_label, date_problem_text, display, summary
 from bot.telegram.redraw import send_or_edit
 from bot.telegram.states import ProfileAvailability
 from bot.telegram.texts import Texts

@@ -1,6 +1,7 @@
 """Rendering of the one form engine (services/forms): a question with its progress and buttons,
-the summary with an Edit button per answer, the words for each validation problem, and what
-Save does for each purpose. The engine's steps are handled in handlers/forms.py.
+the summary with an Edit button per answer, the words for each validation problem; what Save
+does for each purpose is registered in bot/telegram/form_purposes.py (`purpose` is re-exported
+here). The engine's steps are handled in handlers/forms.py.
 
 A feature starts a form with `start_form(...)` and registers what Save does with
 `@purpose("name")`: an async function (services, texts, person, context, answers) -> the reply
@@ -11,10 +12,9 @@ code may come with its own words for its problems (`@problem_words`)."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
-from typing import Any, TypeVar
+from typing import Any
 
 from aiogram import Bot
 from aiogram.fsm.context import FSMContext
@@ -22,6 +22,12 @@ from aiogram.types import InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
 from bot.container import Services
+from bot.telegram import form_purposes as purposes
+from bot.telegram.form_purposes import Reply as Reply
+from bot.telegram.form_purposes import problem_words as problem_words
+from bot.telegram.form_purposes import purpose as purpose
+from bot.telegram.form_purposes import purpose_of as purpose_of
+from bot.telegram.form_purposes import saver_of as saver_of
 from bot.telegram.identity import TelegramPerson
 from bot.telegram.keyboards import forms as keyboards
 from bot.telegram.reply import QUEUED_MESSAGE_ID
@@ -35,72 +41,6 @@ from services.organisations.timezones import local_date
 
 DEFAULT_TIMEZONE = "Europe/Moscow"
 DATE_FORMAT = "%d.%m.%Y"
-
-# What Save replies: a text, or a text with its buttons.
-Reply = str | tuple[str, InlineKeyboardMarkup | None]
-Saver = Callable[
-    [Services, Texts, TelegramPerson, dict[str, Any], dict[str, Answer]], Awaitable[Reply]
-]
-# A purpose's own summary: (texts, the form, the hint above it) -> the text.
-Summary = Callable[[Texts, Progress, str | None], str]
-# What Back from a live edit shows instead (the record as it is): (services, texts, person,
-# context) -> the reply.
-Leaver = Callable[[Services, Texts, TelegramPerson, dict[str, Any]], Awaitable[Reply]]
-# The words of a registered validator's problems: (question, reason, typed text, the answers so
-# far) -> the text, None for the engine's own words.
-ProblemWords = Callable[[Question, str, str, dict[str, Answer]], str | None]
-Words = TypeVar("Words", bound=ProblemWords)
-
-
-@dataclass(frozen=True, slots=True)
-class Purpose:
-    save: Saver
-    summary: Summary | None = None
-    confirm: Callable[[], str] | None = None  # the Save button's words
-    leave: Leaver | None = None
-
-
-_PURPOSES: dict[str, Purpose] = {}
-_PROBLEM_WORDS: dict[str, ProblemWords] = {}
-
-
-def purpose(
-    name: str,
-    *,
-    summary: Summary | None = None,
-    confirm: Callable[[], str] | None = None,
-    leave: Leaver | None = None,
-) -> Callable[[Saver], Saver]:
-    """Register what Save does for forms started with this purpose (and, optionally, its own
-    summary, its Save button's words, and what Back from a live edit shows)."""
-
-    def register(saver: Saver) -> Saver:
-        known = _PURPOSES.get(name)
-        if known is not None and known.save is not saver:
-            raise ValueError(f"form purpose {name!r} is registered twice")
-        _PURPOSES[name] = Purpose(saver, summary, confirm, leave)
-        return saver
-
-    return register
-
-
-def problem_words(validator: str) -> Callable[[Words], Words]:
-    """Register the words for the problems a named validator reports."""
-
-    def register(words: Words) -> Words:
-        _PROBLEM_WORDS[validator] = words
-        return words
-
-    return register
-
-
-def purpose_of(progress: Progress) -> Purpose | None:
-    return _PURPOSES.get(str(progress.context.get("purpose")))
-
-
-def saver_of(progress: Progress) -> Saver | None:
-    known = purpose_of(progress)
-    return None if known is None else known.save
 
 
 def spec_of(progress: Progress) -> FormSpec:
@@ -189,7 +129,7 @@ def problem_text(
     answers: dict[str, Answer] | None = None,
 ) -> str:
     """What was wrong with an answer, in words, by the reason the validation gave."""
-    words = _PROBLEM_WORDS.get(question.validator) if question.validator else None
+    words = purposes.PROBLEM_WORDS.get(question.validator) if question.validator else None
     worded = None if words is None else words(question, reason, raw, answers or {})
     if worded is not None:
         return worded
@@ -279,7 +219,7 @@ def label_of(question: Question) -> str:
 
 
 def _summary(texts: Texts, spec: FormSpec, progress: Progress, hint: str | None) -> str:
-    known = purpose_of(progress)
+    known = purposes.purpose_of(progress)
     if known is not None and known.summary is not None:
         return known.summary(texts, progress, hint)
     rows = [
@@ -299,7 +239,7 @@ def render(
 ) -> tuple[str, InlineKeyboardMarkup | None]:
     """The text and buttons of the form's current screen: its question, or the summary."""
     if progress.current is None:
-        known = purpose_of(progress)
+        known = purposes.purpose_of(progress)
         # A fixed answer (an invite's role) is shown but has no Edit button.
         edits = [
             (item.id, _(item.short_label) if item.short_label else None)
@@ -385,7 +325,7 @@ async def start_form(
     change); `at` opens one question of them and saves as soon as it is answered (a live edit
     from a view screen; Back leaves it unchanged). `fixed` names pre-filled answers that are
     shown but neither asked nor editable (the role an invite set)."""
-    if purpose not in _PURPOSES:
+    if purpose not in purposes.PURPOSES:
         raise LookupError(f"no form purpose {purpose!r} is registered")
     registry.register(spec)
     filled = {key: value for key, value in (answers or {}).items() if value is not None}
