@@ -75,7 +75,7 @@ async def on_consent(
                 services,
                 texts,
                 preset=decision.programme_role,
-                prefix=agreed,
+                intro=agreed,
             )
         return
     if callback_data.answer == "no":

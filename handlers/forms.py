@@ -16,6 +16,7 @@ from bot.telegram import forms
 from bot.telegram.callbacks import FormAnswerCallback
 from bot.telegram.identity import TelegramPerson
 from bot.telegram.keyboards import forms as keyboards
+from bot.telegram.once import already_done_text
 from bot.telegram.redraw import drop_buttons, message_id_of, send_or_edit
 from bot.telegram.states import FormStates
 from bot.telegram.texts import Texts
@@ -102,14 +103,20 @@ async def _change(
     try:
         flow.answer(spec, progress, question.id, raw, today=today)
     except ValidationFailed as problem:
-        hint = forms.problem_text(question, problem.reason, today)
+        hint = forms.problem_text(question, problem.reason, today, raw, progress.answers)
+        if callback is not None:
+            # A pressed button that cannot be taken (one more than allowed): the screen stays.
+            await callback.answer(hint, show_alert=True)
+            return
         await forms.show(bot, services, texts, chat_id, progress, hint=hint)
         return
     if not await services.forms.save(progress, from_step=from_step):
         raise StaleAction
-    if progress.current is None and not spec.confirm:
+    if progress.current is None and (not spec.confirm or progress.live):
         await _submit(bot, state, person, services, texts, progress, callback=callback)
         return
+    if callback is not None:
+        await callback.answer()
     if question.kind == QuestionKind.MULTI and edit_message_id is not None:
         text, markup = forms.render(texts, spec, progress)
         await send_or_edit(bot, chat_id, text, markup, edit_message_id)
@@ -170,7 +177,7 @@ async def on_button(
             keyboards.SAVE,
         )
     ):
-        await callback.answer(_("This form has already been sent."))
+        await callback.answer(already_done_text())
         return
     progress = await _open(state, services, person)
     spec = forms.spec_of(progress)
@@ -185,8 +192,21 @@ async def on_button(
     if value == keyboards.OTHER and question.allow_other:
         await callback.answer(_("Type your answer and send it."), show_alert=True)
         return
-    if _is_button_of(question, value):
+    if question.kind == QuestionKind.MULTI and value.startswith(flow.OTHER_PREFIX):
+        index = value.removeprefix(flow.OTHER_PREFIX)
+        if not index.isdigit():
+            raise StaleAction
+        try:
+            flow.untick_other(spec, progress, target, int(index))
+        except ValidationFailed:
+            raise StaleAction from None
+        if not await services.forms.save(progress, from_step=from_step):
+            raise StaleAction
         await callback.answer()
+        text, markup = forms.render(texts, spec, progress)
+        await send_or_edit(bot, chat_id, text, markup, message_id_of(callback))
+        return
+    if _is_button_of(question, value):
         await _change(
             bot,
             state,
@@ -213,15 +233,42 @@ async def on_button(
         steps[value](spec, progress, target)
     except ValidationFailed as problem:
         today = forms.today_of(progress, clock.now())
-        await callback.answer(forms.problem_text(question, problem.reason, today), show_alert=True)
+        hint = forms.problem_text(question, problem.reason, today, answers=progress.answers)
+        await callback.answer(hint, show_alert=True)
+        return
+    if progress.live and progress.current is None and value == keyboards.BACK:
+        await _leave(callback, state, person, services, texts, bot, progress)
         return
     if not await services.forms.save(progress, from_step=from_step):
         raise StaleAction
-    if progress.current is None and not spec.confirm:
+    if progress.current is None and (not spec.confirm or progress.live):
         await _submit(bot, state, person, services, texts, progress, callback=callback)
         return
     await callback.answer()
     await forms.show(bot, services, texts, chat_id, progress)
+
+
+async def _leave(
+    callback: CallbackQuery,
+    state: FSMContext,
+    person: TelegramPerson,
+    services: Services,
+    texts: Texts,
+    bot: Bot,
+    progress: Progress,
+) -> None:
+    """Back from a live edit: nothing changes, and the record is shown as it is."""
+    if not await services.forms.drop(person.id):
+        raise StaleAction
+    await state.clear()
+    await callback.answer()
+    known = forms.purpose_of(progress)
+    if known is None or known.leave is None:
+        await bot.send_message(person.chat_id, _("Cancelled. Nothing was saved."))
+        return
+    reply = await known.leave(services, texts, person, progress.context)
+    text, markup = (reply, None) if isinstance(reply, str) else reply
+    await bot.send_message(person.chat_id, text, reply_markup=markup)
 
 
 async def _on_summary(
@@ -282,9 +329,9 @@ async def _submit(
         raise StaleAction
     if not await services.forms.claim(progress):
         if callback is not None:
-            await callback.answer(_("This form has already been sent."))
+            await callback.answer(already_done_text())
         else:
-            await bot.send_message(chat_id, _("This form has already been sent."))
+            await bot.send_message(chat_id, already_done_text())
         return
     try:
         reply = await saver(services, texts, person, progress.context, dict(progress.answers))

@@ -1,134 +1,47 @@
 """The profile form after consent, and /profile: view, edit, a mentor's availability.
 
-The answers live only in the FSM data until the person confirms the summary, so /cancel (or a
-second /start) leaves nothing behind. One code path asks every question, whether it comes up in
-the form, from the summary's Edit buttons, or from /profile.
+The form is data (bot/telegram/profile_forms.py) asked by the one form engine; nothing is saved
+until the person confirms the summary, so /cancel (or a second /start) leaves nothing behind. An
+answer changed from /profile opens the form at that one question and is saved when it is given.
 """
 
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 from aiogram import Bot, F, Router
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
 from bot.container import Services
 from bot.telegram.callbacks import ProfileCallback
-from bot.telegram.html import Html, format_html
+from bot.telegram.forms import Reply, purpose, start_form, unexpected_hint
 from bot.telegram.identity import TelegramPerson
 from bot.telegram.keyboards import profile as keyboards
-from bot.telegram.once import answer_already_done, claim, is_spent
-from bot.telegram.profile_form import (
-    CHOICES,
+from bot.telegram.profile_forms import (
     DATE_FORMAT,
-    PRESET_ROLES,
-    SUMMARY,
-    TOGGLES,
-    TYPED_STEPS,
-    Form,
-    apply_text,
-    choose,
-    current_answer,
-    date_problem_text,
-    display,
-    problem_text,
-    question,
-    remove_custom_subject,
-    toggle,
+    PROFILE,
+    answers_of,
+    draft_from_answers,
+    profile_options,
 )
+from bot.telegram.profile_words import confirm_label, date_problem_text, display, summary
 from bot.telegram.redraw import send_or_edit
-from bot.telegram.states import ProfileAvailability, ProfileForm
+from bot.telegram.states import ProfileAvailability
 from bot.telegram.texts import Texts
-from models import ProgrammeRole
+from models import ProfileRole, ProgrammeRole
 from services.core.errors import NotAllowed, StaleAction, ValidationFailed
-from services.people.profiles import ProfileDraft, ProfileView, parse_date
+from services.forms.definitions import Answer
+from services.forms.flow import visible
+from services.people.profiles import ProfileView, parse_date
+
+PRESET_ROLES = {ProgrammeRole.MENTEE: ProfileRole.MENTEE, ProgrammeRole.MENTOR: ProfileRole.MENTOR}
 
 
-def _unexpected_hint(message: Message, step: str) -> str:
-    if message.text and message.text.startswith("/"):
-        return _(
-            "This command does not work inside the form. Answer the question, "
-            "or send /cancel to leave the form."
-        )
-    if step in ("position", "subjects"):
-        return _("Please choose a button or answer with text.")
-    if step in TYPED_STEPS:
-        return _("Please answer with text.")
-    return _("Please use the buttons below.")
-
-
-# --- asking and moving through the form ------------------------------------------------------
-
-
-async def _ask(
-    bot: Bot,
-    chat_id: int,
-    state: FSMContext,
-    texts: Texts,
-    form: Form,
-    step: str,
-    *,
-    hint: str | None = None,
-    message_id: int | None = None,
-) -> None:
-    await state.set_state(getattr(ProfileForm, step))
-    await state.set_data(form.to_state())
-    text = texts.render(
-        "profile/question.j2",
-        hint=hint,
-        question=question(step),
-        current=current_answer(form, step),
-    )
-    markup = keyboards.question_keyboard(step, form.draft, back=form.can_go_back(step))
-    await send_or_edit(bot, chat_id, text, markup, message_id)
-
-
-async def _show_summary(
-    bot: Bot, chat_id: int, state: FSMContext, texts: Texts, form: Form, *, hint: str | None = None
-) -> None:
-    await state.set_state(ProfileForm.summary)
-    await state.set_data(form.to_state())
-    text = texts.render("profile/summary.j2", p=display(form.draft), hint=hint)
-    # A role the invite set is shown but has no Edit button: steps() leaves it out.
-    await bot.send_message(chat_id, text, reply_markup=keyboards.summary_keyboard(form.steps()))
-
-
-async def _advance(
-    bot: Bot,
-    chat_id: int,
-    state: FSMContext,
-    person: TelegramPerson,
-    services: Services,
-    texts: Texts,
-    form: Form,
-) -> None:
-    """After an answer: the next unanswered question, or the summary, or (from /profile) save."""
-    step = form.next_step()
-    if step is not None:
-        await _ask(bot, chat_id, state, texts, form, step)
-        return
-    if form.mode == "profile":
-        view = await services.profiles.save(person.id, form.organisation_id, form.draft)
-        await state.clear()
-        await _show_profile(bot, chat_id, texts, view, notice=_("Saved."))
-        return
-    form.mode, form.snapshot = "form", None
-    await _show_summary(bot, chat_id, state, texts, form)
-
-
-async def _load(state: FSMContext) -> tuple[Form, str]:
-    """The form and its current step; a form whose data were lost counts as a stale action."""
-    raw_state = await state.get_state() or ""
-    data = await state.get_data()
-    try:
-        form = Form.from_state(data)
-    except (KeyError, TypeError, ValueError):
-        await state.clear()
-        raise StaleAction from None
-    return form, raw_state.removeprefix(f"{ProfileForm.__full_group_name__}:")
+# --- the form ----------------------------------------------------------------------------------
 
 
 async def start_profile(
@@ -140,187 +53,106 @@ async def start_profile(
     texts: Texts,
     *,
     preset: ProgrammeRole | None,
-    prefix: Html | None = None,
+    intro: str | None = None,
 ) -> None:
-    """Begin the profile form right after consent. `prefix` (e.g. "consent recorded"), the
-    form's introduction and its first question go out as one message."""
+    """Begin the profile form right after consent; `intro` (the consent recorded, say) goes at
+    the top of the first question's message instead of a message of its own."""
     if await services.profiles.get(person.id) is not None:
         # A renewed consent: the profile is there already.
         await state.clear()
-        done = format_html(
-            _("Your profile is already filled in. Send /profile to view or change it.")
-        )
-        await bot.send_message(chat_id, format_html("{}\n\n{}", prefix, done) if prefix else done)
+        already = _("Your profile is already filled in. Send /profile to view or change it.")
+        await bot.send_message(chat_id, f"{intro.rstrip()}\n\n{already}" if intro else already)
         return
     organisation_id = await services.profiles.organisation_for_form(person.id)
     role = PRESET_ROLES.get(preset) if preset is not None else None
-    form = Form(
-        draft=ProfileDraft(role=role),
+    own_intro = texts.render("profile/intro.j2")
+    await start_form(
+        bot,
+        state,
+        services,
+        texts,
+        person,
+        PROFILE,
+        "profile",
+        answers={"role": role.value} if role is not None else None,
+        fixed=("role",) if role is not None else (),
+        options=profile_options(),
+        intro=f"{intro.rstrip()}\n\n{own_intro}" if intro else own_intro,
         organisation_id=organisation_id,
-        preset=role is not None,
-        mode="form",
-        answered={"role"} if role is not None else set(),
     )
-    await state.clear()
-    intro = texts.render("profile/intro.j2")
-    if prefix is not None:
-        intro = format_html("{}\n\n{}", prefix, intro)
-    await _ask(bot, chat_id, state, texts, form, form.steps()[0], hint=intro)
 
 
-async def reshow(bot: Bot, chat_id: int, state: FSMContext, texts: Texts, hint: Html) -> None:
-    """The question the person was answering, again, under `hint` (used by /start)."""
-    form, step = await _load(state)
-    if step == SUMMARY:
-        await _show_summary(bot, chat_id, state, texts, form, hint=hint)
-    else:
-        await _ask(bot, chat_id, state, texts, form, step, hint=hint)
-
-
-# --- typed answers ---------------------------------------------------------------------------
-
-
-async def form_text(
-    message: Message,
-    state: FSMContext,
-    person: TelegramPerson,
+@purpose("profile", summary=summary, confirm=confirm_label)
+async def save_profile(
     services: Services,
     texts: Texts,
-    bot: Bot,
-) -> None:
-    """A typed answer to the current question."""
-    form, step = await _load(state)
-    chat_id = message.chat.id
-    if step not in TYPED_STEPS:
-        await _reask(bot, message, state, texts, form, step)
-        return
-    try:
-        answered = apply_text(form, step, message.text or "")
-    except ValidationFailed as problem:
-        await _ask(
-            bot, chat_id, state, texts, form, step, hint=problem_text(problem.reason, step, form)
-        )
-        return
-    if not answered:
-        await _ask(bot, chat_id, state, texts, form, step)
-        return
-    await _advance(bot, chat_id, state, person, services, texts, form)
-
-
-async def _reask(
-    bot: Bot, message: Message, state: FSMContext, texts: Texts, form: Form, step: str
-) -> None:
-    hint = _unexpected_hint(message, step)
-    if step == SUMMARY:
-        await _show_summary(bot, message.chat.id, state, texts, form, hint=hint)
-    else:
-        await _ask(bot, message.chat.id, state, texts, form, step, hint=hint)
-
-
-async def form_unexpected(message: Message, state: FSMContext, texts: Texts, bot: Bot) -> None:
-    """A photo, a sticker, or a command the form does not know: ask again."""
-    form, step = await _load(state)
-    await _reask(bot, message, state, texts, form, step)
-
-
-# --- buttons inside the form -----------------------------------------------------------------
-
-
-async def on_form_button(
-    callback: CallbackQuery,
-    callback_data: ProfileCallback,
-    state: FSMContext,
     person: TelegramPerson,
-    services: Services,
-    texts: Texts,
-    bot: Bot,
-) -> None:
-    """Any button of the form; one that does not belong to the current question is stale."""
-    form, step = await _load(state)
-    action, value = callback_data.action, callback_data.value
-    chat_id = person.chat_id
-    message_id = callback.message.message_id if callback.message is not None else None
+    context: dict[str, Any],
+    answers: dict[str, Answer],
+) -> Reply:
+    """Confirm under the summary: the profile is saved and the curator sees it."""
+    view = await services.profiles.save(
+        person.id, int(context["organisation_id"]), draft_from_answers(answers)
+    )
+    role = view.draft.role
+    return texts.render(
+        "profile/saved.j2",
+        mentee=role is not None and role.is_mentee,
+        mentor=role is not None and role.mentors,
+    )
 
-    if action in TOGGLES and TOGGLES[action][0] == step:
-        hint = toggle(form, action, value)
-        if hint:
-            await callback.answer(hint, show_alert=True)
-            return
-        await callback.answer()
-        await _ask(bot, chat_id, state, texts, form, step, message_id=message_id)
-    elif action == keyboards.CUSTOM_SUBJECT and step == "subjects":
-        remove_custom_subject(form, value)
-        await callback.answer()
-        await _ask(bot, chat_id, state, texts, form, step, message_id=message_id)
-    elif action in CHOICES and CHOICES[action] == step:
-        choose(form, step, value)
-        await callback.answer()
-        await _advance(bot, chat_id, state, person, services, texts, form)
-    elif action == keyboards.DONE and value == step and step in keyboards.MULTI_SELECT_STEPS:
-        if not getattr(form.draft, step):
-            await callback.answer(_("Please tick at least one option."), show_alert=True)
-            return
-        form.answered.add(step)
-        await callback.answer()
-        await _advance(bot, chat_id, state, person, services, texts, form)
-    elif action == keyboards.BACK and value == step:
-        await callback.answer()
-        await _back(bot, chat_id, state, services, texts, person, form, step)
-    elif action == keyboards.EDIT and step == SUMMARY:
-        if value not in form.steps():
-            raise StaleAction
-        await callback.answer()
-        form.begin_edit("edit")
-        await _ask(bot, chat_id, state, texts, form, value)
-    elif action == keyboards.CONFIRM and step == SUMMARY:
-        if not await claim(state, callback):
-            await answer_already_done(callback)
-            return
-        view = await services.profiles.save(person.id, form.organisation_id, form.draft)
-        await state.clear()
-        await callback.answer()
-        role = view.draft.role
-        await bot.send_message(
-            chat_id,
-            texts.render(
-                "profile/saved.j2",
-                mentee=role is not None and role.is_mentee,
-                mentor=role is not None and role.mentors,
-            ),
-        )
-    else:
+
+async def _current_profile(services: Services, texts: Texts, person: TelegramPerson) -> Reply:
+    view = await services.profiles.get(person.id)
+    if view is None:
         raise StaleAction
+    return _profile_reply(texts, view)
 
 
-async def _back(
-    bot: Bot,
-    chat_id: int,
-    state: FSMContext,
+async def _leave_edit(
+    services: Services, texts: Texts, person: TelegramPerson, context: dict[str, Any]
+) -> Reply:
+    """Back from one answer changed from /profile: the profile as it is."""
+    return await _current_profile(services, texts, person)
+
+
+@purpose("profile_edit", summary=summary, confirm=confirm_label, leave=_leave_edit)
+async def save_profile_answer(
     services: Services,
     texts: Texts,
     person: TelegramPerson,
-    form: Form,
-    step: str,
-) -> None:
-    """Back: the previous question; while editing, back to where the edit began, unchanged."""
-    if form.mode == "profile":
-        await state.clear()
-        await _show_current_profile(bot, chat_id, services, texts, person)
-        return
-    if form.mode == "edit":
-        form.undo_edit()
-        await _show_summary(bot, chat_id, state, texts, form)
-        return
-    steps = form.steps()
-    if step == SUMMARY:
-        await _ask(bot, chat_id, state, texts, form, steps[-1])
-        return
-    if step not in steps or steps.index(step) == 0:
+    context: dict[str, Any],
+    answers: dict[str, Answer],
+) -> Reply:
+    """One answer changed from /profile: saved as soon as it (and what it asks for) is given."""
+    current = await services.profiles.get(person.id)
+    if current is None:
         raise StaleAction
-    await _ask(bot, chat_id, state, texts, form, steps[steps.index(step) - 1])
+    draft = draft_from_answers(answers, base=current.draft)
+    view = await services.profiles.save(person.id, current.organisation_id, draft)
+    return _profile_reply(texts, view, notice=_("Saved."))
 
 
 # --- /profile --------------------------------------------------------------------------------
+
+
+def _fields(view: ProfileView) -> list[str]:
+    """The answers of this profile, each with its Edit button (they depend on the role)."""
+    return [question.id for question in visible(PROFILE, answers_of(view.draft))]
+
+
+def _profile_reply(
+    texts: Texts, view: ProfileView, *, notice: str | None = None
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    draft = view.draft
+    shown = display(draft)
+    markup = keyboards.profile_keyboard(
+        _fields(view),
+        mentor=shown["mentor"],
+        capacity=shown["capacity"],
+        unavailable=draft.unavailable_until is not None,
+    )
+    return texts.render("profile/view.j2", p=shown, notice=notice), markup
 
 
 async def _show_profile(
@@ -332,16 +164,7 @@ async def _show_profile(
     notice: str | None = None,
     message_id: int | None = None,
 ) -> None:
-    draft = view.draft
-    shown = display(draft)
-    fields = Form(draft, view.organisation_id, preset=False, mode="profile").steps()
-    markup = keyboards.profile_keyboard(
-        fields,
-        mentor=shown["mentor"],
-        capacity=shown["capacity"],
-        unavailable=draft.unavailable_until is not None,
-    )
-    text = texts.render("profile/view.j2", p=shown, notice=notice)
+    text, markup = _profile_reply(texts, view, notice=notice)
     await send_or_edit(bot, chat_id, text, markup, message_id)
 
 
@@ -379,10 +202,8 @@ async def cmd_profile(
         )
         return
     preset = await services.profiles.invited_role(person.id, organisation_id)
-    not_yet = format_html(_("You have not filled in your profile yet. Let us do it now."))
-    await start_profile(
-        bot, message.chat.id, state, person, services, texts, preset=preset, prefix=not_yet
-    )
+    await message.answer(_("You have not filled in your profile yet. Let us do it now."))
+    await start_profile(bot, message.chat.id, state, person, services, texts, preset=preset)
 
 
 def _date_example(today: date) -> str:
@@ -429,24 +250,27 @@ async def on_profile_button(
     bot: Bot,
 ) -> None:
     """/profile's buttons: edit an answer, capacity, the date of absence."""
-    if callback_data.action == keyboards.CONFIRM and await is_spent(state, callback):
-        # The form's Confirm pressed again after the profile was saved.
-        await answer_already_done(callback)
-        return
     action, value = callback_data.action, callback_data.value
     chat_id = person.chat_id
     message_id = callback.message.message_id if callback.message is not None else None
     if action == keyboards.PROFILE_EDIT:
         view = await services.profiles.get(person.id)
-        if view is None:
-            raise StaleAction
-        form = Form(view.draft, view.organisation_id, preset=False, mode="profile")
-        form.answered = set(form.steps())
-        if value not in form.answered:
+        if view is None or value not in _fields(view):
             raise StaleAction
         await callback.answer()
-        form.begin_edit("profile")
-        await _ask(bot, chat_id, state, texts, form, value)
+        await start_form(
+            bot,
+            state,
+            services,
+            texts,
+            person,
+            PROFILE,
+            "profile_edit",
+            answers=answers_of(view.draft),
+            options=profile_options(),
+            at=value,
+            organisation_id=view.organisation_id,
+        )
     elif action == keyboards.CAPACITY:
         if not value.isdigit() or int(value) not in keyboards.CAPACITY_CHOICES:
             raise StaleAction
@@ -501,7 +325,7 @@ async def availability_unexpected(
 ) -> None:
     """Anything but a typed date while a date is expected."""
     if message.text and message.text.startswith("/"):
-        hint = _unexpected_hint(message, "unavailable_until")
+        hint = unexpected_hint(message, None)
     else:
         hint = date_problem_text("format")
     await _ask_date(bot, message.chat.id, state, services, texts, person, hint=hint)
@@ -511,12 +335,7 @@ def get_router() -> Router:
     router = Router(name="profile")
     not_a_command = F.text & ~F.text.startswith("/")
     router.message.register(cmd_profile, Command("profile"), StateFilter(None, ProfileAvailability))
-    router.message.register(form_text, StateFilter(ProfileForm), not_a_command)
-    router.message.register(form_unexpected, StateFilter(ProfileForm))
     router.message.register(availability_date, ProfileAvailability.unavailable_until, not_a_command)
     router.message.register(availability_unexpected, ProfileAvailability.unavailable_until)
-    router.callback_query.register(
-        on_form_button, StateFilter(ProfileForm), ProfileCallback.filter()
-    )
     router.callback_query.register(on_profile_button, ProfileCallback.filter())
     return router

@@ -7,22 +7,28 @@ from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
 
 from bot.container import Services
+from bot.telegram import forms
 from bot.telegram.commands import CommandMenus
 from bot.telegram.consent_prompt import ask_for_consent
 from bot.telegram.html import format_html
 from bot.telegram.identity import TelegramPerson
 from bot.telegram.labels import profile_role_name, role_name
-from bot.telegram.states import ProfileForm
+from bot.telegram.states import FormStates
 from bot.telegram.texts import Texts
 from handlers import consent, profile
 from models import ProfileRole
 from services.core.errors import InviteNotUsable, NotAllowed
+from services.forms.flow import Progress
 
 
-async def form_in_progress(state: FSMContext) -> str | None:
-    """The state of the form this person is filling in, or None.
-
-    The one place that decides it, so that moving forms into the database changes only this."""
+async def form_in_progress(
+    state: FSMContext, services: Services, person: TelegramPerson
+) -> Progress | str | None:
+    """The form this person is filling in: the engine's form (kept in the database), the step of
+    another multi-step command (its FSM state), or None. The one place that decides it."""
+    progress = await services.forms.current(person.id)
+    if progress is not None and not progress.submitted:
+        return progress
     return await state.get_state()
 
 
@@ -89,7 +95,7 @@ async def _start_again(
     it), then a form in progress, then who they are."""
     if await consent.ask_pending(bot, person, services, texts):
         return
-    in_form = await form_in_progress(state)
+    in_form = await form_in_progress(state, services, person)
     if in_form is not None:
         reminder = format_html(
             _(
@@ -97,8 +103,10 @@ async def _start_again(
                 "or send /cancel to leave it."
             )
         )
-        if in_form.startswith(f"{ProfileForm.__full_group_name__}:"):
-            await profile.reshow(bot, message.chat.id, state, texts, reminder)
+        if isinstance(in_form, Progress):
+            # The question that was waiting, again, under the reminder.
+            await state.set_state(FormStates.answering)
+            await forms.show(bot, services, texts, message.chat.id, in_form, intro=reminder)
         else:
             await message.answer(reminder)
         return

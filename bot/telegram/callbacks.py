@@ -57,7 +57,7 @@ class ConsentCallback(CallbackData, prefix="cs"):
 
 
 class ProfileCallback(CallbackData, prefix="pf"):
-    """The profile form and /profile: `action` is a step or command, `value` its argument."""
+    """/profile's buttons: `action` (edit, capacity, date of absence…), `value` its argument."""
 
     action: str
     value: str = ""
@@ -93,14 +93,6 @@ class ConsentSettingsCallback(CallbackData, prefix="cr"):
 
 
 # --- Requests (the mentee's side) -------------------------------------------------------------
-
-
-class RequestFormCallback(CallbackData, prefix="rq"):
-    """The /request form: `action` is a step or command (toggle, done, back, edit, submit…),
-    `value` its argument."""
-
-    action: str
-    value: str = ""
 
 
 class RequestActionCallback(CallbackData, prefix="ra"):

@@ -1,14 +1,18 @@
 """Rendering of the one form engine (services/forms): a question with its progress and buttons,
-the summary with an Edit button per answer, the words for each validation problem, and what
-Save does for each purpose. The engine's steps are handled in handlers/forms.py.
+the summary with an Edit button per answer, the words for each validation problem; what Save
+does for each purpose is registered in bot/telegram/form_purposes.py (`purpose` is re-exported
+here). The engine's steps are handled in handlers/forms.py.
 
 A feature starts a form with `start_form(...)` and registers what Save does with
 `@purpose("name")`: an async function (services, texts, person, context, answers) -> the reply
-(a text, or a text with buttons)."""
+(a text, or a text with buttons). A purpose may also give its own summary (a function rendering
+it from the answers), the words of its Save button, and what Back shows when it leaves a live
+edit; a form a curator uploads needs none of them. A validator registered for a form written in
+code may come with its own words for its problems (`@problem_words`)."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -18,11 +22,17 @@ from aiogram.types import InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
 from bot.container import Services
+from bot.telegram import form_purposes as purposes
+from bot.telegram.form_purposes import Reply as Reply
+from bot.telegram.form_purposes import problem_words as problem_words
+from bot.telegram.form_purposes import purpose as purpose
+from bot.telegram.form_purposes import purpose_of as purpose_of
+from bot.telegram.form_purposes import saver_of as saver_of
 from bot.telegram.identity import TelegramPerson
 from bot.telegram.keyboards import forms as keyboards
 from bot.telegram.reply import QUEUED_MESSAGE_ID
 from bot.telegram.states import FormStates
-from bot.telegram.texts import Texts
+from bot.telegram.texts import Texts, no_visible_text
 from services.core.errors import StaleAction
 from services.forms import flow, registry
 from services.forms.definitions import OTHER, Answer, FormSpec, Question, QuestionKind
@@ -31,29 +41,6 @@ from services.organisations.timezones import local_date
 
 DEFAULT_TIMEZONE = "Europe/Moscow"
 DATE_FORMAT = "%d.%m.%Y"
-
-# What Save replies: a text, or a text with its buttons.
-Reply = str | tuple[str, InlineKeyboardMarkup | None]
-Saver = Callable[
-    [Services, Texts, TelegramPerson, dict[str, Any], dict[str, Answer]], Awaitable[Reply]
-]
-_SAVERS: dict[str, Saver] = {}
-
-
-def purpose(name: str) -> Callable[[Saver], Saver]:
-    """Register what Save does for forms started with this purpose."""
-
-    def register(saver: Saver) -> Saver:
-        if name in _SAVERS and _SAVERS[name] is not saver:
-            raise ValueError(f"form purpose {name!r} is registered twice")
-        _SAVERS[name] = saver
-        return saver
-
-    return register
-
-
-def saver_of(progress: Progress) -> Saver | None:
-    return _SAVERS.get(str(progress.context.get("purpose")))
 
 
 def spec_of(progress: Progress) -> FormSpec:
@@ -103,8 +90,9 @@ def display(progress: Progress, question: Question, value: Answer) -> str:
 def _detail(question: Question) -> str:
     """How to answer, under the question."""
     parts = []
-    if question.detail:
-        parts.append(_(question.detail))
+    if question.detail is not None:
+        if question.detail:
+            parts.append(_(question.detail))
     elif question.kind == QuestionKind.TEXT:
         parts.append(_("Up to {limit} characters.").format(limit=question.max_length))
     elif question.kind == QuestionKind.DATE:
@@ -133,8 +121,18 @@ def _range_text(question: Question) -> str:
     )
 
 
-def problem_text(question: Question, reason: str, today: date) -> str:
+def problem_text(
+    question: Question,
+    reason: str,
+    today: date,
+    raw: str = "",
+    answers: dict[str, Answer] | None = None,
+) -> str:
     """What was wrong with an answer, in words, by the reason the validation gave."""
+    words = purposes.PROBLEM_WORDS.get(question.validator) if question.validator else None
+    worded = None if words is None else words(question, reason, raw, answers or {})
+    if worded is not None:
+        return worded
     own = question.message(reason)
     if own is not None:
         return _(own)
@@ -168,6 +166,8 @@ def problem_text(question: Question, reason: str, today: date) -> str:
     if reason == "empty":
         if question.kind == QuestionKind.MULTI:
             return _("Please choose at least one.")
+        if raw.strip():
+            return no_visible_text()  # something was typed, but nothing visible was left
         if question.required:
             return _("Please write a few words.")
         return _("Please write a few words, or press Skip.")
@@ -185,6 +185,8 @@ def unexpected_hint(message: Message, question: Question | None) -> str:
         )
     if question is None or not question.typed or question.kind == QuestionKind.SCALE:
         return _("Please use the buttons below.")
+    if question.kind in (QuestionKind.CHOICE, QuestionKind.MULTI):
+        return _("Please choose a button or answer with text.")
     if question.kind == QuestionKind.DATE:
         return _("Please send the date as DD.MM.YYYY.")
     return _("Please answer with text.")
@@ -210,21 +212,44 @@ def typed_option(progress: Progress, question: Question, text: str) -> str:
 # --- showing -----------------------------------------------------------------------------------
 
 
+def label_of(question: Question) -> str:
+    """The question in the current language; "{limit}" in it stands for its length limit."""
+    text = _(question.label)
+    if question.max_length is not None:
+        text = text.replace("{limit}", str(question.max_length))
+    return text
+
+
+def _summary(texts: Texts, spec: FormSpec, progress: Progress, hint: str | None) -> str:
+    known = purposes.purpose_of(progress)
+    if known is not None and known.summary is not None:
+        return known.summary(texts, progress, hint)
+    rows = [
+        {
+            "label": _(item.label),
+            "value": display(progress, item, progress.answers.get(item.id)),
+        }
+        for item in flow.visible(spec, progress.answers)
+    ]
+    return texts.render(
+        "forms/summary.j2", rows=rows, hint=hint, heading=progress.context.get("heading")
+    )
+
+
 def render(
     texts: Texts, spec: FormSpec, progress: Progress, *, hint: str | None = None
-) -> tuple[str, Any]:
+) -> tuple[str, InlineKeyboardMarkup | None]:
     """The text and buttons of the form's current screen: its question, or the summary."""
     if progress.current is None:
-        questions = flow.visible(spec, progress.answers)
-        rows = [
-            {
-                "label": _(item.label),
-                "value": display(progress, item, progress.answers.get(item.id)),
-            }
-            for item in questions
+        known = purposes.purpose_of(progress)
+        # A fixed answer (an invite's role) is shown but has no Edit button.
+        edits = [
+            (item.id, _(item.short_label) if item.short_label else None)
+            for item in flow.asked(spec, progress)
         ]
-        text = texts.render("forms/summary.j2", rows=rows, hint=hint)
-        return text, keyboards.summary_keyboard([item.id for item in questions])
+        confirm = known.confirm() if known is not None and known.confirm is not None else None
+        summary_markup = keyboards.summary_keyboard(edits, confirm=confirm)
+        return _summary(texts, spec, progress, hint), summary_markup
     question = spec.question(progress.current)
     number, total = flow.position(spec, progress)
     value = progress.answers.get(question.id)
@@ -233,9 +258,10 @@ def render(
         "forms/question.j2",
         hint=hint,
         title=_(spec.title) if spec.title else None,
+        heading=progress.context.get("heading"),
         number=number,
         total=total,
-        label=_(question.label),
+        label=label_of(question),
         detail=_detail(question),
         current=None if shown_value is None else display(progress, question, shown_value),
     )
@@ -244,7 +270,9 @@ def render(
         question,
         suggested=suggested,
         answer=value,
-        back=flow.previous(spec, progress) is not None,
+        back=flow.can_go_back(spec, progress),
+        # While an answer is being changed, Back keeps it as it was.
+        keep=progress.editing != question.id,
         translate_options=question.id not in progress.options,
     )
     return text, markup
@@ -258,10 +286,13 @@ async def show(
     progress: Progress,
     *,
     hint: str | None = None,
+    intro: str | None = None,
 ) -> None:
     """Send the current screen and remember it reached the person: only then does a typed
-    message count as the answer to it."""
+    message count as the answer to it. `intro` goes above it, in the same message."""
     text, markup = render(texts, spec_of(progress), progress, hint=hint)
+    if intro:
+        text = f"{intro.rstrip()}\n\n{text}"
     sent = await bot.send_message(chat_id, text, reply_markup=markup)
     if sent.message_id != QUEUED_MESSAGE_ID:
         await services.forms.shown(progress, sent.message_id)
@@ -281,14 +312,22 @@ async def start_form(
     options: dict[str, list[list[str]]] | None = None,
     timezone: str = DEFAULT_TIMEZONE,
     intro: str | None = None,
+    heading: str | None = None,
+    review: bool = False,
+    at: str | None = None,
+    fixed: tuple[str, ...] = (),
     **ids: Any,
 ) -> Progress:
     """Begin answering `spec` (replacing any form in progress); Save calls what `purpose`
     registered, with `ids` (meeting_id=7, pair_id=3…) as the context. `answers` pre-fills (a
     correction), `suggested` puts an option of a choice first (question id -> option code),
     `options` supplies a choice's options known only now, `timezone` decides what "today" is,
-    `intro` is sent before the first question."""
-    if purpose not in _SAVERS:
+    `intro` is put above the first question in its message, `heading` above every screen (whom
+    the form is for). `review` opens the summary of the pre-filled answers (a saved record to
+    change); `at` opens one question of them and saves as soon as it is answered (a live edit
+    from a view screen; Back leaves it unchanged). `fixed` names pre-filled answers that are
+    shown but neither asked nor editable (the role an invite set)."""
+    if purpose not in purposes.PURPOSES:
         raise LookupError(f"no form purpose {purpose!r} is registered")
     registry.register(spec)
     filled = {key: value for key, value in (answers or {}).items() if value is not None}
@@ -299,17 +338,27 @@ async def start_form(
         "suggested": dict(suggested or {}),
         "options": dict(options or {}),
     }
+    if heading:
+        context["heading"] = heading
+    if fixed:
+        context[flow.FIXED] = list(fixed)
+    first: str | None = flow.first(spec.with_options(options or {}), filled, fixed)
+    if review:
+        first = None
+    elif at is not None:
+        first = spec.question(at).id
+        context[flow.LIVE] = True
+        context[flow.EDIT] = {"question": first, "answers": filled}
     progress = await services.forms.start(
         person.id,
         spec.id,
-        first=flow.first(spec.with_options(options or {}), filled),
+        first=first,
         context=context,
         answers=filled,
+        reviewing=at is not None,
     )
     # The FSM state only routes the person's messages to the form (and keeps other commands
     # quiet inside it); the form itself is in the database.
     await state.set_state(FormStates.answering)
-    if intro:
-        await bot.send_message(person.chat_id, intro)
-    await show(bot, services, texts, person.chat_id, progress)
+    await show(bot, services, texts, person.chat_id, progress, intro=intro)
     return progress

@@ -10,35 +10,8 @@ class OrganisationCreation(StatesGroup):
     confirm = State()
 
 
-class ProfileForm(StatesGroup):
-    full_name = State()
-    position = State()
-    subjects = State()
-    experience_years = State()
-    organisation_years = State()
-    role = State()
-    mentee_category = State()
-    needed_domains = State()
-    offered_domains = State()
-    meeting_format = State()
-    days = State()
-    times = State()
-    summary = State()
-
-
 class ProfileAvailability(StatesGroup):
     unavailable_until = State()
-
-
-class RequestForm(StatesGroup):
-    topics = State()
-    difficulty = State()
-    hopes = State()
-    meeting_format = State()
-    mentoring_type = State()
-    group_ok = State()
-    urgency = State()
-    summary = State()
 
 
 class OfferDecline(StatesGroup):

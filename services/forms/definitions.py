@@ -94,14 +94,22 @@ class Question:
     max_length: int | None = None
     max_choices: int | None = None  # a multiple choice: at most this many (None: any)
     allow_other: bool = False  # a choice: "other — type it"
+    # A multiple choice: how many typed "others" it keeps (1: a new one replaces the earlier).
+    max_others: int = 1
+    # Whether "other" has a button of its own (False: the question says "or type it").
+    other_button: bool = True
     show_if: ShowIf | None = None
     validator: str | None = None  # a registered rule applied to typed text
     # reason -> msgid: the words for a reason the validator gives.
     messages: tuple[tuple[str, str], ...] = ()
-    detail: str | None = None  # msgid shown under the question instead of the kind's own
+    # msgid shown under the question instead of the kind's own ("": nothing, the label says it)
+    detail: str | None = None
     # A date: quick buttons (days from today, label msgid) instead of Today / Yesterday.
     quick: tuple[tuple[int, str], ...] = ()
     skip_label: str | None = None  # msgid of the Skip button ("No date"), else "Skip"
+    # msgid of the answer's short name ("Topics"): the summary's Edit button carries it instead
+    # of the answer's number.
+    short_label: str | None = None
 
     def __post_init__(self) -> None:
         if not CODE_PATTERN.match(self.id):
@@ -155,6 +163,8 @@ class Question:
             "max_length": self.max_length,
             "max_choices": self.max_choices,
             "allow_other": self.allow_other,
+            "max_others": self.max_others,
+            "other_button": self.other_button,
             "show_if": (
                 None
                 if self.show_if is None
@@ -165,6 +175,7 @@ class Question:
             "detail": self.detail,
             "quick": [list(quick) for quick in self.quick],
             "skip_label": self.skip_label,
+            "short_label": self.short_label,
         }
 
     @classmethod
@@ -181,6 +192,8 @@ class Question:
             max_length=data.get("max_length"),
             max_choices=data.get("max_choices"),
             allow_other=bool(data.get("allow_other", False)),
+            max_others=int(data.get("max_others", 1)),
+            other_button=bool(data.get("other_button", True)),
             show_if=(
                 None
                 if not show_if
@@ -191,6 +204,7 @@ class Question:
             detail=data.get("detail"),
             quick=tuple((int(days), str(label)) for days, label in data.get("quick", ())),
             skip_label=data.get("skip_label"),
+            short_label=data.get("short_label"),
         )
 
 
@@ -337,15 +351,37 @@ def toggle(question: Question, chosen: list[Any], code: str) -> list[Any]:
     return [*chosen, code]
 
 
-def add_other(question: Question, chosen: list[Any], text: str) -> list[Any]:
-    """A multiple choice after typing an "other": it replaces an earlier typed one."""
-    value = validate(question, text)
+def add_other(
+    question: Question,
+    chosen: list[Any],
+    text: str,
+    answers: Mapping[str, Answer] | None = None,
+) -> list[Any]:
+    """A multiple choice after typing an "other": it replaces an earlier typed one, or (with
+    max_others above 1) is added to them; the same words again change nothing."""
+    value = validate(question, text, answers=answers)
     if isinstance(value, str):  # the words of an option: the same as pressing it
         return chosen if value in chosen else toggle(question, chosen, value)
-    kept = [item for item in chosen if isinstance(item, str)]
+    others = [item for item in chosen if isinstance(item, dict)]
+    words = str(value.get(OTHER, "")).casefold()
+    if any(str(item.get(OTHER, "")).casefold() == words for item in others):
+        return chosen
+    kept = (
+        chosen
+        if len(others) < question.max_others
+        else [item for item in chosen if item is not others[0]]
+    )
     if question.max_choices is not None and len(kept) >= question.max_choices:
         raise ValidationFailed(question.id, "too_many")
     return [*kept, value]
+
+
+def drop_other(question: Question, chosen: list[Any], index: int) -> list[Any]:
+    """A multiple choice after pressing a typed "other" (shown ticked): it is taken out."""
+    others = [item for item in chosen if isinstance(item, dict)]
+    if not 0 <= index < len(others):
+        raise ValidationFailed(question.id, "not_an_option")
+    return [item for item in chosen if item is not others[index]]
 
 
 def stored(value: Answer) -> Answer:

@@ -15,6 +15,7 @@ from services.forms.definitions import (
     Question,
     QuestionKind,
     add_other,
+    drop_other,
     stored,
     toggle,
     validate,
@@ -44,6 +45,26 @@ class Progress:
     def options(self) -> dict[str, list[list[str]]]:
         return dict(self.context.get("options", {}))
 
+    @property
+    def editing(self) -> str | None:
+        """The question being changed from the summary (or, live, from a view screen): Back
+        undoes the change instead of walking to the previous question."""
+        edit = self.context.get(EDIT)
+        return str(edit["question"]) if isinstance(edit, dict) else None
+
+    @property
+    def live(self) -> bool:
+        """One answer of a saved record is being changed: it is saved as soon as it is given."""
+        return bool(self.context.get(LIVE))
+
+
+# Keys of Progress.context the engine itself keeps.
+EDIT = "edit"  # {"question": id, "answers": the answers before the edit}
+LIVE = "live"
+FIXED = "fixed"  # ids of questions answered when the form started and not asked (an invite's role)
+# A button that takes a typed "other" of a multiple choice out: OTHER_PREFIX + its index.
+OTHER_PREFIX = "x"
+
 
 def visible(spec: FormSpec, answers: dict[str, Answer]) -> list[Question]:
     """The questions asked with these answers, in order."""
@@ -54,19 +75,25 @@ def visible(spec: FormSpec, answers: dict[str, Answer]) -> list[Question]:
     ]
 
 
-def first(spec: FormSpec, answers: dict[str, Answer]) -> str:
-    return visible(spec, answers)[0].id
+def asked(spec: FormSpec, progress: Progress) -> list[Question]:
+    """The visible questions the person answers (not the fixed ones), in order."""
+    fixed = set(progress.context.get(FIXED, ()))
+    return [question for question in visible(spec, progress.answers) if question.id not in fixed]
+
+
+def first(spec: FormSpec, answers: dict[str, Answer], fixed: tuple[str, ...] = ()) -> str:
+    return next(question.id for question in visible(spec, answers) if question.id not in fixed)
 
 
 def position(spec: FormSpec, progress: Progress) -> tuple[int, int]:
-    """(number of the current question among the visible ones, how many are visible)."""
-    ids = [question.id for question in visible(spec, progress.answers)]
+    """(number of the current question among the asked ones, how many are asked)."""
+    ids = [question.id for question in asked(spec, progress)]
     number = ids.index(progress.current) + 1 if progress.current in ids else len(ids)
     return number, len(ids)
 
 
 def _after(spec: FormSpec, progress: Progress) -> str | None:
-    ids = [question.id for question in visible(spec, progress.answers)]
+    ids = [question.id for question in asked(spec, progress)]
     if progress.reviewing:
         # Back to the summary, unless an answer made a new question appear.
         for question_id in ids:
@@ -81,7 +108,9 @@ def _after(spec: FormSpec, progress: Progress) -> str | None:
 
 def previous(spec: FormSpec, progress: Progress) -> str | None:
     """The question Back leads to; None on the first one."""
-    ids = [question.id for question in visible(spec, progress.answers)]
+    if progress.editing is not None and progress.editing == progress.current:
+        return None
+    ids = [question.id for question in asked(spec, progress)]
     if progress.current is None:
         return ids[-1]
     if progress.current not in ids:
@@ -90,10 +119,18 @@ def previous(spec: FormSpec, progress: Progress) -> str | None:
     return ids[index - 1] if index > 0 else None
 
 
+def can_go_back(spec: FormSpec, progress: Progress) -> bool:
+    """Whether the screen shows Back: to the previous question, or to undo an edit."""
+    if progress.editing is not None and progress.editing == progress.current:
+        return True
+    return previous(spec, progress) is not None
+
+
 def _moved(progress: Progress, current: str | None) -> None:
     progress.current = current
     if current is None:
         progress.reviewing = True
+        progress.context.pop(EDIT, None)
     progress.shown_message_id = None
     progress.step += 1
 
@@ -114,14 +151,25 @@ def answer(spec: FormSpec, progress: Progress, question_id: str, raw: str, *, to
         if raw in dict(question.options):
             chosen = toggle(question, chosen, raw)
         else:
-            chosen = add_other(question, chosen, raw)
+            chosen = add_other(question, chosen, raw, progress.answers)
         progress.answers[question.id] = chosen
         progress.step += 1
         return
     value = validate(question, raw, today=today, answers=progress.answers)
     progress.answers[question.id] = stored(value)
     _drop_hidden(spec, progress)
+    _drop_contradicted(spec, progress, question.id, today)
     _moved(progress, _after(spec, progress))
+
+
+def untick_other(spec: FormSpec, progress: Progress, question_id: str, index: int) -> None:
+    """A typed "other" of a multiple choice pressed (it is shown ticked): taken out."""
+    question = _current(spec, progress, question_id)
+    if question.kind != QuestionKind.MULTI:
+        raise StaleAction
+    chosen = list(progress.answers.get(question.id) or [])
+    progress.answers[question.id] = drop_other(question, chosen, index)
+    progress.step += 1
 
 
 def done(spec: FormSpec, progress: Progress, question_id: str) -> None:
@@ -155,6 +203,12 @@ def back(spec: FormSpec, progress: Progress, question_id: str | None) -> None:
     """Back from the question on screen (None: from the summary)."""
     if progress.submitted or progress.current != question_id:
         raise StaleAction
+    edit = progress.context.get(EDIT)
+    if isinstance(edit, dict) and edit.get("question") == question_id:
+        # Back from an edit: the answers as they were before it, and the summary again.
+        progress.answers = dict(edit.get("answers") or {})
+        _moved(progress, None)
+        return
     target = previous(spec, progress)
     if target is None:
         raise StaleAction
@@ -165,9 +219,34 @@ def edit(spec: FormSpec, progress: Progress, question_id: str) -> None:
     """Edit under the summary: that question again, then back to the summary."""
     if progress.submitted or progress.current is not None:
         raise StaleAction
-    if question_id not in {question.id for question in visible(spec, progress.answers)}:
+    if question_id not in {question.id for question in asked(spec, progress)}:
         raise StaleAction
+    begin_edit(progress, question_id)
     _moved(progress, question_id)
+
+
+def begin_edit(progress: Progress, question_id: str) -> None:
+    """Remember the answers before changing one, so that Back can undo the change."""
+    progress.context[EDIT] = {"question": question_id, "answers": dict(progress.answers)}
+
+
+def _drop_contradicted(spec: FormSpec, progress: Progress, changed: str, today: date) -> None:
+    """Typed answers whose rule depends on other answers are checked again after a change (a
+    total experience now shorter than the years in this organisation): one that no longer
+    holds is forgotten, so that its question is asked again."""
+    for question in visible(spec, progress.answers):
+        value = progress.answers.get(question.id)
+        if (
+            question.id == changed
+            or question.validator is None
+            or question.kind not in (QuestionKind.TEXT, QuestionKind.NUMBER)
+            or value is None
+        ):
+            continue
+        try:
+            validate(question, str(value), today=today, answers=progress.answers)
+        except ValidationFailed:
+            progress.answers.pop(question.id, None)
 
 
 def _drop_hidden(spec: FormSpec, progress: Progress) -> None:

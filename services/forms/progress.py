@@ -44,11 +44,14 @@ class FormProgressService:
         person_id: int,
         form_id: str,
         *,
-        first: str,
+        first: str | None,
         context: dict[str, Any],
         answers: dict[str, Answer],
+        reviewing: bool = False,
     ) -> Progress:
-        """A new form for the person, replacing the one in progress (if any)."""
+        """A new form for the person, replacing the one in progress (if any); `first` None
+        starts at the summary, `reviewing` returns to it after the first answer (an answer of a
+        saved record being changed)."""
         now = self._clock.now()
         async with self._transactions.write() as session:
             await session.execute(delete(FormProgress).where(FormProgress.person_id == person_id))
@@ -58,7 +61,7 @@ class FormProgressService:
                 context=context,
                 answers=answers,
                 current_question=first,
-                reviewing=False,
+                reviewing=reviewing or first is None,
                 message_id=None,
                 step=0,
                 started_at=now,
@@ -92,6 +95,8 @@ class FormProgressService:
                     FormProgress.submitted_at.is_(None),
                 )
                 .values(
+                    # The context too: an edit's undo lives there.
+                    context=progress.context,
                     answers=progress.answers,
                     current_question=progress.current,
                     reviewing=progress.reviewing,

@@ -13,6 +13,7 @@ from models import (
     AuditEntry,
     Consent,
     ConsentDecision,
+    FormProgress,
     MentoringPair,
     MentoringRequest,
     MessengerAccount,
@@ -361,6 +362,8 @@ class PrivacyService:
                 )
             number = (await session.scalar(select(func.max(Person.withdrawn_number))) or 0) + 1
             await session.execute(delete(Profile).where(Profile.person_id == person_id))
+            # A form in progress holds their answers (a name, a request's words): gone too.
+            await session.execute(delete(FormProgress).where(FormProgress.person_id == person_id))
             await session.execute(
                 update(Notification)
                 .where(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
@@ -77,3 +78,34 @@ class RequestDraft:
         assert self.hopes is not None
         clean_request_text(self.difficulty, "difficulty", DIFFICULTY_MAX)
         clean_request_text(self.hopes, "hopes", HOPES_MAX)
+
+
+def draft_from_answers(answers: Mapping[str, Any]) -> RequestDraft:
+    """The request as the form's answers give it (codes as the form stores them; topics in the
+    order of RequestTopic whatever the order of the taps)."""
+    chosen = {str(topic) for topic in answers.get("topics") or ()}
+    group = answers.get("group_ok")
+    return RequestDraft.from_state(
+        {
+            "topics": [topic.value for topic in RequestTopic if topic.value in chosen],
+            "difficulty": answers.get("difficulty"),
+            "hopes": answers.get("hopes"),
+            "meeting_format": answers.get("meeting_format"),
+            "mentoring_type": answers.get("mentoring_type"),
+            "group_ok": None if group is None else group == "yes",
+            "urgency": answers.get("urgency"),
+        }
+    )
+
+
+def answers_of(draft: RequestDraft) -> dict[str, Any]:
+    """A saved request as the form's answers, to change it."""
+    return {
+        "topics": list(draft.topics),
+        "difficulty": draft.difficulty,
+        "hopes": draft.hopes,
+        "meeting_format": draft.meeting_format.value if draft.meeting_format else None,
+        "mentoring_type": draft.mentoring_type.value if draft.mentoring_type else None,
+        "group_ok": None if draft.group_ok is None else ("yes" if draft.group_ok else "no"),
+        "urgency": draft.urgency.value if draft.urgency else None,
+    }

@@ -2,7 +2,8 @@
 Redis: a new Application and Dispatcher with a new MemoryStorage on the same database) and goes on
 from the question that was on screen; a question whose reply failed is shown again rather than
 answered blindly; Confirm twice saves once; a photo, a huge text and markup; /cancel after a
-restart; a form abandoned for a week is gone."""
+restart; a form abandoned for a week is gone. The request and the profile forms do the same:
+they go on after restarts and are saved once."""
 
 from __future__ import annotations
 
@@ -20,13 +21,16 @@ from bot.scheduler import run_programme_jobs
 from bot.telegram.forms import start_form
 from bot.telegram.identity import TelegramPerson
 from bot.telegram.meeting_forms import MEETING_FEEDBACK
-from models import CycleStatus, FormProgress, PairCycle
+from models import AuditEntry, CycleStatus, FormProgress, PairCycle
 from services.rhythm.meeting_stages import create_met_meeting
 from tests.conftest import PersonFactory
 from tests.fakes import FakeClock, RecordingSession, TelegramClient, api_error
+from tests.flows import test_profile as profile_flow
+from tests.flows import test_requests as requests_flow
+from tests.flows.helpers import consented_teacher
 from tests.flows.test_meetings import KINDS, SAVE, SKIP, meetings, paired
 
-ALREADY = "Уже сделано: эта анкета уже отправлена."
+ALREADY = "Это уже сделано."
 Restart = Callable[[TelegramClient], Awaitable[Application]]
 
 
@@ -214,3 +218,70 @@ async def test_cancel_after_a_restart_and_a_form_abandoned_for_a_week(
     # The minute job forgets it.
     await run_programme_jobs(app.services)
     assert await progress_rows(app) == []
+
+
+async def test_request_goes_on_after_a_restart_and_submits_once(
+    app: Application, superadmin: TelegramClient, person: PersonFactory, restart: Restart
+) -> None:
+    _team, mentee, _mentor = await requests_flow._mentee_and_mentor(app, superadmin, person)
+    await mentee.send("/request")
+    await mentee.click("Методика преподавания")
+    await mentee.click(requests_flow.DONE)
+
+    await restart(mentee)
+    # The question on screen before the restart ("what is hard") takes the next message.
+    [question] = await mentee.send(requests_flow.DIFFICULTY)
+    assert requests_flow.QUESTION["hopes"] in question
+    assert "Вопрос 3 из 7" in question
+    await mentee.send(requests_flow.HOPES)
+    await restart(mentee)
+    await mentee.click("Очно")
+    await mentee.click("Традиционное (регулярные встречи несколько месяцев)")
+    await mentee.click("Нет, только индивидуально")
+    [summary] = await mentee.click("В ближайшие две недели")
+    assert requests_flow.DIFFICULTY in summary
+
+    await restart(mentee)
+    [reply] = await mentee.click(requests_flow.SUBMIT)
+    assert "Ваш запрос подан." in reply
+    assert await mentee.click(requests_flow.SUBMIT) == [ALREADY]
+    [request] = await requests_flow._requests(app)
+    assert (request.difficulty, request.hopes) == (requests_flow.DIFFICULTY, requests_flow.HOPES)
+
+
+async def test_profile_goes_on_after_a_restart_and_is_saved_once(
+    app: Application, superadmin: TelegramClient, person: PersonFactory, restart: Restart
+) -> None:
+    curator, teacher = person(2001), person(4001)
+    await consented_teacher(superadmin, curator, teacher, role_button="Наставляемый")
+    await teacher.send(profile_flow.NAME)
+    await teacher.click("Учитель")
+    await teacher.click("Математика")
+    await teacher.send("Астрономия")  # a typed subject is kept across the restart too
+
+    await restart(teacher)
+    # The subjects question was on screen: its Done button still works, then the next question
+    # takes the typed answer.
+    [question] = await teacher.click(profile_flow.DONE)
+    assert profile_flow.QUESTION["experience_years"] in question
+    [question] = await teacher.send("12")
+    assert profile_flow.QUESTION["organisation_years"] in question
+    await restart(teacher)
+    [question] = await teacher.send("5")
+    assert profile_flow.QUESTION["mentee_category"] in question  # the invite's role is kept
+    [summary] = await profile_flow._mentee_to_summary(teacher)
+    assert "<b>Предметы:</b> Математика, Астрономия" in summary
+
+    await restart(teacher)
+    [saved] = await teacher.click(profile_flow.CONFIRM)
+    assert "профиль сохранён" in saved
+    assert await teacher.click(profile_flow.CONFIRM) == [ALREADY]
+    _stored_person, profile = await profile_flow._stored(app, 4001)
+    assert profile is not None
+    assert profile.subjects == ["Математика", "Астрономия"]
+    assert (profile.experience_years, profile.organisation_years) == (12, 5)
+    async with app.database.read() as db:
+        completed = (
+            await db.scalars(select(AuditEntry).where(AuditEntry.action == "profile.completed"))
+        ).all()
+    assert len(completed) == 1

@@ -56,6 +56,13 @@ RECORD = {
 }
 
 
+def _split(replies: list[str]) -> tuple[str, str]:
+    """A form's introduction and its first question, sent as one message."""
+    [message] = replies
+    intro, question = message.rsplit("\n\n<i>", 1)
+    return intro, "<i>" + question
+
+
 async def paired(
     app: Application,
     superadmin: TelegramClient,
@@ -102,7 +109,8 @@ async def test_meeting_journey_in_russian_the_other_side_told_and_the_log_for_bo
     mentee, mentor = setup.mentee, setup.mentor
     await deliver(sender, mentee, mentor)
 
-    intro, first = await mentee.send("/meeting")
+    # The introduction is now the first lines of the first question's message.
+    intro, first = _split(await mentee.send("/meeting"))
     assert intro == (
         f"📝 Запись встречи (пара: {MENTOR}): 7 коротких вопросов, затем сводка для проверки.\n\n"
         "Отправьте /cancel, чтобы выйти без сохранения."
@@ -150,7 +158,7 @@ async def test_meeting_journey_in_russian_the_other_side_told_and_the_log_for_bo
         "Журнал: /meetings."
     ]
     # Pressed twice: nothing more is saved, and the second press is told so calmly.
-    assert await mentee.click(SAVE) == ["Уже сделано: эта анкета уже отправлена."]
+    assert await mentee.click(SAVE) == ["Это уже сделано."]
 
     [meeting] = await meetings(app)
     assert (meeting.pair_id, meeting.cycle_id, meeting.kind) == (
@@ -209,7 +217,7 @@ async def test_english_journey_typed_option_and_skip(
     await app.services.meetings.record(setup.id_of(mentee), _pair_id, RECORD)
     await deliver(sender, mentee, mentor)
 
-    intro, first = await mentor.send("/meeting")
+    intro, first = _split(await mentor.send("/meeting"))
     assert intro.startswith(f"📝 A meeting with {MENTEE}: 7 short questions")
     assert first.startswith("<i>Question 1 of 7</i>\n<b>When did you meet?</b>")
     await mentor.click("Today")
@@ -391,7 +399,7 @@ async def test_correct_within_seven_days_refused_after(
     assert await mentor.press(forged) == [NOT_AVAILABLE]
 
     await mentee.send("/meetings")
-    intro, question = await mentee.click("✏️ Исправить запись от 31.08")
+    intro, question = _split(await mentee.click("✏️ Исправить запись от 31.08"))
     assert intro == (
         "✏️ Исправляем запись от 31.08.2026. Чтобы оставить ответ без изменений, нажмите "
         "«Оставить как есть».\n\nОтправьте /cancel, чтобы выйти без сохранения."
@@ -626,7 +634,7 @@ async def test_feedback_form_of_a_met_meeting(
     # The log shows it with its next step; its author corrects it with the feedback form.
     [log] = await mentee.send("/meetings")
     assert "Следующий шаг: Прислать план к пятнице" in log
-    _intro, question = await mentee.click("✏️ Исправить запись от 01.09")
+    _intro, question = _split(await mentee.click("✏️ Исправить запись от 01.09"))
     assert question.startswith("<i>Вопрос 1 из 5</i>")
     assert question.endswith("Сейчас: Встреча-знакомство")
     [question] = await mentee.click(KINDS[1])

@@ -17,6 +17,7 @@ from models import (
     AuditEntry,
     Consent,
     ConsentDecision,
+    FormProgress,
     Notification,
     NotificationStatus,
     Person,
@@ -282,7 +283,10 @@ async def test_withdrawal_erases_and_tells_the_curator_without_names(
             payload={"organisation_name": "x"},
         )
     state = dispatcher.fsm.get_context(bot, chat_id=4001, user_id=4001)
-    await state.set_state("ProfileForm:editing")
+    await state.set_state("FormStates:answering")
+    await app.services.forms.start(
+        person_id, "profile", first="full_name", context={}, answers={"full_name": NAME}
+    )
     curator.new_texts()
 
     await teacher.send("/privacy")
@@ -303,6 +307,10 @@ async def test_withdrawal_erases_and_tells_the_curator_without_names(
         assert stored.status == PersonStatus.WITHDRAWN
         assert stored.withdrawn_number == 1
         assert (await db.scalars(select(Profile))).all() == []
+        # The form in progress with their answers is gone as well.
+        assert (
+            await db.scalars(select(FormProgress).where(FormProgress.person_id == person_id))
+        ).all() == []
         decisions = [
             c.decision
             for c in await db.scalars(

@@ -10,11 +10,11 @@ from aiogram.methods import EditMessageText, SendMessage
 from sqlalchemy import func, select
 
 from bot.app import Application
-from bot.telegram.callbacks import ChooseMentorCallback, RequestActionCallback, RequestFormCallback
-from bot.telegram.states import RequestForm
+from bot.telegram.callbacks import ChooseMentorCallback, FormAnswerCallback, RequestActionCallback
 from bot.telegram.texts import TEMPLATES_DIR
 from models import (
     DeclineReason,
+    FormProgress,
     MeetingFormat,
     MentoringRequest,
     MentoringType,
@@ -61,9 +61,23 @@ QUESTION = {
 }
 
 
-async def _state(dispatcher: Dispatcher, bot: Bot, client: TelegramClient) -> str | None:
-    context = dispatcher.fsm.get_context(bot, chat_id=client.user.id, user_id=client.user.id)
-    return await context.get_state()
+ALREADY = "Это уже сделано."
+
+
+async def _question(app: Application, client: TelegramClient) -> str | None:
+    """The question on the person's screen, as the form in progress stored in the database
+    says ("~" for the summary); None when no form is open."""
+    async with app.database.read() as db:
+        row = await db.scalar(
+            select(FormProgress).where(
+                FormProgress.person_id
+                == select(Person.id).where(of_telegram(client.user.id)).scalar_subquery(),
+                FormProgress.submitted_at.is_(None),
+            )
+        )
+    if row is None:
+        return None
+    return row.current_question or "~"
 
 
 def _last_message(client: TelegramClient) -> SendMessage | EditMessageText:
@@ -145,11 +159,13 @@ async def test_full_journey_in_russian(
 ) -> None:
     team, mentee, mentor = await _mentee_and_mentor(app, superadmin, person)
 
-    replies = await mentee.send("/request")
-    assert "Семь коротких вопросов" in replies[0]
-    assert QUESTION["topics"] in replies[1]
+    # The introduction and the first question come as one message.
+    [reply] = await mentee.send("/request")
+    assert "Семь коротких вопросов" in reply
+    assert QUESTION["topics"] in reply
+    assert "Вопрос 1 из 7" in reply
     assert BACK not in mentee.buttons()  # the first question has no Back
-    assert await _state(dispatcher, bot, mentee) == RequestForm.topics.state
+    assert await _question(app, mentee) == "topics"
 
     # Ticking redraws the same message with a check mark; ticking again unticks.
     await mentee.click("Содержание предмета")
@@ -193,7 +209,7 @@ async def test_full_journey_in_russian(
     assert f"1. <b>{MENTOR}</b> — Математика, стаж 12 лет" in replies[-1]
     assert "Соответствие" in replies[-1]
     assert mentee.buttons() == [ASK.format(MENTOR), TO_CURATOR]
-    assert await _state(dispatcher, bot, mentee) is None
+    assert await _question(app, mentee) is None
 
     [request] = await _requests(app)
     assert request.status == RequestStatus.OPEN
@@ -242,9 +258,9 @@ async def test_journey_in_english(
     team = await _cast(
         app, superadmin, curator, [(mentee, ProfileRole.MENTEE), (mentor, ProfileRole.MENTOR)]
     )
-    replies = await mentee.send("/request")
-    assert "Seven short questions" in replies[0]
-    assert "What do you need help with?" in replies[1]
+    [reply] = await mentee.send("/request")
+    assert "Seven short questions" in reply
+    assert "What do you need help with?" in reply
     await mentee.click("Teaching methods")
     await mentee.click("✅ Done")
     assert "up to 1000 characters" in (await mentee.send("Too many pupils, too little time."))[-1]
@@ -358,25 +374,26 @@ async def test_back_goes_to_the_previous_question(
     assert QUESTION["difficulty"] in replies[-1]
     assert f"Сейчас: {DIFFICULTY}" in replies[-1]
     assert KEEP in mentee.buttons()
-    # The answers after it are kept too: the form goes on with the first unanswered question.
+    # The answers after it are kept too: "Keep as it is" walks on through them.
+    assert f"Сейчас: {HOPES}" in (await mentee.click(KEEP))[-1]
     assert QUESTION["meeting_format"] in (await mentee.click(KEEP))[-1]
 
     assert QUESTION["mentoring_type"] in (await mentee.click("Онлайн"))[-1]
     replies = await mentee.click(BACK)
     assert QUESTION["meeting_format"] in replies[-1]
-    assert await _state(dispatcher, bot, mentee) == RequestForm.meeting_format.state
+    assert await _question(app, mentee) == "meeting_format"
     assert "✓ Онлайн" in mentee.buttons()
 
     # A Back button of an earlier question no longer works, and the first has none.
-    stale = RequestFormCallback(action="back", value="hopes").pack()
+    stale = FormAnswerCallback(question="hopes", value="back").pack()
     assert await mentee.press(stale) == [STALE]
-    assert await _state(dispatcher, bot, mentee) == RequestForm.meeting_format.state
+    assert await _question(app, mentee) == "meeting_format"
     await mentee.click(BACK)
     await mentee.click(BACK)
     await mentee.click(BACK)
-    assert await _state(dispatcher, bot, mentee) == RequestForm.topics.state
-    assert await mentee.press(RequestFormCallback(action="back", value="topics").pack()) == [STALE]
-    assert await _state(dispatcher, bot, mentee) == RequestForm.topics.state
+    assert await _question(app, mentee) == "topics"
+    assert await mentee.press(FormAnswerCallback(question="topics", value="back").pack()) == [STALE]
+    assert await _question(app, mentee) == "topics"
 
 
 async def test_editing_from_the_summary(
@@ -431,13 +448,13 @@ async def test_cancel_keeps_nothing(
     await mentee.click(DONE)
     await mentee.send(DIFFICULTY)
     assert await mentee.send("/cancel") == ["Отменено. Ничего не сохранено."]
-    assert await _state(dispatcher, bot, mentee) is None
+    assert await _question(app, mentee) is None
     assert await mentee.click(DONE) == [STALE]  # a button of the abandoned form
 
     # The summary's Cancel does the same; a new /request starts from the beginning.
     await _fill(mentee)
     assert await mentee.click(CANCEL) == ["Отменено. Ничего не сохранено."]
-    assert await _state(dispatcher, bot, mentee) is None
+    assert await _question(app, mentee) is None
     assert await mentee.click(SUBMIT) == [STALE]
     assert await _requests(app) == []
     replies = await mentee.send("/request")
@@ -451,7 +468,7 @@ async def test_one_live_request_per_mentee(
     _team, mentee, _mentor = await _mentee_and_mentor(app, superadmin, person)
     await _fill(mentee)
     await mentee.click(SUBMIT)
-    assert await mentee.click(SUBMIT) == [STALE]  # pressed twice
+    assert await mentee.click(SUBMIT) == [ALREADY]  # pressed twice: saved once
 
     view = (await mentee.send("/request"))[-1]
     assert "<b>Ваш запрос</b>" in view
@@ -470,7 +487,7 @@ async def test_one_live_request_per_mentee(
     assert "Проверьте ваш запрос" in replies[-1]
     assert SAVE in mentee.buttons()
     assert SUBMIT not in mentee.buttons()
-    forged_submit = RequestFormCallback(action="submit").pack()
+    forged_submit = FormAnswerCallback(question="~", value="submit").pack()
     assert await mentee.press(forged_submit) == [STALE]
     assert len(await _requests(app)) == 1
 
@@ -502,7 +519,7 @@ async def test_edit_and_withdraw_a_live_request(
     replies = await mentee.click(SAVE)
     assert replies[-1].startswith("Сохранено.")
     assert "Формат встреч:</b> Онлайн" in replies[-1]
-    assert await _state(dispatcher, bot, mentee) is None
+    assert await _question(app, mentee) is None
     [request] = await _requests(app)
     assert request.meeting_format == MeetingFormat.ONLINE
     assert request.status == RequestStatus.AWAITING_MENTOR
@@ -654,7 +671,7 @@ async def test_a_mentor_gets_no_form(
 ) -> None:
     _team, _mentee, mentor = await _mentee_and_mentor(app, superadmin, person)
     assert await mentor.send("/request") == [NOT_A_MENTEE]
-    assert await _state(dispatcher, bot, mentor) is None
+    assert await _question(app, mentor) is None
 
     # A teacher who agreed but has no profile yet: the same answer.
     newcomer = person(3005)
@@ -734,7 +751,7 @@ async def test_curator_files_a_request_for_a_mentee(
     assert replies[-1].startswith(
         "Запрос подан от имени наставляемого: <b>Иванова Анна Петровна</b>."
     )
-    assert await _state(dispatcher, bot, curator) is None
+    assert await _question(app, curator) is None
 
     [request] = await _requests(app)
     assert request.mentee_id == team.id_of(mentee)
@@ -768,7 +785,7 @@ async def test_curator_files_a_request_for_a_mentee(
     assert await curator.click(SUBMIT) == [
         "У этого педагога уже есть открытый запрос. Ничего не подано."
     ]
-    assert await _state(dispatcher, bot, curator) is None
+    assert await _question(app, curator) is None
     assert len(await _requests(app)) == 2
 
 
@@ -781,7 +798,7 @@ async def test_request_for_is_for_curators(
 ) -> None:
     _team, mentee, _mentor = await _mentee_and_mentor(app, superadmin, person)
     assert await mentee.send("/request_for") == [NOT_AVAILABLE]
-    assert await _state(dispatcher, bot, mentee) is None
+    assert await _question(app, mentee) is None
     async with app.database.read() as db:
         assert await db.scalar(select(func.count()).select_from(MentoringRequest)) == 0
 

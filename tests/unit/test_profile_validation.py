@@ -8,10 +8,12 @@ from datetime import date
 import pytest
 
 from bot.telegram.i18n import create_i18n
+from bot.telegram.keyboards import forms as form_keyboards
 from bot.telegram.keyboards import profile as keyboards
-from bot.telegram.profile_form import Form
+from bot.telegram.profile_forms import PROFILE, answers_of, draft_from_answers, profile_options
 from models import MeetingFormat, MenteeCategory, ProfileRole
 from services.core.errors import ValidationFailed
+from services.forms.flow import visible
 from services.people.profiles import (
     NAME_MAX,
     ProfileDraft,
@@ -205,13 +207,23 @@ def _every_step_draft() -> ProfileDraft:
 def test_every_profile_button_fits_in_64_bytes() -> None:
     i18n = create_i18n("ru")
     draft = _every_step_draft()
-    form = Form(draft, organisation_id=2**63 - 1, preset=False, mode="profile")
-    steps = form.steps()
+    answers = answers_of(draft)
+    fields = [question.id for question in visible(PROFILE, answers)]
     with i18n.context(), i18n.use_locale("ru"):
-        markups = [keyboards.question_keyboard(step, draft, back=True) for step in steps]
+        spec = PROFILE.with_options(profile_options())
+        markups = [
+            form_keyboards.question_keyboard(
+                spec.question(field),
+                suggested=None,
+                answer=answers.get(field),
+                back=True,
+                translate_options=False,
+            )
+            for field in fields
+        ]
         markups += [
-            keyboards.summary_keyboard(steps),
-            keyboards.profile_keyboard(steps, mentor=True, capacity=5, unavailable=True),
+            form_keyboards.summary_keyboard([(field, field) for field in fields]),
+            keyboards.profile_keyboard(fields, mentor=True, capacity=5, unavailable=True),
             keyboards.availability_keyboard(unavailable=True),
         ]
     buttons = [
@@ -223,20 +235,18 @@ def test_every_profile_button_fits_in_64_bytes() -> None:
         assert len(button.callback_data.encode()) <= 64, button
 
 
-def test_the_form_survives_a_json_storage() -> None:
-    """FSM data may live in Redis as JSON between two messages."""
-    form = Form(
-        _every_step_draft(), organisation_id=7, preset=True, mode="form", answered={"full_name"}
+def test_the_answers_and_the_draft_round_trip_through_json() -> None:
+    """The form in progress keeps answers as JSON in the database between two messages."""
+    draft = _every_step_draft()
+    answers = json.loads(json.dumps(answers_of(draft)))
+    # Capacity and absence are not questions: a saved profile's stay as they were.
+    assert draft_from_answers(answers, base=draft) == draft
+    assert draft_from_answers(answers) == draft.with_changes(capacity=None, unavailable_until=None)
+    mentee = _complete(ProfileRole.MENTEE).with_changes(
+        position="учитель", mentee_category=MenteeCategory.OTHER, subjects=("Математика", "Лепка")
     )
-    form.begin_edit("edit")
-    form.draft = form.draft.with_changes(role=ProfileRole.MENTOR, days=("sat",))
-    restored = Form.from_state(json.loads(json.dumps(form.to_state())))
-    assert (restored.draft, restored.answered, restored.mode) == (
-        form.draft,
-        form.answered,
-        "edit",
-    )
-    restored.undo_edit()
-    form.undo_edit()
-    assert restored.draft == form.draft == _every_step_draft()
-    assert restored.mode == "form"
+    answers = answers_of(mentee)
+    assert answers["position"] == "teacher"
+    assert answers["mentee_category"] == "another"  # "other" is a word of the engine's buttons
+    assert answers["subjects"] == ["math", {"other": "Лепка"}]
+    assert draft_from_answers(answers) == mentee

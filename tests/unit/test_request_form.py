@@ -1,29 +1,30 @@
-"""The /request form's rules of moving through it, its stored data, buttons and texts."""
+"""The /request form on the one engine: its questions in order, its rules, its stored data, its
+words and buttons."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import date
 
 import pytest
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import gettext as _
 
 from bot.telegram.callbacks import FileForCallback
 from bot.telegram.i18n import create_i18n
+from bot.telegram.keyboards import forms as form_keyboards
 from bot.telegram.keyboards import requests as keyboards
-from bot.telegram.request_form import (
-    STEPS,
-    Form,
-    apply_text,
-    choose,
-    current_answer,
-    problem_text,
-    toggle,
-)
+from bot.telegram.request_forms import REQUEST, problem_text, request_options
 from models import MeetingFormat, MentoringType, Urgency
 from services.core.errors import StaleAction, ValidationFailed
-from services.requests.draft import RequestDraft
+from services.forms import flow
+from services.forms.definitions import FormSpec
+from services.forms.flow import Progress
+from services.requests.draft import RequestDraft, answers_of, draft_from_answers
+
+TODAY = date(2026, 9, 1)
 
 COMPLETE = RequestDraft(
     topics=("teaching_methods",),
@@ -53,50 +54,60 @@ def _data(markup: InlineKeyboardMarkup | None) -> list[str]:
     return [button.callback_data or "" for row in markup.inline_keyboard for button in row]
 
 
-def test_the_form_goes_through_the_questions_in_order() -> None:
-    form = Form(draft=RequestDraft())
-    assert form.next_step() == "topics"
-    assert not form.can_go_back("topics")
-    assert form.can_go_back("difficulty")
-    toggle(form, "parents")
-    toggle(form, "subject_content")
+def _progress(answers: dict[str, object] | None = None) -> Progress:
+    return Progress(
+        id=1,
+        person_id=1,
+        form_id=REQUEST.id,
+        context={"purpose": "request", "options": request_options()},
+        answers=dict(answers or {}),
+        current="topics",
+        reviewing=False,
+        shown_message_id=10,
+        step=0,
+    )
+
+
+def test_the_form_goes_through_the_questions_in_order(russian: I18n) -> None:
+    spec, progress = REQUEST.with_options(request_options()), _progress()
+    assert flow.previous(spec, progress) is None  # the first question has no Back
+    for code in ("parents", "subject_content"):
+        flow.answer(spec, progress, "topics", code, today=TODAY)
+    flow.done(spec, progress, "topics")
+    flow.answer(spec, progress, "difficulty", "  Трудно\r\n\n\n\nочень  ", today=TODAY)
+    assert progress.answers["difficulty"] == "Трудно\n\nочень"
+    flow.answer(spec, progress, "hopes", "Научиться", today=TODAY)
+    flow.answer(spec, progress, "meeting_format", "in_person", today=TODAY)
+    flow.answer(spec, progress, "mentoring_type", "situational", today=TODAY)
+    flow.answer(spec, progress, "group_ok", "yes", today=TODAY)
+    assert progress.current == "urgency"
+    assert flow.position(spec, progress) == (7, 7)
+    flow.answer(spec, progress, "urgency", "this_week", today=TODAY)
+    assert progress.current is None
+    draft = draft_from_answers(progress.answers)
     # Stored in the order of the buttons, whatever the order of the taps.
-    assert form.draft.topics == ("subject_content", "parents")
-    assert form.next_step() == "topics"  # ticked but not Done yet
-    form.answered.add("topics")
-    apply_text(form, "difficulty", "  Трудно\r\n\n\n\nочень  ")
-    assert form.draft.difficulty == "Трудно\n\nочень"
-    apply_text(form, "hopes", "Научиться")
-    choose(form, "meeting_format", "in_person")
-    choose(form, "mentoring_type", "situational")
-    choose(form, "group_ok", "yes")
-    assert form.next_step() == "urgency"
-    choose(form, "urgency", "this_week")
-    assert form.next_step() is None
-    assert form.draft.group_ok is True
-    form.draft.validate()
-    assert form.previous_step("urgency") == "group_ok"
-    with pytest.raises(StaleAction):
-        form.previous_step("topics")
+    assert draft.topics == ("subject_content", "parents")
+    assert draft.group_ok is True
+    draft.validate()
+    assert draft_from_answers(answers_of(draft)) == draft
 
 
-def test_stale_or_forged_values_are_refused() -> None:
-    form = Form(draft=RequestDraft())
-    for step, value in (
-        ("meeting_format", "by_pigeon"),
-        ("group_ok", "maybe"),
-        ("urgency", "yesterday"),
-        ("topics", "parents"),  # not a one-choice question
-    ):
-        with pytest.raises(StaleAction):
-            choose(form, step, value)
-    with pytest.raises(StaleAction):
-        toggle(form, "alchemy")
-    assert form.draft == RequestDraft()
+def test_stale_or_forged_values_are_refused(russian: I18n) -> None:
+    spec, progress = REQUEST.with_options(request_options()), _progress()
+    with pytest.raises(ValidationFailed):
+        flow.answer(spec, progress, "topics", "alchemy", today=TODAY)
+    with pytest.raises(StaleAction):  # not the question on screen
+        flow.answer(spec, progress, "urgency", "this_week", today=TODAY)
+    with pytest.raises(ValidationFailed) as caught:
+        flow.done(spec, progress, "topics")
+    assert caught.value.reason == "empty"
+    assert progress.answers == {}
 
 
-def test_typed_answers_are_checked() -> None:
-    form = Form(draft=RequestDraft())
+def test_typed_answers_are_checked(russian: I18n) -> None:
+    spec = REQUEST.with_options(request_options())
+    progress = _progress({"topics": ["parents"], "difficulty": "Трудно"})
+    progress.current = "hopes"
     for text, reason in (
         ("ab", "too_short"),
         ("  \n ", "empty"),
@@ -105,74 +116,50 @@ def test_typed_answers_are_checked() -> None:
         ("я" * 1001, "too_long"),
     ):
         with pytest.raises(ValidationFailed) as caught:
-            apply_text(form, "hopes", text)
+            flow.answer(spec, progress, "hopes", text, today=TODAY)
         assert caught.value.reason == reason
-    assert form.draft.hopes is None
-    assert "hopes" not in form.answered
-    apply_text(form, "hopes", "я" * 1000)
-    assert current_answer(form, "hopes") == "я" * 1000
-    assert current_answer(form, "meeting_format") is None
+    assert "hopes" not in progress.answers
+    flow.answer(spec, progress, "hopes", "я" * 1000, today=TODAY)
+    assert progress.answers["hopes"] == "я" * 1000
 
 
 def test_problem_texts_name_the_limit_and_the_length(russian: I18n) -> None:
-    assert problem_text("too_short", "difficulty", " a ") == (
+    difficulty, hopes = REQUEST.question("difficulty"), REQUEST.question("hopes")
+    assert problem_text(difficulty, "too_short", " a ") == (
         "Слишком коротко: 1 символ. Напишите хотя бы 3."
     )
-    assert problem_text("too_long", "hopes", "я" * 1002).startswith(
+    assert problem_text(hopes, "too_long", "я" * 1002).startswith(
         "Слишком длинно: 1002 символа, а можно не больше 1000."
     )
     with russian.use_locale("en"):
-        assert problem_text("too_long", "hopes", "x" * 1005) == (
+        assert problem_text(hopes, "too_long", "x" * 1005) == (
             "That is too long: 1005 characters, and at most 1000 fit. Please shorten it."
         )
 
 
-def test_an_edit_from_the_summary_can_be_undone() -> None:
-    form = Form.prefilled(COMPLETE, request_id=7)
-    assert form.next_step() is None
-    form.begin_edit()
-    assert form.can_go_back("topics")
-    toggle(form, "parents")
-    form.undo_edit()
-    assert form.draft == COMPLETE
-    assert not form.editing
-    assert form.answered == set(STEPS)
+def test_an_edit_from_the_summary_can_be_undone(russian: I18n) -> None:
+    spec = REQUEST.with_options(request_options())
+    progress = _progress(answers_of(COMPLETE))
+    progress.current, progress.reviewing = None, True
+    flow.edit(spec, progress, "topics")
+    assert flow.can_go_back(spec, progress)
+    flow.answer(spec, progress, "topics", "parents", today=TODAY)
+    # Through a JSON storage, as the database keeps it.
+    progress.context = json.loads(json.dumps(progress.context))
+    flow.back(spec, progress, "topics")
+    assert progress.current is None
+    assert draft_from_answers(progress.answers) == COMPLETE
+    assert progress.editing is None
+    assert FormSpec.from_data(json.loads(json.dumps(REQUEST.to_data()))) == REQUEST
 
 
-def test_the_form_survives_a_json_storage() -> None:
-    form = Form(draft=COMPLETE, answered={"topics", "hopes"}, mentee_id=5, mentee_name="Анна")
-    form.begin_edit()
-    toggle(form, "parents")
-    restored = Form.from_state(json.loads(json.dumps(form.to_state())))
-    assert (restored.draft, restored.answered, restored.editing) == (
-        form.draft,
-        form.answered,
-        True,
-    )
-    assert (restored.mentee_id, restored.mentee_name, restored.request_id) == (5, "Анна", None)
-    restored.undo_edit()
-    assert restored.draft == COMPLETE
-    with pytest.raises(KeyError):
-        Form.from_state({"draft": {}})
-
-
-def test_question_buttons(russian: I18n) -> None:
-    topics = keyboards.question_keyboard(
-        "topics", COMPLETE.with_changes(topics=("parents",)), back=False, keep=False
-    )
-    labels = _labels(topics)
-    assert len(labels) == 8
-    assert "✓ Работа с родителями" in labels
-    assert labels[-1] == "✅ Готово"
-    assert "« Назад" not in labels
-
-    group = keyboards.question_keyboard("group_ok", COMPLETE, back=True, keep=False)
-    assert _labels(group) == ["Да, группа подойдёт", "✓ Нет, только индивидуально", "« Назад"]
-    text = keyboards.question_keyboard("hopes", COMPLETE, back=True, keep=True)
-    assert _labels(text) == ["✔️ Оставить как есть", "« Назад"]
-    assert keyboards.question_keyboard("difficulty", RequestDraft(), back=False, keep=False) is None
-    for markup in (topics, group, text, keyboards.summary_keyboard(saving=True)):
-        assert all(len(data.encode()) <= 64 for data in _data(markup))
+def test_summary_buttons_are_named_by_field(russian: I18n) -> None:
+    edits = [(question.id, _(question.short_label or "")) for question in REQUEST.questions]
+    markup = form_keyboards.summary_keyboard(edits, confirm="✅ Отправить")
+    labels = _labels(markup)
+    assert labels[:3] == ["✅ Отправить", "✏️ Темы", "✏️ Трудности"]
+    assert "✏️ Срочность" in labels
+    assert all(len(data.encode()) <= 64 for data in _data(markup))
 
 
 def test_the_mentee_list_is_paged_by_ten(russian: I18n) -> None:

@@ -4,12 +4,15 @@ button per answer (its number), Back and Cancel."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.telegram.callbacks import FormAnswerCallback
 from services.forms.definitions import Answer, Question, QuestionKind
+from services.forms.flow import OTHER_PREFIX
 
 BACK = "back"
 SKIP = "skip"
@@ -24,7 +27,9 @@ OTHER = "other"
 # button carries EDIT_PREFIX + the question id.
 SUMMARY = "~"
 EDIT_PREFIX = "e."
-EDIT_ROW = 5
+EDIT_ROW = 5  # numbered Edit buttons in a row
+NAMED_EDIT_ROW = 2  # Edit buttons named by their answer in a row
+CHECK = "✓ "  # an option chosen (ticked, or the answer given before)
 
 
 def _button(text: str, question: str, value: str) -> InlineKeyboardButton:
@@ -58,20 +63,25 @@ def question_keyboard(
     suggested: str | None,
     answer: Answer,
     back: bool,
+    keep: bool = True,
     translate_options: bool = True,
 ) -> InlineKeyboardMarkup | None:
     builder = InlineKeyboardBuilder()
     if question.kind in (QuestionKind.CHOICE, QuestionKind.MULTI):
-        chosen = answer if isinstance(answer, list) else []
+        chosen = answer if isinstance(answer, list) else [answer]
         for code, label in ordered_options(question, suggested):
             text = _(label) if translate_options else label
-            if question.kind == QuestionKind.MULTI and code in chosen:
-                text = "✅ " + text
+            if code in chosen:
+                text = CHECK + text
             builder.row(_button(text, question.id, code))
-        if question.allow_other:
-            builder.row(_button("✍️ " + _("Other — type it"), question.id, OTHER))
         if question.kind == QuestionKind.MULTI:
-            builder.row(_button("✔️ " + _("Done"), question.id, DONE))
+            # Typed "others" are shown ticked too; pressing one takes it out.
+            others = [item for item in chosen if isinstance(item, dict)]
+            for index, item in enumerate(others):
+                text = CHECK + str(item.get(OTHER, ""))
+                builder.row(_button(text, question.id, f"{OTHER_PREFIX}{index}"))
+        if question.allow_other and question.other_button:
+            builder.row(_button("✍️ " + _("Other — type it"), question.id, OTHER))
     elif question.kind == QuestionKind.SCALE:
         _scale(builder, question)
     elif question.kind == QuestionKind.DATE and question.quick:
@@ -83,29 +93,35 @@ def question_keyboard(
             _button(_("Yesterday"), question.id, YESTERDAY),
         )
     last_row = []
-    if answer is not None and question.kind != QuestionKind.MULTI:
+    if keep and answer is not None and question.kind != QuestionKind.MULTI:
         last_row.append(_button("✔️ " + _("Keep as it is"), question.id, KEEP))
     if not question.required:
         skip = _(question.skip_label) if question.skip_label else "⏭ " + _("Skip")
         last_row.append(_button(skip, question.id, SKIP))
     if back:
         last_row.append(_button("« " + _("Back"), question.id, BACK))
+    if question.kind == QuestionKind.MULTI:
+        last_row.append(_button("✅ " + _("Done"), question.id, DONE))
     if last_row:
         builder.row(*last_row)
     markup = builder.as_markup()
     return markup if markup.inline_keyboard else None
 
 
-def summary_keyboard(question_ids: list[str]) -> InlineKeyboardMarkup:
-    """Save; "✏️ 1" … to edit the answer under that number; Back and Cancel."""
+def summary_keyboard(
+    edits: Sequence[tuple[str, str | None]], *, confirm: str | None = None
+) -> InlineKeyboardMarkup:
+    """Save (or the purpose's own words); an Edit button per answer, "✏️ Topics" when the
+    question has a short name, else "✏️ 1" by its number; Back and Cancel."""
     builder = InlineKeyboardBuilder()
-    builder.row(_button("💾 " + _("Save"), SUMMARY, SAVE))
-    edits = [
-        _button(f"✏️ {number}", SUMMARY, EDIT_PREFIX + question_id)
-        for number, question_id in enumerate(question_ids, start=1)
+    builder.row(_button(confirm or "💾 " + _("Save"), SUMMARY, SAVE))
+    buttons = [
+        _button(f"✏️ {name or number}", SUMMARY, EDIT_PREFIX + question_id)
+        for number, (question_id, name) in enumerate(edits, start=1)
     ]
-    for start in range(0, len(edits), EDIT_ROW):
-        builder.row(*edits[start : start + EDIT_ROW])
+    size = NAMED_EDIT_ROW if any(name for _id, name in edits) else EDIT_ROW
+    for start in range(0, len(buttons), size):
+        builder.row(*buttons[start : start + size])
     builder.row(
         _button("« " + _("Back"), SUMMARY, BACK),
         _button("✖️ " + _("Cancel"), SUMMARY, CANCEL),

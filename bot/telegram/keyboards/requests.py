@@ -1,4 +1,4 @@
-"""Buttons of /request (the form, its summary, a live request, suggestions), of /request_for,
+"""Buttons of /request (a live request, suggestions; the form's are the engine's), of /request_for,
 and of the mentee's notifications about their request."""
 
 from __future__ import annotations
@@ -9,37 +9,10 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.telegram.callbacks import (
-    ChooseMentorCallback,
-    FileForCallback,
-    RequestActionCallback,
-    RequestFormCallback,
-)
+from bot.telegram.callbacks import ChooseMentorCallback, FileForCallback, RequestActionCallback
 from bot.telegram.keyboards.common import NotificationKeyboard
-from bot.telegram.labels import meeting_format_name
-from bot.telegram.mentoring_labels import mentoring_type_name, topic_name, urgency_name
-from bot.telegram.request_form import CHOICES, STEPS, TOPICS, field_name
 from models import RequestStatus
-from services.requests.draft import RequestDraft
 from services.requests.filing import RequestView, Suggestion
-
-# RequestFormCallback actions. The form's buttons carry the step they belong to (in the action
-# or the value), so a button of an earlier question is recognised as stale.
-TOPIC = "t"  # value: a RequestTopic
-DONE = "done"  # value: the step being finished
-BACK = "back"  # value: the step the button was shown at
-KEEP = "keep"  # value: the free-text step whose answer stays as it was
-CHOICE_ACTIONS = {
-    "meeting_format": "fmt",
-    "mentoring_type": "type",
-    "group_ok": "grp",
-    "urgency": "urg",
-}
-STEP_OF_CHOICE = {action: step for step, action in CHOICE_ACTIONS.items()}
-EDIT = "edit"  # summary: value is the field
-SUBMIT = "submit"
-SAVE = "save"
-CANCEL = "cancel"
 
 # RequestActionCallback actions.
 SHOW = "show"
@@ -51,90 +24,6 @@ TO_CURATOR = "curator"
 
 CHECK = "✓ "
 FILE_FOR_PAGE_SIZE = 10
-
-
-def _mark(chosen: bool, label: str) -> str:
-    return CHECK + label if chosen else label
-
-
-def _button(text: str, data: RequestFormCallback) -> InlineKeyboardButton:
-    return InlineKeyboardButton(text=text, callback_data=data.pack())
-
-
-def _choice_label(step: str, value: str) -> str:
-    if step == "meeting_format":
-        return meeting_format_name(value)
-    if step == "mentoring_type":
-        return mentoring_type_name(value).capitalize()
-    if step == "group_ok":
-        return _("Yes, a group is fine") if value == "yes" else _("No, one-to-one only")
-    return urgency_name(value).capitalize()
-
-
-def _chosen(step: str, draft: RequestDraft, value: str) -> bool:
-    if step == "group_ok":
-        return draft.group_ok is not None and draft.group_ok == (value == "yes")
-    current = getattr(draft, step)
-    return current is not None and str(current) == value
-
-
-def question_keyboard(
-    step: str, draft: RequestDraft, *, back: bool, keep: bool
-) -> InlineKeyboardMarkup | None:
-    """The buttons under one question: its answers, Done for topics, Keep and Back if allowed."""
-    builder = InlineKeyboardBuilder()
-    if step == "topics":
-        for topic in TOPICS:
-            builder.row(
-                _button(
-                    _mark(topic in draft.topics, topic_name(topic).capitalize()),
-                    RequestFormCallback(action=TOPIC, value=topic),
-                )
-            )
-    elif step in CHOICES:
-        buttons = [
-            _button(
-                _mark(_chosen(step, draft, value), _choice_label(step, value)),
-                RequestFormCallback(action=CHOICE_ACTIONS[step], value=value),
-            )
-            for value in CHOICES[step]
-        ]
-        if step == "meeting_format":
-            builder.row(*buttons)
-        else:
-            for button in buttons:
-                builder.row(button)
-    if keep:
-        builder.row(
-            _button("✔️ " + _("Keep as it is"), RequestFormCallback(action=KEEP, value=step))
-        )
-    last_row = []
-    if back:
-        last_row.append(_button("« " + _("Back"), RequestFormCallback(action=BACK, value=step)))
-    if step == "topics":
-        last_row.append(_button("✅ " + _("Done"), RequestFormCallback(action=DONE, value=step)))
-    if last_row:
-        builder.row(*last_row)
-    markup = builder.as_markup()
-    return markup if markup.inline_keyboard else None
-
-
-def summary_keyboard(*, saving: bool) -> InlineKeyboardMarkup:
-    """An Edit button per answer, then Submit (or Save for a live request) and Cancel."""
-    builder = InlineKeyboardBuilder()
-    for step in STEPS:
-        builder.button(
-            text="✏️ " + field_name(step),
-            callback_data=RequestFormCallback(action=EDIT, value=step),
-        )
-    builder.adjust(2)
-    final = (
-        _button("💾 " + _("Save"), RequestFormCallback(action=SAVE))
-        if saving
-        else _button("✅ " + _("Submit"), RequestFormCallback(action=SUBMIT))
-    )
-    builder.row(final, _button("✖️ " + _("Cancel"), RequestFormCallback(action=CANCEL)))
-    return builder.as_markup()
 
 
 def _action(text: str, request_id: int, action: str) -> InlineKeyboardButton:
