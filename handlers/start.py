@@ -93,7 +93,11 @@ async def _start_again(
 ) -> None:
     """/start without a code: a consent still to answer comes first (nothing else works before
     it), then a form in progress, then who they are."""
-    if await consent.ask_pending(bot, person, services, texts):
+    if not person.actor.roles and not person.actor.is_superadmin:
+        # Nobody yet (a first contact, say): no consent, form or role to look up.
+        await message.answer(texts.render("start/welcome.j2"))
+        return
+    if person.needs_consent and await consent.ask_pending(bot, person, services, texts):
         return
     in_form = await form_in_progress(state, services, person)
     if in_form is not None:
