@@ -18,7 +18,7 @@ from services.core.clock import Clock
 from services.core.errors import ValidationFailed
 from services.core.identity import AccountKey
 from services.core.transactions import Transactions
-from services.people.consent import consent_missing
+from services.people.consent_check import consent_missing
 
 SUPPORTED_LOCALES = ("ru", "en")
 # last_seen_at is for "who is active" lists, not an access log: refreshing it at most this often
