@@ -5,7 +5,7 @@ person's next message answers the question that was on their screen."""
 
 from __future__ import annotations
 
-from aiogram import Bot, F, Router
+from aiogram import Bot, Router
 from aiogram.filters import Command, Filter, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
@@ -14,6 +14,7 @@ from aiogram.utils.i18n import gettext as _
 from bot.container import Services
 from bot.telegram import forms
 from bot.telegram.callbacks import FormAnswerCallback
+from bot.telegram.filters import NotACommand, TypedText
 from bot.telegram.identity import TelegramPerson
 from bot.telegram.keyboards import forms as keyboards
 from bot.telegram.once import already_done_text
@@ -374,12 +375,9 @@ def get_router() -> Router:
     router = Router(name="forms")
     in_form = StateFilter(FormStates.answering)
     restored = (StateFilter(None), FormInProgress())
-    text = F.text & ~F.text.startswith("/")
-    router.message.register(on_text, in_form, text)
+    router.message.register(on_text, in_form, TypedText())
     router.message.register(on_unexpected, in_form)
-    router.message.register(on_text, *restored, text)
-    router.message.register(
-        on_unexpected, *restored, F.func(lambda message: not (message.text or "").startswith("/"))
-    )
+    router.message.register(on_text, *restored, TypedText())
+    router.message.register(on_unexpected, *restored, NotACommand())
     router.callback_query.register(on_button, FormAnswerCallback.filter())
     return router

@@ -1,10 +1,11 @@
 from __future__ import annotations
 
-from aiogram import F, Router
+from aiogram import Router
 from aiogram.filters import KICKED, MEMBER, ChatMemberUpdatedFilter
 from aiogram.types import ChatMemberUpdated
 
 from bot.container import Services
+from bot.telegram.filters import PrivateChat
 from bot.telegram.identity import telegram_key
 
 
@@ -20,7 +21,7 @@ async def on_bot_unblocked(event: ChatMemberUpdated, services: Services) -> None
 
 def get_router() -> Router:
     router = Router(name="membership")
-    router.my_chat_member.filter(F.chat.type == "private")
+    router.my_chat_member.filter(PrivateChat())
     router.my_chat_member.register(
         on_bot_blocked, ChatMemberUpdatedFilter(member_status_changed=KICKED)
     )

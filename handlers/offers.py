@@ -16,6 +16,7 @@ from bot.telegram.callbacks import (
     OpenRequestsPageCallback,
     TakeRequestCallback,
 )
+from bot.telegram.filters import TypedText
 from bot.telegram.identity import TelegramPerson
 from bot.telegram.keyboards import offers as keyboards
 from bot.telegram.labels import subject_name
@@ -302,7 +303,6 @@ async def on_take_request(
 
 def get_router() -> Router:
     router = Router(name="offers")
-    not_a_command = F.text & ~F.text.startswith("/")
     router.callback_query.register(
         on_accept, OfferCallback.filter(F.action.in_({keyboards.ACCEPT, keyboards.CLOSE}))
     )
@@ -314,8 +314,8 @@ def get_router() -> Router:
         OfferCallback.filter(F.action == keyboards.SKIP),
     )
     router.callback_query.register(on_decline_reason, DeclineReasonCallback.filter())
-    router.message.register(decline_comment, OfferDecline.comment, not_a_command)
-    router.message.register(decline_unexpected, OfferDecline.comment)
+    router.message.register(decline_comment, StateFilter(OfferDecline.comment), TypedText())
+    router.message.register(decline_unexpected, StateFilter(OfferDecline.comment))
     router.callback_query.register(on_open_requests_page, OpenRequestsPageCallback.filter())
     router.callback_query.register(on_take_request, TakeRequestCallback.filter())
     return router

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from aiogram import Bot, F, Router
-from aiogram.filters import Command
+from aiogram import Bot, Router
+from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.deep_linking import create_start_link
@@ -14,6 +14,7 @@ from bot.telegram.callbacks import (
     OrgPageCallback,
     TimezoneCallback,
 )
+from bot.telegram.filters import TypedText
 from bot.telegram.identity import TelegramPerson
 from bot.telegram.keyboards.organisations import (
     confirm_organisation_keyboard,
@@ -244,16 +245,16 @@ def get_router() -> Router:
     router.callback_query.register(on_orgs_page, OrgPageCallback.filter())
     router.callback_query.register(on_org_curator_invite, OrgCuratorInviteCallback.filter())
 
-    not_a_command = F.text & ~F.text.startswith("/")
-    router.message.register(org_new_name, OrganisationCreation.name, not_a_command)
-    router.message.register(org_new_address, OrganisationCreation.address, not_a_command)
-    router.message.register(org_new_timezone_typed, OrganisationCreation.timezone, not_a_command)
+    router.message.register(org_new_name, StateFilter(OrganisationCreation.name), TypedText())
+    router.message.register(org_new_address, StateFilter(OrganisationCreation.address), TypedText())
+    router.message.register(
+        org_new_timezone_typed, StateFilter(OrganisationCreation.timezone), TypedText()
+    )
     router.callback_query.register(
-        on_org_new_timezone, OrganisationCreation.timezone, TimezoneCallback.filter()
+        on_org_new_timezone, StateFilter(OrganisationCreation.timezone), TimezoneCallback.filter()
     )
     # No state filter: a second press after the form is gone must reach the handler to be told
     # calmly that the organisation exists, not that the button is dead.
     router.callback_query.register(on_org_new_confirm, OrgCreateCallback.filter())
-    for step in OrganisationCreation.__states__:
-        router.message.register(org_new_unexpected, step)
+    router.message.register(org_new_unexpected, StateFilter(*OrganisationCreation.__states__))
     return router

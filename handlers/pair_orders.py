@@ -13,6 +13,7 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.container import Services
 from bot.telegram.callbacks import OrderCallback
+from bot.telegram.filters import TypedText
 from bot.telegram.identity import TelegramPerson
 from bot.telegram.keyboards.curator_pairs import (
     ALL,
@@ -242,18 +243,19 @@ async def order_pick_unexpected(message: Message) -> None:
 
 def get_router() -> Router:
     router = Router(name="pair_orders")
-    not_a_command = F.text & ~F.text.startswith("/")
     router.message.register(cmd_order, Command("order"), StateFilter(None, OrderRecording))
-    router.message.register(order_number, OrderRecording.number, not_a_command)
-    router.message.register(order_date, OrderRecording.order_date, not_a_command)
+    router.message.register(order_number, StateFilter(OrderRecording.number), TypedText())
+    router.message.register(order_date, StateFilter(OrderRecording.order_date), TypedText())
     router.message.register(
         order_unexpected, StateFilter(OrderRecording.number, OrderRecording.order_date)
     )
-    router.message.register(order_pick_unexpected, OrderRecording.pairs)
+    router.message.register(order_pick_unexpected, StateFilter(OrderRecording.pairs))
     router.callback_query.register(
         on_order_organisation, OrderCallback.filter(F.action == ORDER_ORGANISATION)
     )
     router.callback_query.register(
-        on_order_pick, OrderRecording.pairs, OrderCallback.filter(F.action != ORDER_ORGANISATION)
+        on_order_pick,
+        StateFilter(OrderRecording.pairs),
+        OrderCallback.filter(F.action != ORDER_ORGANISATION),
     )
     return router

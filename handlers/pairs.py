@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from aiogram import Bot, F, Router
+from aiogram import Bot, Router
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
@@ -12,6 +12,7 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.container import Services
 from bot.telegram.callbacks import PairActionCallback, PetitionReasonCallback
+from bot.telegram.filters import TypedText
 from bot.telegram.html import format_html
 from bot.telegram.identity import TelegramPerson
 from bot.telegram.keyboards.pairs import (
@@ -237,10 +238,9 @@ def _window(data: dict[str, object]) -> PauseWindow:
 
 def get_router() -> Router:
     router = Router(name="pairs")
-    not_a_command = F.text & ~F.text.startswith("/")
     router.message.register(cmd_mypairs, Command("mypairs"), StateFilter(None, PairPause))
-    router.message.register(pause_until, PairPause.until, not_a_command)
-    router.message.register(pause_unexpected, PairPause.until)
+    router.message.register(pause_until, StateFilter(PairPause.until), TypedText())
+    router.message.register(pause_unexpected, StateFilter(PairPause.until))
     router.callback_query.register(on_pair_action, PairActionCallback.filter())
     router.callback_query.register(on_petition_reason, PetitionReasonCallback.filter())
     return router

@@ -12,6 +12,7 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.container import Services
 from bot.telegram.callbacks import PlanCallback, TaskCallback
+from bot.telegram.filters import TypedText
 from bot.telegram.identity import TelegramPerson
 from bot.telegram.keyboards import plan as keyboards
 from bot.telegram.plan_form import (
@@ -221,10 +222,9 @@ def _int(data: dict[str, object], key: str) -> int:
 
 def get_router() -> Router:
     router = Router(name="plan")
-    text = F.text & ~F.text.startswith("/")
     router.message.register(cmd_plan, Command("plan"), StateFilter(None))
-    router.message.register(goal_title, PlanForm.goal_title, text)
-    router.message.register(return_comment, PlanForm.task_return_comment, text)
+    router.message.register(goal_title, StateFilter(PlanForm.goal_title), TypedText())
+    router.message.register(return_comment, StateFilter(PlanForm.task_return_comment), TypedText())
     router.message.register(
         form_unexpected, StateFilter(PlanForm.goal_title, PlanForm.task_return_comment)
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from aiogram import Bot, F, Router
+from aiogram import Bot, Router
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
@@ -18,6 +18,7 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.container import Services
 from bot.telegram.callbacks import ProfileCallback
+from bot.telegram.filters import TypedText
 from bot.telegram.forms import Reply, purpose, start_form, unexpected_hint
 from bot.telegram.identity import TelegramPerson
 from bot.telegram.keyboards import profile as keyboards
@@ -333,9 +334,12 @@ async def availability_unexpected(
 
 def get_router() -> Router:
     router = Router(name="profile")
-    not_a_command = F.text & ~F.text.startswith("/")
     router.message.register(cmd_profile, Command("profile"), StateFilter(None, ProfileAvailability))
-    router.message.register(availability_date, ProfileAvailability.unavailable_until, not_a_command)
-    router.message.register(availability_unexpected, ProfileAvailability.unavailable_until)
+    router.message.register(
+        availability_date, StateFilter(ProfileAvailability.unavailable_until), TypedText()
+    )
+    router.message.register(
+        availability_unexpected, StateFilter(ProfileAvailability.unavailable_until)
+    )
     router.callback_query.register(on_profile_button, ProfileCallback.filter())
     return router
