@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -16,12 +16,20 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 from sqlalchemy.pool import ConnectionPoolEntry
+from sqlalchemy.sql.dml import UpdateBase
+
+from bot import sqlite_driver
+from services.core.transactions import UNKNOWN_TABLE, CommittedWrites
 
 # How long a connection waits for SQLite's write lock before failing. Write transactions are short
 # (services commit before any network call), so this is only ever reached under extreme load.
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 _WRITE_OPTION = "nastavnik_write_transaction"
+# Keys in `Session.info` where a transaction's writes are gathered until it commits.
+_WRITTEN_ROWS = "nastavnik_written_rows"
+_WRITTEN_TABLES = "nastavnik_written_tables"
 
 
 def create_engine(database_url: str, *, echo: bool = False) -> AsyncEngine:
@@ -35,8 +43,19 @@ def create_engine(database_url: str, *, echo: bool = False) -> AsyncEngine:
         return create_async_engine(url, echo=echo, pool_pre_ping=True, hide_parameters=True)
 
     ensure_sqlite_folder(database_url)
+
+    async def connect() -> sqlite_driver.PrefetchingConnection:
+        # The file and options SQLAlchemy would open, through one-trip-per-statement cursors.
+        arguments, options = engine.sync_engine.dialect.create_connect_args(url)
+        return await sqlite_driver.connect(*arguments, **options)
+
     engine = create_async_engine(
-        url, echo=echo, pool_size=10, max_overflow=20, hide_parameters=True
+        url,
+        echo=echo,
+        pool_size=10,
+        max_overflow=20,
+        hide_parameters=True,
+        async_creator=connect,
     )
     _install_sqlite_transaction_control(engine)
     return engine
@@ -89,9 +108,18 @@ class Database:
         # immediate, where SQLite's busy handler would make them poll with growing sleeps;
         # busy_timeout still covers other processes (a backup, `migrate`).
         self._sqlite_writer = asyncio.Lock() if engine.dialect.name == "sqlite" else None
-        self._read_sessions = async_sessionmaker(engine, expire_on_commit=False)
+        self._commit_listeners: list[Callable[[CommittedWrites], None]] = []
+        # A session class of this database's own, so its events concern this database only
+        # (tests run many applications in one process).
+        session_class = type("DatabaseSession", (Session,), {})
+        _watch_writes(session_class, self._committed)
+        self._read_sessions = async_sessionmaker(
+            engine, expire_on_commit=False, sync_session_class=session_class
+        )
         self._write_sessions = async_sessionmaker(
-            engine.execution_options(**{_WRITE_OPTION: True}), expire_on_commit=False
+            engine.execution_options(**{_WRITE_OPTION: True}),
+            expire_on_commit=False,
+            sync_session_class=session_class,
         )
 
     @property
@@ -112,5 +140,48 @@ class Database:
         async with self._sqlite_writer, self._write_sessions() as session, session.begin():
             yield session
 
+    def on_commit(self, listener: Callable[[CommittedWrites], None]) -> None:
+        self._commit_listeners.append(listener)
+
+    def _committed(self, writes: CommittedWrites) -> None:
+        for listener in self._commit_listeners:
+            listener(writes)
+
     async def dispose(self) -> None:
         await self.engine.dispose()
+
+
+def _watch_writes(
+    session_class: type[Session], committed: Callable[[CommittedWrites], None]
+) -> None:
+    """Gather what each transaction writes — objects at each flush, target tables of bulk
+    statements — and report it once the transaction has committed. A rollback forgets it."""
+
+    @event.listens_for(session_class, "after_flush")
+    def _on_flush(session: Session, _flush: UOWTransaction) -> None:
+        # Still the flush's own lists here: what it inserted, updated and deleted.
+        rows = session.info.setdefault(_WRITTEN_ROWS, [])
+        rows.extend(session.new)
+        rows.extend(session.dirty)
+        rows.extend(session.deleted)
+
+    @event.listens_for(session_class, "do_orm_execute")
+    def _on_execute(state: ORMExecuteState) -> None:
+        if state.is_select:
+            return
+        statement = state.statement
+        table = getattr(statement, "table", None) if isinstance(statement, UpdateBase) else None
+        name = getattr(table, "name", None) or UNKNOWN_TABLE
+        state.session.info.setdefault(_WRITTEN_TABLES, set()).add(name)
+
+    @event.listens_for(session_class, "after_commit")
+    def _on_commit(session: Session) -> None:
+        rows = session.info.pop(_WRITTEN_ROWS, None)
+        tables = session.info.pop(_WRITTEN_TABLES, None)
+        if rows or tables:
+            committed(CommittedWrites(tuple(rows or ()), frozenset(tables or ())))
+
+    @event.listens_for(session_class, "after_rollback")
+    def _on_rollback(session: Session) -> None:
+        session.info.pop(_WRITTEN_ROWS, None)
+        session.info.pop(_WRITTEN_TABLES, None)

@@ -2,10 +2,28 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass
 from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
+
+# In `CommittedWrites.tables`: a statement whose target the database layer could not name.
+UNKNOWN_TABLE = "*"
+
+
+@dataclass(frozen=True, slots=True)
+class CommittedWrites:
+    """What one committed transaction changed, for in-process caches to forget what it touched.
+
+    `rows` are the mapped objects it added, changed or deleted through the session; `tables`
+    name the tables that bulk statements (`insert`, `update`, `delete` executed directly) wrote,
+    whose rows cannot be named.
+    """
+
+    rows: tuple[object, ...]
+    tables: frozenset[str]
 
 
 class Transactions(Protocol):
@@ -17,3 +35,7 @@ class Transactions(Protocol):
     def read(self) -> AbstractAsyncContextManager[AsyncSession]: ...
 
     def write(self) -> AbstractAsyncContextManager[AsyncSession]: ...
+
+    def on_commit(self, listener: Callable[[CommittedWrites], None]) -> None:
+        """Call `listener` right after each transaction that wrote something commits."""
+        ...

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import and_, or_, select
 from sqlalchemy.exc import IntegrityError
@@ -19,6 +19,7 @@ from services.core.errors import ValidationFailed
 from services.core.identity import AccountKey
 from services.core.transactions import Transactions
 from services.people.consent_check import consent_missing
+from services.people.standing_cache import StandingCache
 
 SUPPORTED_LOCALES = ("ru", "en")
 # last_seen_at is for "who is active" lists, not an access log: refreshing it at most this often
@@ -83,6 +84,27 @@ class _Standing:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class _Known:
+    """What one read found about the person of an account, kept between their updates."""
+
+    view: PersonView
+    last_seen_at: datetime
+    username: str | None
+    has_name: bool
+    chat_id: str | None
+
+    def needs_no_write(self, now: datetime, username: str | None, chat_id: str | None) -> bool:
+        """Whether this update changes nothing stored about the person."""
+        return (
+            self.view.status == PersonStatus.ACTIVE
+            and now - self.last_seen_at < LAST_SEEN_RESOLUTION
+            and self.username == _kept_username(self.has_name, username)
+            and (chat_id is None or self.chat_id == chat_id)
+            and not _superadmin_missing(self.view.actor)
+        )
+
+
 def _superadmin_missing(actor: Actor) -> bool:
     """A configured superadmin whose role row is not written yet (first contact, or newly added
     to SUPERADMIN_IDS)."""
@@ -103,6 +125,8 @@ class PeopleService:
         self._default_locale = default_locale
         # The configured superadmins' accounts (SUPERADMIN_IDS, keyed by the adapter).
         self._superadmins = superadmin_ids
+        self._known: StandingCache[_Known] = StandingCache(clock)
+        transactions.on_commit(self._known.note)
 
     async def touch(
         self,
@@ -118,26 +142,35 @@ class PeopleService:
         The messenger @username is personal data: it is kept only for people with a profile
         (given after consent), so that their mentor or mentee can reach them.
         """
-        now = self._clock.now()
-        async with self._transactions.read() as session:
-            found = await _with_roles(session, key)
-            if found is not None:
-                person, account, assignments = found
-                standing = await self._standing(session, person.id, key, assignments)
-                if (
-                    person.status == PersonStatus.ACTIVE
-                    and now - person.last_seen_at < LAST_SEEN_RESOLUTION
-                    and person.username == _kept_username(person, username)
-                    and (chat_id is None or account.chat_id == chat_id)
-                    and not _superadmin_missing(standing.actor)
-                ):
-                    return standing.view(person)
+        known = self._known.get(key) or await self._read_known(key)
+        if known is not None and known.needs_no_write(self._clock.now(), username, chat_id):
+            return known.view
         try:
             return await self._record_contact(key, language_code, username, chat_id)
         except IntegrityError:
             # Two first updates from one new person raced (PostgreSQL); the other one created
             # the rows, so this second attempt finds them.
             return await self._record_contact(key, language_code, username, chat_id)
+
+    async def _read_known(self, key: AccountKey) -> _Known | None:
+        """The person of this account, their roles and consent, in one read transaction;
+        remembered until a commit changes them (see `standing_cache`)."""
+        token = self._known.token()
+        async with self._transactions.read() as session:
+            found = await _with_roles(session, key)
+            if found is None:
+                return None
+            person, account, assignments = found
+            standing = await self._standing(session, person.id, key, assignments)
+        known = _Known(
+            standing.view(person),
+            person.last_seen_at,
+            person.username,
+            bool(person.full_name),
+            account.chat_id,
+        )
+        self._known.put(key, person.id, known, token)
+        return known
 
     async def _record_contact(
         self, key: AccountKey, language_code: str | None, username: str | None, chat_id: str | None
@@ -175,7 +208,7 @@ class PeopleService:
                 person.unreachable_since = None
                 audit.record(session, at=now, action="person.reachable_again", actor_id=person.id)
             person.last_seen_at = now
-            person.username = _kept_username(person, username)
+            person.username = _kept_username(bool(person.full_name), username)
             standing = await self._standing(session, person.id, key)
             if _superadmin_missing(standing.actor):
                 session.add(
@@ -321,8 +354,8 @@ class PeopleService:
             )
 
 
-def _kept_username(person: Person, username: str | None) -> str | None:
-    return username[:64] if username and person.full_name else None
+def _kept_username(has_name: bool, username: str | None) -> str | None:
+    return username[:64] if username and has_name else None
 
 
 async def _with_roles(
