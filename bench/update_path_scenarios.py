@@ -239,6 +239,16 @@ class InProcessBench:
         updates = [text_update(p.client.user.id, "Иванова Анна Петровна") for p in joined]
         return Prepared(updates, moved_on)
 
+    async def later_form_step(self, count: int) -> Prepared:
+        """The same form one question on: the name is given, the position is on screen (a
+        choice that may be typed). Most steps of a form are like this one: the person's last
+        update changed only the form, so the bot still remembers who they are."""
+        joined: list[Joined] = [await self.programme.joined(uid) for uid in self.new_ids(count)]
+        for person in joined:
+            await person.client.send("Иванова Анна Петровна")
+        updates = [text_update(p.client.user.id, "Учитель физики") for p in joined]
+        return Prepared(updates, replied)
+
     async def accept(self, count: int) -> Prepared:
         """A mentor presses «✅ Принять» under an offered request (one mentee and one mentor per
         offer, all in the one organisation)."""
@@ -271,6 +281,7 @@ SCENARIOS: list[tuple[str, Prepare, bool]] = [
     ("/help from a known person", InProcessBench.help, False),
     ("first contact (/start, new user)", InProcessBench.first_contact, False),
     ("profile form step (the name)", InProcessBench.form_step, False),
+    ("profile form step (a later question)", InProcessBench.later_form_step, False),
     ("mentor accepts an offer", InProcessBench.accept, False),
 ]
 
