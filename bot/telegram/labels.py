@@ -5,6 +5,7 @@ from __future__ import annotations
 from aiogram.utils.i18n import gettext as _
 
 from models import CompetenceDomain, InviteRole, MeetingFormat, MenteeCategory, ProfileRole
+from services.forms.definitions import lazy_gettext
 from services.organisations.participants import ParticipantStatus
 
 
@@ -137,13 +138,17 @@ def domain_name(domain: CompetenceDomain | str) -> str:
     return names[CompetenceDomain(domain)]
 
 
+# The meeting formats in the order forms offer them, untranslated: the form engine translates
+# options when it shows them, `meeting_format_name` when it is asked.
+MEETING_FORMAT_OPTIONS = (
+    (MeetingFormat.IN_PERSON.value, lazy_gettext("In person")),
+    (MeetingFormat.ONLINE.value, lazy_gettext("Online")),
+    (MeetingFormat.ANY.value, lazy_gettext("Either")),
+)
+
+
 def meeting_format_name(meeting_format: MeetingFormat | str) -> str:
-    names = {
-        MeetingFormat.IN_PERSON: _("In person"),
-        MeetingFormat.ONLINE: _("Online"),
-        MeetingFormat.ANY: _("Either"),
-    }
-    return names[MeetingFormat(meeting_format)]
+    return _(dict(MEETING_FORMAT_OPTIONS)[MeetingFormat(meeting_format).value])
 
 
 def day_name(day: str) -> str:

@@ -11,6 +11,7 @@ from dataclasses import replace
 from typing import Any
 
 from bot.telegram.labels import (
+    MEETING_FORMAT_OPTIONS,
     POSITIONS,
     SUBJECTS,
     day_name,
@@ -224,11 +225,7 @@ PROFILE = registry.register(
                 "meeting_format",
                 QuestionKind.CHOICE,
                 lazy_gettext("How do you prefer to meet?"),
-                options=(
-                    (MeetingFormat.IN_PERSON.value, lazy_gettext("In person")),
-                    (MeetingFormat.ONLINE.value, lazy_gettext("Online")),
-                    (MeetingFormat.ANY.value, lazy_gettext("Either")),
-                ),
+                options=MEETING_FORMAT_OPTIONS,
                 short_label=lazy_gettext("Format"),
             ),
             _multi(

@@ -13,10 +13,10 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
 from bot.telegram.forms import problem_words
-from bot.telegram.labels import meeting_format_name
+from bot.telegram.labels import MEETING_FORMAT_OPTIONS, meeting_format_name
 from bot.telegram.mentoring_labels import mentoring_type_name, topic_name, urgency_name
 from bot.telegram.texts import Texts, no_visible_text
-from models import MeetingFormat, MentoringType, RequestTopic, Urgency
+from models import MentoringType, RequestTopic, Urgency
 from services.core.errors import ValidationFailed
 from services.forms import registry
 from services.forms.definitions import (
@@ -95,11 +95,7 @@ REQUEST = registry.register(
                 "meeting_format",
                 QuestionKind.CHOICE,
                 lazy_gettext("How would you prefer to meet?"),
-                options=(
-                    (MeetingFormat.IN_PERSON.value, lazy_gettext("In person")),
-                    (MeetingFormat.ONLINE.value, lazy_gettext("Online")),
-                    (MeetingFormat.ANY.value, lazy_gettext("Either")),
-                ),
+                options=MEETING_FORMAT_OPTIONS,
                 short_label=lazy_gettext("Format"),
             ),
             Question(
