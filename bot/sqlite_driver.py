@@ -16,9 +16,9 @@ most of an update's time.
   transaction that ran no statement ends without a trip;
 - a rollback with no transaction open (SQLAlchemy's pool resets every connection it gets back,
   nearly always after a commit) is not sent;
-- the commit of a transaction that changed nothing is queued to the thread without waiting for
-  it: it only ends the read snapshot, cannot fail in a way anyone could act on, and whatever
-  uses the connection next queues behind it.
+- the commit of a read (a deferred `BEGIN`) that changed nothing is queued to the thread without
+  waiting for it: it only ends the read snapshot, cannot fail in a way anyone could act on, and
+  whatever uses the connection next queues behind it. A write's commit is always waited for.
 
 Everything else (commit, close, the thread itself) is aiosqlite's own.
 """
@@ -147,7 +147,7 @@ class PrefetchingCursor:
         begin, connection.pending_begin = connection.pending_begin, None
         if begin is not None:
             # Even if the statement fails, the transaction may be open: let rollback end it.
-            connection.began()
+            connection.began(begin)
         outcome = await connection.in_thread(
             _run, connection._conn, begin, operation, parameters, many, PREFETCH_ROWS
         )
@@ -210,14 +210,18 @@ class PrefetchingConnection(aiosqlite.Connection):
     # Whether a transaction is open: every BEGIN goes through `pending_begin`, and with the
     # driver's own transaction handling off (isolation_level None) SQLite opens no other.
     _in_transaction = False
+    # Whether it began as a plain (deferred) BEGIN, as `Database.read()` does; a write begins
+    # IMMEDIATE and its commit is always waited for, whatever it changed.
+    _deferred = False
 
     async def in_thread(self, function: Callable[..., _T], *args: Any) -> _T:
         """`function(*args)` in the connection's thread: one trip."""
         result: _T = await self._execute(function, *args)  # type: ignore[no-untyped-call]
         return result
 
-    def began(self) -> None:
+    def began(self, begin: str) -> None:
         self._in_transaction = True
+        self._deferred = begin.upper().split() == ["BEGIN"]
 
     def note_changes(self, outcome: _Outcome) -> None:
         if outcome.changes_before is not None:
@@ -227,7 +231,7 @@ class PrefetchingConnection(aiosqlite.Connection):
     def _changed_nothing(self) -> bool:
         begun, now = self._changes_at_begin, self._changes_now
         self._changes_at_begin = self._changes_now = None
-        return begun is not None and begun == now
+        return self._deferred and begun is not None and begun == now
 
     def cursor(self) -> PrefetchingCursor:  # type: ignore[override]
         return PrefetchingCursor(self)

@@ -163,5 +163,10 @@ async def test_one_trip_for_a_read_and_two_for_a_write(
 
     trips.clear()
     async with database.write() as session:
+        await session.scalar(sa.select(Person.id))
+    assert trips == ["_run", "commit"], "a write's commit is waited for even if it changed nothing"
+
+    trips.clear()
+    async with database.write() as session:
         pass
     assert trips == [], "a transaction that ran nothing costs nothing"
