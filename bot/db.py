@@ -21,7 +21,7 @@ from sqlalchemy.pool import ConnectionPoolEntry
 from sqlalchemy.sql.dml import UpdateBase
 
 from bot import sqlite_driver
-from services.core.transactions import UNKNOWN_TABLE, CommittedWrites
+from services.core.transactions import REMEMBERED_BY_WRITER, UNKNOWN_TABLE, CommittedWrites
 
 # How long a connection waits for SQLite's write lock before failing. Write transactions are short
 # (services commit before any network call), so this is only ever reached under extreme load.
@@ -167,7 +167,7 @@ def _watch_writes(
 
     @event.listens_for(session_class, "do_orm_execute")
     def _on_execute(state: ORMExecuteState) -> None:
-        if state.is_select:
+        if state.is_select or state.execution_options.get(REMEMBERED_BY_WRITER):
             return
         statement = state.statement
         table = getattr(statement, "table", None) if isinstance(statement, UpdateBase) else None

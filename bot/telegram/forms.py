@@ -12,6 +12,7 @@ code may come with its own words for its problems (`@problem_words`)."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -49,7 +50,24 @@ def spec_of(progress: Progress) -> FormSpec:
     spec = registry.form(progress.form_id)
     if spec is None:
         raise StaleAction
-    return spec.with_options(progress.options)
+    if not progress.options:
+        return spec
+    options = tuple(
+        (question_id, tuple((str(code), str(label)) for code, label in pairs))
+        for question_id, pairs in sorted(progress.options.items())
+    )
+    return _with_options(spec, options)
+
+
+@functools.lru_cache(maxsize=1024)
+def _with_options(
+    spec: FormSpec, options: tuple[tuple[str, tuple[tuple[str, str], ...]], ...]
+) -> FormSpec:
+    # Every step of a form with options resolved at its start (a pair's members) would build
+    # the same questions again; the same people answer the same forms, so remember them.
+    return spec.with_options(
+        {question_id: [list(pair) for pair in pairs] for question_id, pairs in options}
+    )
 
 
 def today_of(progress: Progress, now: datetime) -> date:

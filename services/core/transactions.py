@@ -11,6 +11,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 # In `CommittedWrites.tables`: a statement whose target the database layer could not name.
 UNKNOWN_TABLE = "*"
+# An execution option for a bulk statement whose writer keeps its own memory of what it wrote
+# up to date: the statement is left out of `CommittedWrites.tables`, so that memory is not
+# forgotten by its own writes.
+REMEMBERED_BY_WRITER = "nastavnik_remembered_by_writer"
 
 
 @dataclass(frozen=True, slots=True)

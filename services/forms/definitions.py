@@ -15,7 +15,7 @@ from __future__ import annotations
 import enum
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -243,7 +243,7 @@ class FormSpec:
                 pairs = tuple((str(code), str(label)) for code, label in options[question.id])
                 if not pairs and not question.required:
                     continue
-                question = Question.from_data({**question.to_data(), "options": pairs})
+                question = replace(question, options=pairs)
             questions.append(question)
         return FormSpec(self.id, self.version, tuple(questions), self.title, self.confirm)
 
