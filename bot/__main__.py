@@ -34,6 +34,7 @@ from bot.app import (
     create_events_isolation,
     create_sender,
     create_storage,
+    prepare_content,
 )
 from bot.backup import BackupNotSupported, backup_sqlite, default_target
 from bot.config import Settings, describe_error, missing_setting
@@ -164,6 +165,7 @@ async def _run_polling(app: Application, bot: Bot) -> int:
     # A new consent template shipped with this version becomes a new version for every
     # organisation; participants are asked again at their next message.
     await app.services.consent.refresh_documents()
+    await prepare_content(app)
     storage = create_storage(app.settings)
     if isinstance(storage, RedisStorage):
         try:

@@ -26,6 +26,7 @@ from bot.telegram.middlewares.consent_gate import ConsentGateMiddleware
 from bot.telegram.middlewares.in_flight import InFlightMiddleware
 from bot.telegram.middlewares.person import PersonMiddleware
 from bot.telegram.middlewares.throttling import ThrottlingMiddleware
+from bot.telegram.questionnaire_forms import register_definitions
 from bot.telegram.reply import ReplyDelivery, ReplyScope, bind_person
 from bot.telegram.texts import Texts
 from bot.telegram.transport import TelegramTransport
@@ -52,6 +53,8 @@ from handlers import (
     privacy,
     profile,
     programme,
+    questionnaire_answers,
+    questionnaires,
     requests,
     settings,
     start,
@@ -105,6 +108,14 @@ def create_application(settings: Settings, clock: Clock) -> Application:
         texts=texts,
         limiter=SendRateLimiter(clock, per_second=settings.outbox_rate_per_second),
     )
+
+
+async def prepare_content(app: Application) -> None:
+    """What the database must hold before the first update: the built-in questionnaires (a
+    release may bring new versions), and every stored questionnaire known to the form engine,
+    so a questionnaire in progress goes on after a restart."""
+    await app.services.questionnaires.install_builtins()
+    register_definitions(await app.services.questionnaires.stored())
 
 
 # A form nobody touched for a week is forgotten rather than kept forever.
@@ -185,6 +196,8 @@ def create_dispatcher(
         curator_pairs.get_router(),
         pair_orders.get_router(),
         programme.get_router(),
+        questionnaires.get_router(),
+        questionnaire_answers.get_router(),
         capacity.get_router(),
         plan.get_router(),
         meetings.get_router(),

@@ -25,6 +25,8 @@ from services.people.directory import PeopleService
 from services.people.privacy import PrivacyService
 from services.people.profiles import ProfileService
 from services.plans.development_plan import PlanService
+from services.questionnaires.answers import AnswerService
+from services.questionnaires.library import QuestionnaireLibrary
 from services.requests.curator import CuratorRequestService
 from services.requests.filing import RequestService
 from services.requests.offer_expiry import OfferExpiryService
@@ -62,6 +64,8 @@ class Services:
     meetings: MeetingService
     plans: PlanService
     forms: FormProgressService
+    questionnaires: QuestionnaireLibrary
+    answers: AnswerService
 
 
 def build_services(
@@ -115,4 +119,6 @@ def build_services(
         meetings=MeetingService(transactions, clock, superadmin_ids=superadmins),
         plans=PlanService(transactions, clock, superadmin_ids=superadmins),
         forms=FormProgressService(transactions, clock),
+        questionnaires=QuestionnaireLibrary(transactions, clock, superadmin_ids=superadmins),
+        answers=AnswerService(transactions, clock),
     )

@@ -14,6 +14,8 @@ from aiogram.utils.i18n import gettext as _
 from services.core.errors import (
     DomainError,
     NotAllowed,
+    QuestionnaireProblem,
+    QuestionnaireUnavailable,
     RequestProblem,
     RequestUnavailable,
     StaleAction,
@@ -53,9 +55,27 @@ def request_problem_text(problem: RequestProblem) -> str:
     return texts[problem]
 
 
+def questionnaire_problem_text(problem: QuestionnaireProblem) -> str:
+    texts = {
+        QuestionnaireProblem.UNKNOWN: _("This questionnaire is not available."),
+        QuestionnaireProblem.PAST_DEADLINE: _(
+            "Thank you for looking in, but this questionnaire has closed: its deadline has passed."
+        ),
+        QuestionnaireProblem.SUBMITTED: _(
+            "You have already answered this questionnaire. Thank you!"
+        ),
+        QuestionnaireProblem.CLOSED: _(
+            "The curator has closed this questionnaire. Thank you all the same!"
+        ),
+    }
+    return texts[problem]
+
+
 def describe(error: DomainError) -> str:
     if isinstance(error, RequestUnavailable):
         return request_problem_text(error.problem)
+    if isinstance(error, QuestionnaireUnavailable):
+        return questionnaire_problem_text(error.problem)
     if isinstance(error, NotAllowed):
         return _("This is not available to you.")
     if isinstance(error, StaleAction):

@@ -111,8 +111,7 @@ async def _change(
             return
         await forms.show(bot, services, texts, chat_id, progress, hint=hint)
         return
-    if not await services.forms.save(progress, from_step=from_step):
-        raise StaleAction
+    await _store(services, person, progress, from_step)
     if progress.current is None and (not spec.confirm or progress.live):
         await _submit(bot, state, person, services, texts, progress, callback=callback)
         return
@@ -123,6 +122,18 @@ async def _change(
         await send_or_edit(bot, chat_id, text, markup, edit_message_id)
         return
     await forms.show(bot, services, texts, chat_id, progress)
+
+
+async def _store(
+    services: Services, person: TelegramPerson, progress: Progress, from_step: int
+) -> None:
+    """Store a changed form (a press of an older screen is stale) and hand the answers so far
+    to its purpose, if it keeps them."""
+    if not await services.forms.save(progress, from_step=from_step):
+        raise StaleAction
+    known = forms.purpose_of(progress)
+    if known is not None and known.keep is not None:
+        await known.keep(services, person, progress.context, dict(progress.answers))
 
 
 async def on_unexpected(
@@ -201,8 +212,7 @@ async def on_button(
             flow.untick_other(spec, progress, target, int(index))
         except ValidationFailed:
             raise StaleAction from None
-        if not await services.forms.save(progress, from_step=from_step):
-            raise StaleAction
+        await _store(services, person, progress, from_step)
         await callback.answer()
         text, markup = forms.render(texts, spec, progress)
         await send_or_edit(bot, chat_id, text, markup, message_id_of(callback))
@@ -240,8 +250,7 @@ async def on_button(
     if progress.live and progress.current is None and value == keyboards.BACK:
         await _leave(callback, state, person, services, texts, bot, progress)
         return
-    if not await services.forms.save(progress, from_step=from_step):
-        raise StaleAction
+    await _store(services, person, progress, from_step)
     if progress.current is None and (not spec.confirm or progress.live):
         await _submit(bot, state, person, services, texts, progress, callback=callback)
         return
@@ -303,8 +312,7 @@ async def _on_summary(
         flow.edit(spec, progress, value.removeprefix(keyboards.EDIT_PREFIX))
     else:
         raise StaleAction
-    if not await services.forms.save(progress, from_step=from_step):
-        raise StaleAction
+    await _store(services, person, progress, from_step)
     await callback.answer()
     await forms.show(bot, services, texts, chat_id, progress)
 
@@ -355,9 +363,15 @@ async def _submit(
 async def on_cancel(
     message: Message, state: FSMContext, person: TelegramPerson, services: Services
 ) -> None:
-    """/cancel in the middle of a form: leave it, keeping nothing half written."""
+    """/cancel in the middle of a form: leave it, keeping nothing half written (unless its
+    purpose keeps the answers as they are given)."""
+    progress = await services.forms.current(person.id)
+    known = None if progress is None else forms.purpose_of(progress)
     await services.forms.drop(person.id)
     await state.clear()
+    if known is not None and known.cancelled is not None:
+        await message.answer(known.cancelled())
+        return
     await message.answer(_("Cancelled. Nothing was saved."))
 
 

@@ -41,6 +41,7 @@ from models.pair import MentoringGroup, MentoringPair, PairingBlock, PairOrder, 
 from models.person import Person
 from models.plan import PlanGoal, PlanTask
 from models.profile import Profile
+from models.questionnaire import Questionnaire, QuestionnaireResponse
 from models.role import RoleAssignment
 
 __all__ = [
@@ -85,6 +86,8 @@ __all__ = [
     "Profile",
     "ProfileRole",
     "ProgrammeRole",
+    "Questionnaire",
+    "QuestionnaireResponse",
     "RequestOffer",
     "RequestStatus",
     "RequestTopic",

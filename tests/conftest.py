@@ -16,7 +16,14 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from bot.app import Application, create_application, create_bot, create_dispatcher, create_sender
+from bot.app import (
+    Application,
+    create_application,
+    create_bot,
+    create_dispatcher,
+    create_sender,
+    prepare_content,
+)
 from bot.config import Settings
 from bot.migrate import upgrade
 from bot.telegram.i18n import compile_catalogs
@@ -111,6 +118,7 @@ def settings(database_url: str) -> Settings:
 @pytest.fixture
 async def app(settings: Settings, clock: FakeClock) -> AsyncIterator[Application]:
     application = create_application(settings, clock)
+    await prepare_content(application)
     yield application
     await application.database.dispose()
 

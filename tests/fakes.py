@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-from collections.abc import Callable
+from collections.abc import AsyncGenerator, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
@@ -16,6 +16,7 @@ from aiogram.exceptions import TelegramAPIError, TelegramBadRequest, TelegramFor
 from aiogram.methods import (
     AnswerCallbackQuery,
     EditMessageText,
+    GetFile,
     GetMe,
     SendDocument,
     SendMessage,
@@ -30,6 +31,7 @@ from aiogram.types import (
     ChatMemberMember,
     ChatMemberUpdated,
     Document,
+    File,
     InlineKeyboardMarkup,
     Message,
     PhotoSize,
@@ -89,6 +91,9 @@ class RecordingSession(BaseSession):
         self.message_ids: dict[int, int] = {}
         # (chat id, file name, bytes) of every file sent, so a test can read what was in it.
         self.documents: list[tuple[int, str, bytes]] = []
+        # file id -> bytes of the files people sent (`TelegramClient.send_document`), which
+        # the bot may download.
+        self.files: dict[str, bytes] = {}
 
     def fail_next(
         self,
@@ -140,6 +145,16 @@ class RecordingSession(BaseSession):
             raise refused(method) from None
 
     def _answer(self, bot: Bot, method: TelegramMethod[Any]) -> Any:
+        if isinstance(method, GetFile):
+            if method.file_id not in self.files:
+                raise api_error(TelegramBadRequest, "Bad Request: invalid file_id")(method)
+            size = len(self.files[method.file_id])
+            return File(
+                file_id=method.file_id,
+                file_unique_id=method.file_id,
+                file_size=size,
+                file_path=f"documents/{method.file_id}",
+            )
         if isinstance(method, GetMe):
             return User(id=BOT_ID, is_bot=True, first_name="Nastavnik", username=BOT_USERNAME)
         if isinstance(method, SendMessage):
@@ -173,8 +188,12 @@ class RecordingSession(BaseSession):
             ).as_(bot)
         return True
 
-    def stream_content(self, *args: Any, **kwargs: Any) -> Any:
-        raise NotImplementedError("file downloads are not used by the bot")
+    async def stream_content(
+        self, url: str, *args: Any, **kwargs: Any
+    ) -> AsyncGenerator[bytes, None]:
+        """A file a person sent, as Bot.download_file reads it."""
+        file_id = url.rsplit("/", 1)[-1]
+        yield self.files[file_id]
 
     async def close(self) -> None:
         return None
@@ -248,6 +267,20 @@ class TelegramClient:
     async def send_photo(self) -> list[str]:
         photo = PhotoSize(file_id="photo", file_unique_id="photo", width=10, height=10)
         return await self._message(photo=[photo])
+
+    async def send_document(
+        self, content: bytes, file_name: str, *, mime_type: str = "application/x-yaml"
+    ) -> list[str]:
+        file_id = f"upload{next(_incoming_message_ids)}"
+        self.session.files[file_id] = content
+        document = Document(
+            file_id=file_id,
+            file_unique_id=file_id,
+            file_name=file_name,
+            mime_type=mime_type,
+            file_size=len(content),
+        )
+        return await self._message(document=document)
 
     async def send_sticker(self) -> list[str]:
         sticker = Sticker(

@@ -301,3 +301,18 @@ class PairCadenceCallback(CallbackData, prefix="pk"):
 
     pair_id: int
     days: int
+
+
+class QuestionnaireCallback(CallbackData, prefix="qn"):
+    """/questionnaires of one organisation: `list`, `show` / `preview` / `download` one
+    questionnaire (`code`), `upload` a file."""
+
+    organisation_id: int
+    action: str
+    code: str = ""
+
+
+class ResponseCallback(CallbackData, prefix="qr"):
+    """An invitation's button: open (or go on with) this response."""
+
+    response_id: int

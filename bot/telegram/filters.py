@@ -27,6 +27,13 @@ class NotACommand(Filter):
         return not (message.text or "").startswith("/")
 
 
+class HasDocument(Filter):
+    """A message carrying a file sent as a document."""
+
+    async def __call__(self, message: Message) -> bool:
+        return message.document is not None
+
+
 class PrivateChat(Filter):
     """The bot's own chat with a person (not a group it was added to)."""
 

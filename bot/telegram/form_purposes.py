@@ -27,6 +27,9 @@ Summary = Callable[[Texts, Progress, str | None], str]
 # What Back from a live edit shows instead (the record as it is): (services, texts, person,
 # context) -> the reply.
 Leaver = Callable[[Services, Texts, TelegramPerson, dict[str, Any]], Awaitable[Reply]]
+# Called after each answer is stored in the form (services, person, context, the answers so
+# far): a questionnaire keeps them in its response, so leaving the form loses nothing.
+Keeper = Callable[[Services, TelegramPerson, dict[str, Any], dict[str, Answer]], Awaitable[None]]
 # The words of a registered validator's problems: (question, reason, typed text, the answers so
 # far) -> the text, None for the engine's own words.
 ProblemWords = Callable[[Question, str, str, dict[str, Answer]], str | None]
@@ -39,6 +42,8 @@ class Purpose:
     summary: Summary | None = None
     confirm: Callable[[], str] | None = None  # the Save button's words
     leave: Leaver | None = None
+    keep: Keeper | None = None
+    cancelled: Callable[[], str] | None = None  # what /cancel says (else "nothing was saved")
 
 
 PURPOSES: dict[str, Purpose] = {}
@@ -51,15 +56,18 @@ def purpose(
     summary: Summary | None = None,
     confirm: Callable[[], str] | None = None,
     leave: Leaver | None = None,
+    keep: Keeper | None = None,
+    cancelled: Callable[[], str] | None = None,
 ) -> Callable[[Saver], Saver]:
     """Register what Save does for forms started with this purpose (and, optionally, its own
-    summary, its Save button's words, and what Back from a live edit shows)."""
+    summary, its Save button's words, what Back from a live edit shows, what to do with each
+    answer as it is given, and what /cancel says)."""
 
     def register(saver: Saver) -> Saver:
         known = PURPOSES.get(name)
         if known is not None and known.save is not saver:
             raise ValueError(f"form purpose {name!r} is registered twice")
-        PURPOSES[name] = Purpose(saver, summary, confirm, leave)
+        PURPOSES[name] = Purpose(saver, summary, confirm, leave, keep, cancelled)
         return saver
 
     return register

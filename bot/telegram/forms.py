@@ -332,6 +332,7 @@ async def start_form(
     intro: str | None = None,
     heading: str | None = None,
     review: bool = False,
+    resume: bool = False,
     at: str | None = None,
     fixed: tuple[str, ...] = (),
     **ids: Any,
@@ -342,7 +343,8 @@ async def start_form(
     `options` supplies a choice's options known only now, `timezone` decides what "today" is,
     `intro` is put above the first question in its message, `heading` above every screen (whom
     the form is for). `review` opens the summary of the pre-filled answers (a saved record to
-    change); `at` opens one question of them and saves as soon as it is answered (a live edit
+    change); `resume` opens the first question the pre-filled answers leave unanswered (or
+    the summary); `at` opens one question of them and saves as soon as it is answered (a live edit
     from a view screen; Back leaves it unchanged). `fixed` names pre-filled answers that are
     shown but neither asked nor editable (the role an invite set)."""
     if purpose not in purposes.PURPOSES:
@@ -361,7 +363,11 @@ async def start_form(
     if fixed:
         context[flow.FIXED] = list(fixed)
     first: str | None = flow.first(spec.with_options(options or {}), filled, fixed)
-    if review:
+    if resume:
+        # Where the person stopped: the first question asked and not answered yet.
+        # A skipped question (None) counts as answered here.
+        first = flow.first_unanswered(spec.with_options(options or {}), dict(answers or {}))
+    if review or (resume and first is None):
         first = None
     elif at is not None:
         first = spec.question(at).id

@@ -58,3 +58,9 @@ class PlanForm(StatesGroup):
 
 class ProgrammeHolidays(StatesGroup):
     dates = State()
+
+
+class QuestionnaireUpload(StatesGroup):
+    """A curator is about to send a questionnaire file (the organisation is in the FSM data)."""
+
+    file = State()

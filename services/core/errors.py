@@ -60,3 +60,18 @@ class RequestUnavailable(DomainError):
     def __init__(self, problem: RequestProblem) -> None:
         super().__init__(problem.value)
         self.problem = problem
+
+
+class QuestionnaireProblem(enum.StrEnum):
+    """Why a questionnaire cannot be opened or answered."""
+
+    UNKNOWN = "unknown"  # no such questionnaire here, or not this person's
+    PAST_DEADLINE = "past_deadline"
+    SUBMITTED = "submitted"  # answered already: a second submission is impossible
+    CLOSED = "closed"  # the curator closed the campaign
+
+
+class QuestionnaireUnavailable(DomainError):
+    def __init__(self, problem: QuestionnaireProblem) -> None:
+        super().__init__(problem.value)
+        self.problem = problem

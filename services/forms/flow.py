@@ -85,6 +85,13 @@ def first(spec: FormSpec, answers: dict[str, Answer], fixed: tuple[str, ...] = (
     return next(question.id for question in visible(spec, answers) if question.id not in fixed)
 
 
+def first_unanswered(spec: FormSpec, answers: dict[str, Answer]) -> str | None:
+    """The first question to ask that has no answer yet (a skipped one has None: answered)."""
+    return next(
+        (question.id for question in visible(spec, answers) if question.id not in answers), None
+    )
+
+
 def position(spec: FormSpec, progress: Progress) -> tuple[int, int]:
     """(number of the current question among the asked ones, how many are asked)."""
     ids = [question.id for question in asked(spec, progress)]

@@ -33,6 +33,7 @@ from services.core.transactions import Transactions
 from services.outbox import notify
 from services.people.consent import latest_decisions
 from services.people.mentoring_erasure import erase_mentoring_data
+from services.questionnaires.personal_data import answers_of, erase_answers
 
 # Any fixed number; it names the PostgreSQL advisory lock that orders withdrawals.
 WITHDRAWAL_LOCK_KEY = 152_021
@@ -289,6 +290,7 @@ class PrivacyService:
                 }
                 for pair in pairs
             ],
+            "questionnaires": await answers_of(session, person_id),
             "notifications": [
                 {
                     "kind": notification.kind,
@@ -364,6 +366,7 @@ class PrivacyService:
             await session.execute(delete(Profile).where(Profile.person_id == person_id))
             # A form in progress holds their answers (a name, a request's words): gone too.
             await session.execute(delete(FormProgress).where(FormProgress.person_id == person_id))
+            await erase_answers(session, person_id)
             await session.execute(
                 update(Notification)
                 .where(
