@@ -58,6 +58,7 @@ from handlers import (
     requests,
     settings,
     start,
+    surveys,
 )
 from services.core.clock import Clock
 from services.outbox.rate_limit import SendRateLimiter
@@ -198,6 +199,7 @@ def create_dispatcher(
         programme.get_router(),
         questionnaires.get_router(),
         questionnaire_answers.get_router(),
+        surveys.get_router(),
         capacity.get_router(),
         plan.get_router(),
         meetings.get_router(),

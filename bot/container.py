@@ -26,6 +26,7 @@ from services.people.privacy import PrivacyService
 from services.people.profiles import ProfileService
 from services.plans.development_plan import PlanService
 from services.questionnaires.answers import AnswerService
+from services.questionnaires.campaigns import CampaignService
 from services.questionnaires.library import QuestionnaireLibrary
 from services.requests.curator import CuratorRequestService
 from services.requests.filing import RequestService
@@ -66,6 +67,7 @@ class Services:
     forms: FormProgressService
     questionnaires: QuestionnaireLibrary
     answers: AnswerService
+    campaigns: CampaignService
 
 
 def build_services(
@@ -121,4 +123,5 @@ def build_services(
         forms=FormProgressService(transactions, clock),
         questionnaires=QuestionnaireLibrary(transactions, clock, superadmin_ids=superadmins),
         answers=AnswerService(transactions, clock),
+        campaigns=CampaignService(transactions, clock, superadmin_ids=superadmins),
     )

@@ -41,7 +41,7 @@ from models.pair import MentoringGroup, MentoringPair, PairingBlock, PairOrder, 
 from models.person import Person
 from models.plan import PlanGoal, PlanTask
 from models.profile import Profile
-from models.questionnaire import Questionnaire, QuestionnaireResponse
+from models.questionnaire import Questionnaire, QuestionnaireResponse, SurveyCampaign
 from models.role import RoleAssignment
 
 __all__ = [
@@ -93,6 +93,7 @@ __all__ = [
     "RequestTopic",
     "RoleAssignment",
     "RoleKind",
+    "SurveyCampaign",
     "TaskAssignee",
     "TaskStatus",
     "UTCDateTime",

@@ -54,6 +54,9 @@ class QuestionnaireResponse(Base):
     pair_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("mentoring_pair.id", ondelete="SET NULL"), index=True
     )
+    campaign_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("survey_campaign.id", ondelete="CASCADE"), index=True
+    )
     # Why it is asked: "campaign:12", "meeting:55", "fit:7"… one answer per person and subject.
     subject: Mapped[str] = mapped_column(sa.String(64))
     # The side the person answered as: mentor, mentee, curator (groups in the results).
@@ -63,3 +66,33 @@ class QuestionnaireResponse(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+
+
+class SurveyCampaign(Base):
+    """A questionnaire sent to an audience with a deadline (by a curator with /survey, or by the
+    bot when a pair reaches a point: its start, its first meeting, its end). Each invited person
+    gets a response row at launch; the campaign's numbers are counted from those rows."""
+
+    __tablename__ = "survey_campaign"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("organisation.id", ondelete="CASCADE"), index=True
+    )
+    questionnaire_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("questionnaire.id", ondelete="CASCADE")
+    )
+    # Who was asked: mentees, mentors, pairs (both sides of every active pair), pair, year.
+    audience: Mapped[str] = mapped_column(sa.String(16))
+    pair_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("mentoring_pair.id", ondelete="SET NULL")
+    )
+    deadline: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    invited: Mapped[int] = mapped_column(default=0)
+    created_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("person.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Reminders already queued: "before" (two days ahead), "day" (on the deadline day).
+    reminded: Mapped[list[str]] = mapped_column(json_column(), default=list)

@@ -316,3 +316,13 @@ class ResponseCallback(CallbackData, prefix="qr"):
     """An invitation's button: open (or go on with) this response."""
 
     response_id: int
+
+
+class SurveyCallback(CallbackData, prefix="sv"):
+    """/survey of one organisation: `list`, `new` (choose a questionnaire), `who` (value: code),
+    `when` (value: code|audience), `ask` (value: code|audience|days: the confirmation), `go`
+    (launch), `show` / `close` / `closeok` (value: campaign id)."""
+
+    organisation_id: int
+    action: str
+    value: str = ""

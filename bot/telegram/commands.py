@@ -45,6 +45,7 @@ def commands_for(level: MenuLevel) -> list[BotCommand]:
             BotCommand(command="request_for", description=_("File a request for a teacher")),
             BotCommand(command="programme", description=_("Matching and pair settings")),
             BotCommand(command="questionnaires", description=_("Questionnaires: see, change")),
+            BotCommand(command="survey", description=_("Send a questionnaire, see who answered")),
             BotCommand(command="capacity", description=_("Mentors' places for mentees")),
             BotCommand(command="invite", description=_("Create an invite link")),
             BotCommand(command="invites", description=_("Active invites, revoke")),

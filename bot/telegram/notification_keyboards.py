@@ -10,7 +10,7 @@ from typing import Any
 
 from aiogram.types import InlineKeyboardMarkup
 
-from bot.telegram.keyboards import offers, pairs, plan, requests, rhythm
+from bot.telegram.keyboards import offers, pairs, plan, questionnaires, requests, rhythm
 from bot.telegram.keyboards.common import NotificationKeyboard
 
 BUILDERS: dict[str, NotificationKeyboard] = {
@@ -19,6 +19,7 @@ BUILDERS: dict[str, NotificationKeyboard] = {
     **pairs.NOTIFICATION_KEYBOARDS,
     **rhythm.NOTIFICATION_KEYBOARDS,
     **plan.NOTIFICATION_KEYBOARDS,
+    **questionnaires.NOTIFICATION_KEYBOARDS,
 }
 
 

@@ -118,3 +118,15 @@ async def cancel_for_pair(
     if kinds is not None:
         query = query.where(Notification.kind.in_(kinds))
     await session.execute(query.values(status=NotificationStatus.CANCELLED))
+
+
+async def cancel_event(session: AsyncSession, kind: str, key: str) -> None:
+    """Unsent messages of one event to everyone (a campaign closed early)."""
+    await session.execute(
+        update(Notification)
+        .where(
+            Notification.dedupe_key.startswith(f"{kind}:{key}:", autoescape=True),
+            Notification.status == NotificationStatus.PENDING,
+        )
+        .values(status=NotificationStatus.CANCELLED)
+    )

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import Questionnaire, QuestionnaireResponse
+from models import Questionnaire, QuestionnaireResponse, SurveyCampaign
 from services.core.clock import Clock
 from services.core.errors import QuestionnaireProblem, QuestionnaireUnavailable
 from services.core.transactions import Transactions
@@ -152,6 +152,10 @@ class AnswerService:
     ) -> ResponseView:
         if row.submitted_at is not None and not submitted:
             raise QuestionnaireUnavailable(QuestionnaireProblem.SUBMITTED)
+        if row.campaign_id is not None and not submitted:
+            campaign = await session.get(SurveyCampaign, row.campaign_id)
+            if campaign is not None and campaign.closed_at is not None:
+                raise QuestionnaireUnavailable(QuestionnaireProblem.CLOSED)
         if row.deadline is not None and row.deadline <= now and not submitted:
             raise QuestionnaireUnavailable(QuestionnaireProblem.PAST_DEADLINE)
         questionnaire = await session.get(Questionnaire, row.questionnaire_id)

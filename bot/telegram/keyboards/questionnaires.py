@@ -7,6 +7,8 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 
 from bot.telegram.callbacks import QuestionnaireCallback, ResponseCallback
+from bot.telegram.keyboards.common import NotificationKeyboard
+from services.questionnaires.campaigns import INVITE_KIND, REMINDER_KIND
 from services.questionnaires.library import ListedQuestionnaire
 
 LIST = "list"
@@ -55,3 +57,9 @@ def open_keyboard(response_id: int, *, resume: bool = False) -> InlineKeyboardMa
     return InlineKeyboardMarkup(
         inline_keyboard=[[InlineKeyboardButton(text=text, callback_data=data)]]
     )
+
+
+NOTIFICATION_KEYBOARDS: dict[str, NotificationKeyboard] = {
+    INVITE_KIND: lambda payload: open_keyboard(int(payload["response_id"])),
+    REMINDER_KIND: lambda payload: open_keyboard(int(payload["response_id"]), resume=True),
+}

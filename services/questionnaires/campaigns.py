@@ -1,0 +1,517 @@
+"""Campaigns: a curator sends a questionnaire to an audience with a deadline. Each invited person
+gets a response row and an invitation through the outbox, spread over their organisation's
+sending window; the numbers (invited, started, finished) are counted from the rows. Reminders go
+two days before the deadline and on its day, only to those who have not finished."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import case, func, insert, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models import (
+    MentoringPair,
+    Organisation,
+    PairStatus,
+    Person,
+    PersonStatus,
+    Profile,
+    ProfileRole,
+    Questionnaire,
+    QuestionnaireResponse,
+    SurveyCampaign,
+)
+from services.core import audit
+from services.core.access import load_actor
+from services.core.clock import Clock
+from services.core.errors import (
+    StaleAction,
+    ValidationFailed,
+)
+from services.core.identity import AccountKey
+from services.core.transactions import Transactions
+from services.organisations.timezones import local_date
+from services.organisations.windows import window_of
+from services.outbox import notify
+from services.questionnaires.as_form import language_of
+from services.questionnaires.library import current_definition, stored_definition
+from services.questionnaires.schema import LANGUAGES, QuestionnaireDefinition
+from services.questionnaires.schema import Audience as Answerers
+
+INVITE_KIND = "survey_invite"
+REMINDER_KIND = "survey_reminder"
+MAX_DEADLINE_DAYS = 90
+REMIND_BEFORE_DAYS = 2
+# Rows written per statement at launch: a region's campaign is 100 000 people.
+CHUNK = 2000
+MENTEE, MENTOR = "mentee", "mentor"
+
+
+class CampaignAudience(enum.StrEnum):
+    MENTEES = "mentees"  # every participant whose profile says mentee
+    MENTORS = "mentors"  # every participant whose profile says mentor
+    PAIRS = "pairs"  # both sides of every active pair
+    PAIR = "pair"  # both sides of one pair
+    YEAR = "year"  # both sides of every pair that worked in the current programme year
+
+
+@dataclass(frozen=True, slots=True)
+class CampaignProgress:
+    id: int
+    organisation_id: int
+    questionnaire_id: int  # the version asked
+    code: str
+    version: int
+    titles: dict[str, str]  # language -> title
+    audience: CampaignAudience
+    deadline: datetime
+    invited: int
+    started: int
+    finished: int
+    created_at: datetime
+    closed_at: datetime | None
+
+    @property
+    def open(self) -> bool:
+        return self.closed_at is None
+
+    def share(self, count: int) -> int:
+        """`count` as a whole percentage of those invited."""
+        return round(100 * count / self.invited) if self.invited else 0
+
+
+def programme_year_start(today: date) -> date:
+    """The programme year follows the school year: it begins on 1 September."""
+    year = today.year if today.month >= 9 else today.year - 1
+    return date(year, 9, 1)
+
+
+def deadline_at(day: date, timezone: str) -> datetime:
+    """The end of the deadline's day where the organisation is."""
+    return datetime.combine(day + timedelta(days=1), time(), ZoneInfo(timezone))
+
+
+def _wanted(answerers: Answerers) -> set[str]:
+    """Which sides a questionnaire asks."""
+    if answerers == Answerers.MENTEE:
+        return {MENTEE}
+    if answerers == Answerers.MENTOR:
+        return {MENTOR}
+    return {MENTEE, MENTOR}
+
+
+async def recipients(
+    session: AsyncSession,
+    organisation: Organisation,
+    audience: CampaignAudience,
+    sides: set[str],
+    now: datetime,
+    pair_id: int | None = None,
+) -> dict[int, tuple[str, int | None]]:
+    """person id -> (the side they answer as, their pair if asked as one), people who can be
+    written to only."""
+    found: dict[int, tuple[str, int | None]] = {}
+    reachable = Person.status != PersonStatus.WITHDRAWN
+    if audience in (CampaignAudience.MENTEES, CampaignAudience.MENTORS):
+        side = MENTEE if audience == CampaignAudience.MENTEES else MENTOR
+        if side not in sides:
+            return found
+        roles = (ProfileRole.MENTEE if side == MENTEE else ProfileRole.MENTOR, ProfileRole.BOTH)
+        rows = await session.scalars(
+            select(Profile.person_id)
+            .join(Person, Person.id == Profile.person_id)
+            .where(
+                Profile.organisation_id == organisation.id,
+                Profile.role.in_(roles),
+                Profile.completed_at.is_not(None),
+                reachable,
+            )
+        )
+        return {person_id: (side, None) for person_id in rows}
+    pairs = select(MentoringPair).where(MentoringPair.organisation_id == organisation.id)
+    if audience == CampaignAudience.PAIR:
+        pairs = pairs.where(MentoringPair.id == pair_id)
+    elif audience == CampaignAudience.PAIRS:
+        pairs = pairs.where(MentoringPair.status == PairStatus.ACTIVE)
+    else:
+        local_today = window_of(organisation).local_date(now)
+        year_start = deadline_at(programme_year_start(local_today), organisation.timezone)
+        pairs = pairs.where(
+            MentoringPair.started_at.is_not(None),
+            or_(MentoringPair.ended_at.is_(None), MentoringPair.ended_at >= year_start),
+        )
+    for pair in await session.scalars(pairs.order_by(MentoringPair.id)):
+        for side, person_id in ((MENTEE, pair.mentee_id), (MENTOR, pair.mentor_id)):
+            if side in sides and person_id not in found:
+                found[person_id] = (side, pair.id)
+    if found:
+        gone = set(
+            await session.scalars(
+                select(Person.id).where(
+                    Person.id.in_(list(found)), Person.status == PersonStatus.WITHDRAWN
+                )
+            )
+        )
+        for person_id in gone:
+            del found[person_id]
+    return found
+
+
+def _language(locale: str | None) -> str:
+    return language_of(locale)
+
+
+async def _locales(session: AsyncSession, people: list[int]) -> dict[int, str]:
+    found: dict[int, str] = {}
+    for start in range(0, len(people), CHUNK):
+        rows = await session.execute(
+            select(Person.id, Person.locale).where(Person.id.in_(people[start : start + CHUNK]))
+        )
+        found.update((person_id, locale) for person_id, locale in rows)
+    return found
+
+
+async def _definition_of(
+    session: AsyncSession, campaign: SurveyCampaign
+) -> QuestionnaireDefinition:
+    row = await session.get(Questionnaire, campaign.questionnaire_id)
+    if row is None:
+        raise StaleAction
+    return stored_definition(row).definition
+
+
+def _view(
+    campaign: SurveyCampaign,
+    questionnaire_id: int,
+    definition: QuestionnaireDefinition,
+    started: int,
+    finished: int,
+) -> CampaignProgress:
+    return CampaignProgress(
+        id=campaign.id,
+        organisation_id=campaign.organisation_id,
+        questionnaire_id=questionnaire_id,
+        code=definition.id,
+        version=definition.version,
+        titles={language: definition.title[language] for language in LANGUAGES},
+        audience=CampaignAudience(campaign.audience),
+        deadline=campaign.deadline,
+        invited=campaign.invited,
+        started=started,
+        finished=finished,
+        created_at=campaign.created_at,
+        closed_at=campaign.closed_at,
+    )
+
+
+async def _counts(session: AsyncSession, campaign_ids: Sequence[int]) -> dict[int, tuple[int, int]]:
+    """campaign id -> (started, finished); started counts anyone who gave an answer."""
+    if not campaign_ids:
+        return {}
+    started = func.sum(
+        case(
+            (
+                or_(
+                    QuestionnaireResponse.submitted_at.is_not(None),
+                    QuestionnaireResponse.updated_at > QuestionnaireResponse.created_at,
+                ),
+                1,
+            ),
+            else_=0,
+        )
+    )
+    finished = func.count(QuestionnaireResponse.submitted_at)
+    rows = await session.execute(
+        select(QuestionnaireResponse.campaign_id, started, finished)
+        .where(QuestionnaireResponse.campaign_id.in_(list(campaign_ids)))
+        .group_by(QuestionnaireResponse.campaign_id)
+    )
+    return {int(cid): (int(s or 0), int(f or 0)) for cid, s, f in rows if cid is not None}
+
+
+class CampaignService:
+    def __init__(
+        self, transactions: Transactions, clock: Clock, *, superadmin_ids: frozenset[AccountKey]
+    ) -> None:
+        self._transactions = transactions
+        self._clock = clock
+        self._superadmins = superadmin_ids
+
+    def deadline_in(self, timezone: str, days: int) -> date:
+        """The day `days` from today where the organisation is."""
+        return local_date(self._clock.now(), timezone) + timedelta(days=days)
+
+    async def audience_size(
+        self,
+        actor_id: int,
+        organisation_id: int,
+        code: str,
+        audience: CampaignAudience,
+        pair_id: int | None = None,
+    ) -> int:
+        """How many people a launch would invite now (the confirmation screen)."""
+        async with self._transactions.read() as session:
+            actor = await load_actor(session, actor_id, self._superadmins)
+            actor.require_curator(organisation_id)
+            organisation = await self._organisation(session, organisation_id)
+            stored = await current_definition(session, organisation_id, code)
+            found = await recipients(
+                session,
+                organisation,
+                audience,
+                _wanted(stored.definition.audience),
+                self._clock.now(),
+                pair_id,
+            )
+            return len(found)
+
+    async def launch(
+        self,
+        actor_id: int,
+        organisation_id: int,
+        code: str,
+        audience: CampaignAudience,
+        deadline: date,
+        pair_id: int | None = None,
+    ) -> CampaignProgress:
+        """Invite the audience: a response row and an invitation each, in the sending window."""
+        now = self._clock.now()
+        async with self._transactions.write() as session:
+            actor = await load_actor(session, actor_id, self._superadmins)
+            actor.require_curator(organisation_id)
+            organisation = await self._organisation(session, organisation_id)
+            window = window_of(organisation)
+            today = window.local_date(now)
+            if not today <= deadline <= today + timedelta(days=MAX_DEADLINE_DAYS):
+                raise ValidationFailed("deadline", "too_late" if deadline > today else "too_old")
+            stored = await current_definition(session, organisation_id, code)
+            definition = stored.definition
+            found = await recipients(
+                session, organisation, audience, _wanted(definition.audience), now, pair_id
+            )
+            if not found:
+                raise ValidationFailed("audience", "empty")
+            ends = deadline_at(deadline, organisation.timezone)
+            campaign = SurveyCampaign(
+                organisation_id=organisation_id,
+                questionnaire_id=stored.row_id,
+                audience=audience.value,
+                pair_id=pair_id,
+                deadline=ends,
+                invited=len(found),
+                created_by_id=actor_id,
+                created_at=now,
+                reminded=[],
+            )
+            session.add(campaign)
+            await session.flush()
+            subject = f"campaign:{campaign.id}"
+            people = sorted(found)
+            locales = await _locales(session, people)
+            for start in range(0, len(people), CHUNK):
+                chunk = people[start : start + CHUNK]
+                await session.execute(
+                    insert(QuestionnaireResponse),
+                    [
+                        {
+                            "questionnaire_id": stored.row_id,
+                            "organisation_id": organisation_id,
+                            "person_id": person_id,
+                            "pair_id": found[person_id][1],
+                            "campaign_id": campaign.id,
+                            "subject": subject,
+                            "respondent_role": found[person_id][0],
+                            "answers": {},
+                            "deadline": ends,
+                            "created_at": now,
+                            "updated_at": now,
+                        }
+                        for person_id in chunk
+                    ],
+                )
+            ids = dict(
+                (
+                    await session.execute(
+                        select(QuestionnaireResponse.person_id, QuestionnaireResponse.id).where(
+                            QuestionnaireResponse.campaign_id == campaign.id
+                        )
+                    )
+                ).all()
+            )
+            messages = [
+                notify.Message(
+                    recipient_id=person_id,
+                    kind=INVITE_KIND,
+                    key=str(campaign.id),
+                    due_at=window.spread(now, person_id),
+                    expires_at=ends,
+                    payload={
+                        "response_id": ids[person_id],
+                        "title": definition.title[_language(locales.get(person_id))],
+                        "day": deadline.isoformat(),
+                    },
+                )
+                for person_id in people
+            ]
+            for start in range(0, len(messages), CHUNK):
+                await notify.many(session, messages[start : start + CHUNK], now)
+            audit.record(
+                session,
+                at=now,
+                action="survey.launched",
+                actor_id=actor_id,
+                organisation_id=organisation_id,
+                campaign_id=campaign.id,
+                questionnaire=definition.id,
+                version=definition.version,
+                audience=audience.value,
+                invited=len(found),
+            )
+            return _view(campaign, stored.row_id, definition, 0, 0)
+
+    async def listing(self, actor_id: int, organisation_id: int) -> list[CampaignProgress]:
+        """The organisation's campaigns, newest first."""
+        async with self._transactions.read() as session:
+            actor = await load_actor(session, actor_id, self._superadmins)
+            actor.require_curator(organisation_id)
+            campaigns = (
+                await session.scalars(
+                    select(SurveyCampaign)
+                    .where(SurveyCampaign.organisation_id == organisation_id)
+                    .order_by(SurveyCampaign.id.desc())
+                    .limit(20)
+                )
+            ).all()
+            return await self._views(session, campaigns)
+
+    async def progress(
+        self, actor_id: int, organisation_id: int, campaign_id: int
+    ) -> CampaignProgress:
+        async with self._transactions.read() as session:
+            actor = await load_actor(session, actor_id, self._superadmins)
+            actor.require_curator(organisation_id)
+            campaign = await self._campaign(session, organisation_id, campaign_id)
+            [view] = await self._views(session, [campaign])
+            return view
+
+    async def close(
+        self, actor_id: int, organisation_id: int, campaign_id: int
+    ) -> CampaignProgress:
+        """Close early: nobody can answer any more, no reminders go, unsent invitations stay
+        unsent."""
+        now = self._clock.now()
+        async with self._transactions.write() as session:
+            actor = await load_actor(session, actor_id, self._superadmins)
+            actor.require_curator(organisation_id)
+            campaign = await self._campaign(session, organisation_id, campaign_id)
+            if campaign.closed_at is None:
+                campaign.closed_at = now
+                await notify.cancel_event(session, INVITE_KIND, str(campaign.id))
+                await notify.cancel_event(session, REMINDER_KIND, str(campaign.id))
+                audit.record(
+                    session,
+                    at=now,
+                    action="survey.closed",
+                    actor_id=actor_id,
+                    organisation_id=organisation_id,
+                    campaign_id=campaign.id,
+                )
+            [view] = await self._views(session, [campaign])
+            return view
+
+    async def remind(self) -> int:
+        """Queue the reminders that fell due (a periodic job); returns how many."""
+        now = self._clock.now()
+        queued = 0
+        async with self._transactions.write() as session:
+            campaigns = (
+                await session.scalars(
+                    select(SurveyCampaign).where(
+                        SurveyCampaign.closed_at.is_(None),
+                        SurveyCampaign.deadline > now,
+                        SurveyCampaign.deadline <= now + timedelta(days=REMIND_BEFORE_DAYS + 1),
+                    )
+                )
+            ).all()
+            for campaign in campaigns:
+                queued += await self._remind_one(session, campaign, now)
+        return queued
+
+    async def _remind_one(
+        self, session: AsyncSession, campaign: SurveyCampaign, now: datetime
+    ) -> int:
+        organisation = await self._organisation(session, campaign.organisation_id)
+        window = window_of(organisation)
+        today = window.local_date(now)
+        last_day = window.local_date(campaign.deadline - timedelta(seconds=1))
+        due = []
+        if last_day - today <= timedelta(days=REMIND_BEFORE_DAYS) and today < last_day:
+            due.append("before")
+        if today == last_day:
+            due.append("day")
+        due = [which for which in due if which not in (campaign.reminded or [])]
+        if not due:
+            return 0
+        which = due[-1]
+        campaign.reminded = [*(campaign.reminded or []), *due]
+        rows = (
+            await session.execute(
+                select(QuestionnaireResponse.id, QuestionnaireResponse.person_id, Person.locale)
+                .join(Person, Person.id == QuestionnaireResponse.person_id)
+                .where(
+                    QuestionnaireResponse.campaign_id == campaign.id,
+                    QuestionnaireResponse.submitted_at.is_(None),
+                    Person.status != PersonStatus.WITHDRAWN,
+                )
+            )
+        ).all()
+        definition = await _definition_of(session, campaign)
+        messages = [
+            notify.Message(
+                recipient_id=person_id,
+                kind=REMINDER_KIND,
+                key=f"{campaign.id}:{which}",
+                due_at=window.spread(now, person_id),
+                expires_at=campaign.deadline,
+                payload={
+                    "response_id": response_id,
+                    "title": definition.title[_language(locale)],
+                    "day": last_day.isoformat(),
+                    "final": which == "day",
+                },
+            )
+            for response_id, person_id, locale in rows
+        ]
+        for start in range(0, len(messages), CHUNK):
+            await notify.many(session, messages[start : start + CHUNK], now)
+        return len(messages)
+
+    async def _views(
+        self, session: AsyncSession, campaigns: Sequence[SurveyCampaign]
+    ) -> list[CampaignProgress]:
+        counts = await _counts(session, [campaign.id for campaign in campaigns])
+        views = []
+        for campaign in campaigns:
+            started, finished = counts.get(campaign.id, (0, 0))
+            definition = await _definition_of(session, campaign)
+            views.append(_view(campaign, campaign.questionnaire_id, definition, started, finished))
+        return views
+
+    async def _campaign(
+        self, session: AsyncSession, organisation_id: int, campaign_id: int
+    ) -> SurveyCampaign:
+        campaign = await session.get(SurveyCampaign, campaign_id)
+        if campaign is None or campaign.organisation_id != organisation_id:
+            raise StaleAction
+        return campaign
+
+    async def _organisation(self, session: AsyncSession, organisation_id: int) -> Organisation:
+        organisation = await session.get(Organisation, organisation_id)
+        if organisation is None:
+            raise StaleAction
+        return organisation

@@ -1,0 +1,197 @@
+"""/survey as a curator runs it: a questionnaire sent to mentees with a deadline, invitations in
+the organisation's hours, answers counted live, reminders two days before and on the day to
+those who have not finished (once each), and a campaign closed early."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from bot.app import Application
+from models import AuditEntry, Notification, NotificationStatus, QuestionnaireResponse
+from services.outbox.sender import OutboxSender
+from tests.conftest import PersonFactory
+from tests.fakes import FakeClock, TelegramClient
+from tests.flows.helpers import complete_profile, curator_invite, join_with_consent, make_curator
+
+SATISFACTION = "Анкета удовлетворённости наставляемого"
+SCORES = ("8", "9", "7", "6", "10", "5", "9")
+
+
+async def _school(
+    superadmin: TelegramClient, person: PersonFactory, app: Application
+) -> tuple[TelegramClient, list[TelegramClient]]:
+    curator = person(2001)
+    await make_curator(superadmin, curator)
+    teachers = []
+    for telegram_id in (4001, 4002):
+        teacher = person(telegram_id)
+        await join_with_consent(teacher, await curator_invite(curator, "Наставляемый"))
+        await complete_profile(app, telegram_id)
+        await teacher.send("/cancel")
+        teacher.new_texts()
+        teachers.append(teacher)
+    mentor = person(5001)
+    await join_with_consent(mentor, await curator_invite(curator, "Наставник"))
+    await mentor.send("/cancel")
+    return curator, teachers
+
+
+async def _launch(curator: TelegramClient, deadline_button: str = "Через неделю") -> list[str]:
+    await curator.send("/survey")
+    await curator.click("➕ Новый опрос")
+    await curator.click(SATISFACTION)
+    await curator.click("всем наставляемым")
+    [confirm] = await curator.click(deadline_button)
+    assert "2 человека" in confirm
+    return await curator.click("✅ Разослать")
+
+
+async def _deliver(sender: OutboxSender, clock: FakeClock) -> None:
+    # Invitations are spread over the day's sending hours (until 19:00 in Krasnoyarsk).
+    clock.advance(hours=7)
+    await sender.run_once()
+
+
+async def test_a_survey_reaches_the_audience_and_counts_the_answers(
+    superadmin: TelegramClient,
+    person: PersonFactory,
+    app: Application,
+    sender: OutboxSender,
+    clock: FakeClock,
+) -> None:
+    curator, (anna, boris) = await _school(superadmin, person, app)
+
+    [card] = await _launch(curator)
+    assert "Опрос отправлен" in card
+    assert "Приглашено: 2" in card
+    assert "до 08.09.2026 включительно" in card
+
+    async with app.database.read() as db:
+        invitations = (
+            await db.scalars(select(Notification).where(Notification.kind == "survey_invite"))
+        ).all()
+        launched = await db.scalar(select(AuditEntry).where(AuditEntry.action == "survey.launched"))
+    assert len(invitations) == 2
+    assert launched is not None and launched.details["invited"] == 2
+
+    await _deliver(sender, clock)
+    [invitation] = anna.new_texts()
+    assert f"Анкета для вас: «{SATISFACTION}»" in invitation
+    assert "08.09.2026" in invitation
+
+    await anna.click("📝 Заполнить анкету")
+    for score in SCORES:
+        await anna.click(score)
+    await anna.click("⏭ Пропустить")
+    await anna.click("⏭ Пропустить")
+    [thanks] = await anna.click("💾 Сохранить")
+    assert "Спасибо" in thanks
+    await boris.click("📝 Заполнить анкету")
+    await boris.click("8")
+
+    await curator.send("/survey")
+    [refreshed] = await curator.click(f"1. {SATISFACTION}")
+    assert "Начали: 2 (100 %)" in refreshed
+    assert "Завершили: 1 (50 %)" in refreshed
+
+
+async def test_reminders_go_to_those_who_have_not_finished_once_each(
+    superadmin: TelegramClient,
+    person: PersonFactory,
+    app: Application,
+    sender: OutboxSender,
+    clock: FakeClock,
+) -> None:
+    curator, (anna, boris) = await _school(superadmin, person, app)
+    await _launch(curator, "Через 3 дня")  # until 04.09 inclusive, Krasnoyarsk time
+    await _deliver(sender, clock)
+    await anna.click("📝 Заполнить анкету")
+    for score in SCORES:
+        await anna.click(score)
+    await anna.click("⏭ Пропустить")
+    await anna.click("⏭ Пропустить")
+    await anna.click("💾 Сохранить")
+    boris.new_texts()
+
+    # 02.09, 09:00 in Krasnoyarsk (02:00 UTC): two days before the last day.
+    clock.advance(hours=13)
+    assert await app.services.campaigns.remind() == 1
+    assert await app.services.campaigns.remind() == 0
+    await _deliver(sender, clock)
+    [reminder] = boris.new_texts()
+    assert "ждёт ваших ответов до 04.09.2026" in reminder
+    assert anna.new_texts() == []
+
+    clock.advance(days=1, hours=17)  # 04.09, 09:00 in Krasnoyarsk: the last day
+    assert await app.services.campaigns.remind() == 1
+    await _deliver(sender, clock)
+    [last_day] = boris.new_texts()
+    assert "последний день" in last_day.lower()
+
+    clock.advance(days=1)  # past the deadline
+    assert await app.services.campaigns.remind() == 0
+    [closed] = await boris.click("📝 Продолжить анкету")
+    assert "срок ответа прошёл" in closed
+
+
+async def test_a_survey_closed_early_cannot_be_answered(
+    superadmin: TelegramClient,
+    person: PersonFactory,
+    app: Application,
+    sender: OutboxSender,
+    clock: FakeClock,
+) -> None:
+    curator, (anna, _boris) = await _school(superadmin, person, app)
+    await _launch(curator)
+    await _deliver(sender, clock)
+    curator.new_texts()  # what the outbox brought the curator meanwhile
+    anna.new_texts()  # the invitation
+
+    await curator.click("⛔ Закрыть досрочно")
+    [closed] = await curator.click("⛔ Да, закрыть")
+    assert "Закрыт." in closed
+    assert "⛔ Закрыть досрочно" not in curator.buttons()
+
+    [refused] = await anna.click("📝 Заполнить анкету")
+    assert "Куратор закрыл эту анкету" in refused
+    assert await app.services.campaigns.remind() == 0
+
+
+async def test_unsent_invitations_of_a_closed_survey_are_not_sent(
+    superadmin: TelegramClient, person: PersonFactory, app: Application
+) -> None:
+    curator, _teachers = await _school(superadmin, person, app)
+    await _launch(curator)
+    await curator.click("⛔ Закрыть досрочно")
+    await curator.click("⛔ Да, закрыть")
+
+    async with app.database.read() as db:
+        statuses = set(
+            await db.scalars(
+                select(Notification.status).where(Notification.kind == "survey_invite")
+            )
+        )
+    assert statuses == {NotificationStatus.CANCELLED}
+
+
+async def test_a_stale_or_forged_survey_button_changes_nothing(
+    superadmin: TelegramClient, person: PersonFactory, app: Application
+) -> None:
+    curator, (teacher, _boris) = await _school(superadmin, person, app)
+
+    [refused] = await teacher.press("sv:1:go:satisfaction_mentee|mentees|7")
+    assert "недоступно" in refused
+    [forged] = await curator.press("sv:1:go:satisfaction_mentee|pair|7")
+    assert "больше не действует" in forged
+    async with app.database.read() as db:
+        assert (await db.scalars(select(QuestionnaireResponse))).all() == []
+
+
+async def test_the_deadline_is_in_the_organisations_days(
+    superadmin: TelegramClient, person: PersonFactory, app: Application, clock: FakeClock
+) -> None:
+    curator, _teachers = await _school(superadmin, person, app)
+    # 20:30 UTC on 01.09 is already 02.09 in Krasnoyarsk: "in 3 days" is 05.09 there.
+    clock.advance(hours=14, minutes=30)
+    [card] = await _launch(curator, "Через 3 дня")
+    assert "до 05.09.2026 включительно" in card
