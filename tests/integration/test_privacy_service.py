@@ -120,12 +120,14 @@ async def test_export_holds_every_stored_field(app: Application, clock: FakeCloc
         "profiles",
         "requests",
         "pairs",
+        "questionnaires",
         "notifications",
         "activity_log",
         "messenger_accounts",
         "exported_at",
     }
     assert data["exported_at"] == clock.now().isoformat()
+    assert data["questionnaires"] == []  # answered ones: tests/flows/test_questionnaires.py
     assert "telegram_id" not in data["person"]
     assert data["messenger_accounts"] == [
         {
