@@ -113,8 +113,8 @@ async def recipients(
     now: datetime,
     pair_id: int | None = None,
 ) -> dict[int, tuple[str, int | None]]:
-    """person id -> (the side they answer as, their pair if asked as one), people who can be
-    written to only."""
+    """person id -> (the side they answer as, their pair if asked as one); people who withdrew
+    are left out."""
     found: dict[int, tuple[str, int | None]] = {}
     reachable = Person.status != PersonStatus.WITHDRAWN
     if audience in (CampaignAudience.MENTEES, CampaignAudience.MENTORS):
@@ -140,7 +140,9 @@ async def recipients(
         pairs = pairs.where(MentoringPair.status == PairStatus.ACTIVE)
     else:
         local_today = window_of(organisation).local_date(now)
-        year_start = deadline_at(programme_year_start(local_today), organisation.timezone)
+        year_start = datetime.combine(
+            programme_year_start(local_today), time(), ZoneInfo(organisation.timezone)
+        )
         pairs = pairs.where(
             MentoringPair.started_at.is_not(None),
             or_(MentoringPair.ended_at.is_(None), MentoringPair.ended_at >= year_start),
