@@ -28,6 +28,7 @@ from services.plans.development_plan import PlanService
 from services.questionnaires.answers import AnswerService
 from services.questionnaires.campaigns import CampaignService
 from services.questionnaires.library import QuestionnaireLibrary
+from services.questionnaires.results import ResultService
 from services.requests.curator import CuratorRequestService
 from services.requests.filing import RequestService
 from services.requests.offer_expiry import OfferExpiryService
@@ -68,6 +69,7 @@ class Services:
     questionnaires: QuestionnaireLibrary
     answers: AnswerService
     campaigns: CampaignService
+    results: ResultService
 
 
 def build_services(
@@ -124,4 +126,5 @@ def build_services(
         questionnaires=QuestionnaireLibrary(transactions, clock, superadmin_ids=superadmins),
         answers=AnswerService(transactions, clock),
         campaigns=CampaignService(transactions, clock, superadmin_ids=superadmins),
+        results=ResultService(transactions, clock, superadmin_ids=superadmins),
     )

@@ -18,6 +18,7 @@ from bot.telegram.html import Html
 from bot.telegram.identity import TelegramPerson
 from bot.telegram.organisation_choice import curated_organisation
 from bot.telegram.redraw import send_or_edit
+from bot.telegram.survey_results import render_results
 from bot.telegram.texts import Texts, format_local_date
 from services.core.errors import StaleAction
 from services.questionnaires.as_form import language_of
@@ -108,7 +109,10 @@ async def _card(
         finished_share=campaign.share(campaign.finished),
     )
     org, value = campaign.organisation_id, str(campaign.id)
-    rows = [[_button("🔄 " + _("Refresh"), org, "show", value)]]
+    rows = [
+        [_button("🔄 " + _("Refresh"), org, "show", value)],
+        [_button("📊 " + _("Results"), org, "results", value)],
+    ]
     if campaign.open:
         rows.append([_button("⛔ " + _("Close early"), org, "close", value)])
     rows.append([_button("« " + _("All surveys"), org, "list")])
@@ -237,6 +241,12 @@ async def on_survey(
         text, markup = await _card(
             services, texts, person, campaign, notice=_("The survey is on its way.")
         )
+    elif action == "results":
+        if not value.isdigit():
+            raise StaleAction
+        found = await services.results.for_campaign(person.id, org, int(value))
+        text = render_results(texts, found, language)
+        markup = _markup([_button("« " + _("Back"), org, "show", value)])
     elif action in ("show", "close", "closeok"):
         if not value.isdigit():
             raise StaleAction

@@ -22,6 +22,7 @@ MAX_CAPACITY = 10
 OFFER_TTL_CHOICES_HOURS = (24, 48, 72, 120, 168)
 MAX_CADENCE_DAYS = 31
 MAX_QUIET_CYCLES = 6
+SATISFACTION_THRESHOLDS = (5, 6, 7, 8, 9)
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +40,8 @@ class ProgrammeSettings:
     # Cycles in a row without a met meeting before the pair is nudged / the curator is alerted.
     quiet_nudge_cycles: int = 2
     quiet_alert_cycles: int = 3
+    # "Satisfaction %" counts respondents whose overall score (of 10) is at least this.
+    satisfaction_threshold: int = 7
 
     @classmethod
     def of(cls, organisation: Organisation) -> ProgrammeSettings:
@@ -61,6 +64,8 @@ class ProgrammeSettings:
             raise ValidationFailed("cadence_days", "range")
         if not 1 <= self.quiet_nudge_cycles < self.quiet_alert_cycles <= MAX_QUIET_CYCLES:
             raise ValidationFailed("quiet_alert_cycles", "range")
+        if self.satisfaction_threshold not in SATISFACTION_THRESHOLDS:
+            raise ValidationFailed("satisfaction_threshold", "range")
         return self
 
 

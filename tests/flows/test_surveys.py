@@ -195,3 +195,55 @@ async def test_the_deadline_is_in_the_organisations_days(
     clock.advance(hours=14, minutes=30)
     [card] = await _launch(curator, "Через 3 дня")
     assert "до 05.09.2026 включительно" in card
+
+
+async def _answer(teacher: TelegramClient, scores: tuple[str, ...], valuable: str | None) -> None:
+    await teacher.click("📝 Заполнить анкету")
+    for score in scores:
+        await teacher.click(score)
+    if valuable is None:
+        await teacher.click("⏭ Пропустить")
+    else:
+        await teacher.send(valuable)
+    await teacher.click("⏭ Пропустить")
+    await teacher.click("💾 Сохранить")
+
+
+async def test_the_results_state_their_rule_and_n(
+    superadmin: TelegramClient,
+    person: PersonFactory,
+    app: Application,
+    sender: OutboxSender,
+    clock: FakeClock,
+) -> None:
+    curator, (anna, boris) = await _school(superadmin, person, app)
+    clara = person(4003)
+    await join_with_consent(clara, await curator_invite(curator, "Наставляемый"))
+    await complete_profile(app, 4003)
+    await clara.send("/cancel")
+    curator.new_texts()
+    await curator.send("/survey")
+    await curator.click("➕ Новый опрос")
+    await curator.click(SATISFACTION)
+    await curator.click("всем наставляемым")
+    await curator.click("Через неделю")
+    await curator.click("✅ Разослать")
+    await _deliver(sender, clock)
+    for teacher in (anna, boris, clara):
+        teacher.new_texts()
+
+    await _answer(anna, ("8", "9", "7", "6", "10", "5", "9"), "Разбор <уроков> & советы")
+    await _answer(boris, ("8", "9", "7", "6", "10", "5", "6"), None)
+    [early] = await curator.click("📊 Итоги")
+    assert "ответили 2 из 3" in early
+    assert "меньше 3 ответов — не показываем (n = 2)" in early
+    await curator.click("« Назад")
+
+    await _answer(clara, ("8", "9", "7", "6", "10", "5", "10"), None)
+    [found] = await curator.click("📊 Итоги")
+
+    assert "Удовлетворённость: 67 %" in found
+    assert "не ниже 7 из 10; n = 3" in found
+    assert "n = 3 · среднее 8.33 · медиана 9" in found
+    assert "Разбор &lt;уроков&gt; &amp; советы" in found
+    assert "видите только вы" in found
