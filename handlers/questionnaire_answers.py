@@ -8,7 +8,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery
 
 from bot.container import Services
-from bot.telegram.callbacks import ResponseCallback
+from bot.telegram.callbacks import ResponseCallback, SurveyOpenCallback
 from bot.telegram.identity import TelegramPerson
 from bot.telegram.questionnaire_forms import start_answering
 from bot.telegram.texts import Texts
@@ -29,7 +29,23 @@ async def on_open(
     await start_answering(bot, state, services, texts, person, response)
 
 
+async def on_open_in_campaign(
+    callback: CallbackQuery,
+    callback_data: SurveyOpenCallback,
+    state: FSMContext,
+    person: TelegramPerson,
+    services: Services,
+    texts: Texts,
+    bot: Bot,
+) -> None:
+    """An invitation's button: the person's own response in that survey."""
+    response = await services.answers.open_in_campaign(person.id, callback_data.campaign_id)
+    await callback.answer()
+    await start_answering(bot, state, services, texts, person, response)
+
+
 def get_router() -> Router:
     router = Router(name="questionnaire_answers")
     router.callback_query.register(on_open, ResponseCallback.filter())
+    router.callback_query.register(on_open_in_campaign, SurveyOpenCallback.filter())
     return router

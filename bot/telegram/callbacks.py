@@ -313,9 +313,15 @@ class QuestionnaireCallback(CallbackData, prefix="qn"):
 
 
 class ResponseCallback(CallbackData, prefix="qr"):
-    """An invitation's button: open (or go on with) this response."""
+    """Open (or go on with) this response."""
 
     response_id: int
+
+
+class SurveyOpenCallback(CallbackData, prefix="so"):
+    """A survey invitation's or reminder's button: the person's own response in the campaign."""
+
+    campaign_id: int
 
 
 class SurveyCallback(CallbackData, prefix="sv"):

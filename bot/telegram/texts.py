@@ -65,6 +65,11 @@ class Texts:
         self._env.globals.update(TEMPLATE_GLOBALS)
         self._env.filters["local_date"] = format_local_date
         self._env.filters["iso_date"] = format_iso_date
+        # A text kept in both languages ({"ru": …, "en": …}, a questionnaire's title), in the
+        # reader's.
+        self._env.filters["in_language"] = lambda words: words.get(
+            i18n.current_locale, words.get("ru", "")
+        )
 
     def render(self, template: str, /, **context: Any) -> Html:
         """The template's HTML; every value passed in is escaped unless it is `Html` already,

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import Select, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Notification, NotificationStatus, RoleAssignment, RoleKind
@@ -105,6 +105,31 @@ async def curators(
     for curator_id in curator_ids:
         await person(session, curator_id, kind, key, now, about=about, **payload)
     return len(curator_ids)
+
+
+async def everyone(
+    session: AsyncSession,
+    people: Select[Any],
+    *,
+    kind: str,
+    key: str,
+    due_at: datetime,
+    now: datetime,
+    payload: dict[str, Any],
+    expires_at: datetime | None = None,
+) -> int:
+    """The same message to every person `people` selects, in one statement (a campaign's
+    invitations); `key` makes the event happen once per person. Returns how many were queued."""
+    return await outbox.enqueue_for(
+        session,
+        people,
+        kind=kind,
+        key=key,
+        due_at=due_at,
+        now=now,
+        payload=payload,
+        expires_at=expires_at,
+    )
 
 
 async def cancel_for_pair(

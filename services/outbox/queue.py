@@ -6,7 +6,19 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Update, and_, func, or_, select, update
+from sqlalchemy import (
+    Select,
+    String,
+    Update,
+    and_,
+    cast,
+    func,
+    literal,
+    or_,
+    select,
+    true,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -82,6 +94,59 @@ def row(
         "attempts": 0,
         "created_at": now,
     }
+
+
+async def enqueue_for(
+    session: AsyncSession,
+    people: Select[Any],
+    *,
+    kind: str,
+    key: str,
+    due_at: datetime,
+    now: datetime,
+    payload: dict[str, Any],
+    expires_at: datetime | None = None,
+) -> int:
+    """One row for each person `people` selects (one column of person ids), all with the same
+    content, in one INSERT … SELECT: a campaign to 100 000 people is one statement, not 100 000
+    rows built in Python. Already queued events are skipped. Returns how many were added."""
+    source = people.subquery()
+    person_id = source.c[0]
+    columns = Notification.__table__.c
+
+    def constant(value: Any, column: str) -> Any:
+        return literal(value, type_=columns[column].type)
+
+    rows = select(
+        person_id,
+        constant(kind, "kind"),
+        constant(payload, "payload"),
+        literal(f"{kind}:{key}:") + cast(person_id, String),
+        constant(due_at, "due_at"),
+        constant(expires_at, "expires_at"),
+        constant(NotificationStatus.PENDING, "status"),
+        constant(0, "attempts"),
+        constant(now, "created_at"),
+    ).where(
+        # SQLite reads "SELECT … ON CONFLICT" as a join unless the SELECT has a WHERE.
+        true()
+    )
+    statement = _insert_new(session).from_select(
+        [
+            "recipient_id",
+            "kind",
+            "payload",
+            "dedupe_key",
+            "due_at",
+            "expires_at",
+            "status",
+            "attempts",
+            "created_at",
+        ],
+        rows,
+    )
+    result = await session.execute(statement)
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 def _insert_new(session: AsyncSession) -> Any:

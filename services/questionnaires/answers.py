@@ -111,6 +111,14 @@ class AnswerService:
                 raise QuestionnaireUnavailable(QuestionnaireProblem.UNKNOWN)
             return await self._checked(session, row, self._clock.now())
 
+    async def open_in_campaign(self, person_id: int, campaign_id: int) -> ResponseView:
+        """The person's response in a survey they were invited to."""
+        async with self._transactions.read() as session:
+            row = await self._find(session, person_id, f"campaign:{campaign_id}")
+            if row is None:
+                raise QuestionnaireUnavailable(QuestionnaireProblem.UNKNOWN)
+            return await self._checked(session, row, self._clock.now())
+
     async def keep(self, person_id: int, response_id: int, answers: dict[str, Answer]) -> None:
         """The answers so far, so that nothing given is lost if the person leaves the form."""
         async with self._transactions.write() as session:

@@ -9,9 +9,10 @@ import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import case, func, insert, or_, select
+from sqlalchemy import Table, case, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import (
@@ -164,6 +165,41 @@ async def recipients(
     return found
 
 
+async def _add_responses(
+    session: AsyncSession,
+    campaign: SurveyCampaign,
+    people: list[int],
+    found: dict[int, tuple[str, int | None]],
+) -> None:
+    """A response row for each person. What is the same for all of them is taken from the
+    campaign's row by the database, so each row's parameters are three plain values."""
+
+    def of_campaign(column: Any) -> Any:
+        return select(column).where(SurveyCampaign.id == campaign.id).scalar_subquery()
+
+    statement = insert(cast(Table, QuestionnaireResponse.__table__)).values(
+        questionnaire_id=of_campaign(SurveyCampaign.questionnaire_id),
+        organisation_id=of_campaign(SurveyCampaign.organisation_id),
+        campaign_id=campaign.id,
+        subject=f"campaign:{campaign.id}",
+        answers={},
+        deadline=of_campaign(SurveyCampaign.deadline),
+        created_at=of_campaign(SurveyCampaign.created_at),
+        updated_at=of_campaign(SurveyCampaign.created_at),
+    )
+    await session.execute(
+        statement,
+        [
+            {
+                "person_id": person_id,
+                "pair_id": found[person_id][1],
+                "respondent_role": found[person_id][0],
+            }
+            for person_id in people
+        ],
+    )
+
+
 def _language(locale: str | None) -> str:
     return language_of(locale)
 
@@ -281,7 +317,13 @@ class CampaignService:
         deadline: date,
         pair_id: int | None = None,
     ) -> CampaignProgress:
-        """Invite the audience: a response row and an invitation each, in the sending window."""
+        """Invite the audience: a response row and an invitation each.
+
+        The campaign is made in one short transaction, then its people are added a chunk per
+        transaction, each chunk in two statements (the invitations are one INSERT … SELECT from
+        the chunk's responses), so a region's campaign takes seconds and other people's writes
+        take their turns between chunks. Stopped half-way (a crash), the campaign counts only
+        the people it reached."""
         now = self._clock.now()
         async with self._transactions.write() as session:
             actor = await load_actor(session, actor_id, self._superadmins)
@@ -305,63 +347,13 @@ class CampaignService:
                 audience=audience.value,
                 pair_id=pair_id,
                 deadline=ends,
-                invited=len(found),
+                invited=0,
                 created_by_id=actor_id,
                 created_at=now,
                 reminded=[],
             )
             session.add(campaign)
             await session.flush()
-            subject = f"campaign:{campaign.id}"
-            people = sorted(found)
-            locales = await _locales(session, people)
-            for start in range(0, len(people), CHUNK):
-                chunk = people[start : start + CHUNK]
-                await session.execute(
-                    insert(QuestionnaireResponse),
-                    [
-                        {
-                            "questionnaire_id": stored.row_id,
-                            "organisation_id": organisation_id,
-                            "person_id": person_id,
-                            "pair_id": found[person_id][1],
-                            "campaign_id": campaign.id,
-                            "subject": subject,
-                            "respondent_role": found[person_id][0],
-                            "answers": {},
-                            "deadline": ends,
-                            "created_at": now,
-                            "updated_at": now,
-                        }
-                        for person_id in chunk
-                    ],
-                )
-            ids = dict(
-                (
-                    await session.execute(
-                        select(QuestionnaireResponse.person_id, QuestionnaireResponse.id).where(
-                            QuestionnaireResponse.campaign_id == campaign.id
-                        )
-                    )
-                ).all()
-            )
-            messages = [
-                notify.Message(
-                    recipient_id=person_id,
-                    kind=INVITE_KIND,
-                    key=str(campaign.id),
-                    due_at=window.spread(now, person_id),
-                    expires_at=ends,
-                    payload={
-                        "response_id": ids[person_id],
-                        "title": definition.title[_language(locales.get(person_id))],
-                        "day": deadline.isoformat(),
-                    },
-                )
-                for person_id in people
-            ]
-            for start in range(0, len(messages), CHUNK):
-                await notify.many(session, messages[start : start + CHUNK], now)
             audit.record(
                 session,
                 at=now,
@@ -374,7 +366,36 @@ class CampaignService:
                 audience=audience.value,
                 invited=len(found),
             )
-            return _view(campaign, stored.row_id, definition, 0, 0)
+        invitation = {
+            "campaign_id": campaign.id,
+            "titles": {language: definition.title[language] for language in LANGUAGES},
+            "day": deadline.isoformat(),
+        }
+        people = sorted(found)
+        for start in range(0, len(people), CHUNK):
+            chunk = people[start : start + CHUNK]
+            async with self._transactions.write() as session:
+                await _add_responses(session, campaign, chunk, found)
+                await notify.everyone(
+                    session,
+                    select(QuestionnaireResponse.person_id).where(
+                        QuestionnaireResponse.campaign_id == campaign.id,
+                        QuestionnaireResponse.person_id.between(chunk[0], chunk[-1]),
+                    ),
+                    kind=INVITE_KIND,
+                    key=str(campaign.id),
+                    due_at=window.next_opening(now),
+                    expires_at=ends,
+                    now=now,
+                    payload=invitation,
+                )
+                await session.execute(
+                    update(SurveyCampaign)
+                    .where(SurveyCampaign.id == campaign.id)
+                    .values(invited=SurveyCampaign.invited + len(chunk))
+                )
+        campaign.invited = len(people)
+        return _view(campaign, stored.row_id, definition, 0, 0)
 
     async def listing(self, actor_id: int, organisation_id: int) -> list[CampaignProgress]:
         """The organisation's campaigns, newest first."""
@@ -461,37 +482,28 @@ class CampaignService:
             return 0
         which = due[-1]
         campaign.reminded = [*(campaign.reminded or []), *due]
-        rows = (
-            await session.execute(
-                select(QuestionnaireResponse.id, QuestionnaireResponse.person_id, Person.locale)
-                .join(Person, Person.id == QuestionnaireResponse.person_id)
-                .where(
-                    QuestionnaireResponse.campaign_id == campaign.id,
-                    QuestionnaireResponse.submitted_at.is_(None),
-                    Person.status != PersonStatus.WITHDRAWN,
-                )
-            )
-        ).all()
         definition = await _definition_of(session, campaign)
-        messages = [
-            notify.Message(
-                recipient_id=person_id,
-                kind=REMINDER_KIND,
-                key=f"{campaign.id}:{which}",
-                due_at=window.spread(now, person_id),
-                expires_at=campaign.deadline,
-                payload={
-                    "response_id": response_id,
-                    "title": definition.title[_language(locale)],
-                    "day": last_day.isoformat(),
-                    "final": which == "day",
-                },
-            )
-            for response_id, person_id, locale in rows
-        ]
-        for start in range(0, len(messages), CHUNK):
-            await notify.many(session, messages[start : start + CHUNK], now)
-        return len(messages)
+        return await notify.everyone(
+            session,
+            select(QuestionnaireResponse.person_id)
+            .join(Person, Person.id == QuestionnaireResponse.person_id)
+            .where(
+                QuestionnaireResponse.campaign_id == campaign.id,
+                QuestionnaireResponse.submitted_at.is_(None),
+                Person.status != PersonStatus.WITHDRAWN,
+            ),
+            kind=REMINDER_KIND,
+            key=f"{campaign.id}:{which}",
+            due_at=window.next_opening(now),
+            expires_at=campaign.deadline,
+            now=now,
+            payload={
+                "campaign_id": campaign.id,
+                "titles": {language: definition.title[language] for language in LANGUAGES},
+                "day": last_day.isoformat(),
+                "final": which == "day",
+            },
+        )
 
     async def _views(
         self, session: AsyncSession, campaigns: Sequence[SurveyCampaign]

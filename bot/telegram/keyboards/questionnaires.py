@@ -6,7 +6,7 @@ from __future__ import annotations
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 
-from bot.telegram.callbacks import QuestionnaireCallback, ResponseCallback
+from bot.telegram.callbacks import QuestionnaireCallback, SurveyOpenCallback
 from bot.telegram.keyboards.common import NotificationKeyboard
 from services.questionnaires.campaigns import INVITE_KIND, REMINDER_KIND
 from services.questionnaires.library import ListedQuestionnaire
@@ -51,15 +51,15 @@ def card_keyboard(organisation_id: int, code: str) -> InlineKeyboardMarkup:
     )
 
 
-def open_keyboard(response_id: int, *, resume: bool = False) -> InlineKeyboardMarkup:
+def open_keyboard(campaign_id: int, *, resume: bool = False) -> InlineKeyboardMarkup:
     text = "📝 " + (_("Go on answering") if resume else _("Answer the questionnaire"))
-    data = ResponseCallback(response_id=response_id).pack()
+    data = SurveyOpenCallback(campaign_id=campaign_id).pack()
     return InlineKeyboardMarkup(
         inline_keyboard=[[InlineKeyboardButton(text=text, callback_data=data)]]
     )
 
 
 NOTIFICATION_KEYBOARDS: dict[str, NotificationKeyboard] = {
-    INVITE_KIND: lambda payload: open_keyboard(int(payload["response_id"])),
-    REMINDER_KIND: lambda payload: open_keyboard(int(payload["response_id"]), resume=True),
+    INVITE_KIND: lambda payload: open_keyboard(int(payload["campaign_id"])),
+    REMINDER_KIND: lambda payload: open_keyboard(int(payload["campaign_id"]), resume=True),
 }
