@@ -26,6 +26,7 @@ from services.people.privacy import PrivacyService
 from services.people.profiles import ProfileService
 from services.plans.development_plan import PlanService
 from services.questionnaires.answers import AnswerService
+from services.questionnaires.automatic import AutomaticSurveys
 from services.questionnaires.campaigns import CampaignService
 from services.questionnaires.library import QuestionnaireLibrary
 from services.questionnaires.results import ResultService
@@ -70,6 +71,7 @@ class Services:
     answers: AnswerService
     campaigns: CampaignService
     results: ResultService
+    automatic_surveys: AutomaticSurveys
 
 
 def build_services(
@@ -127,4 +129,5 @@ def build_services(
         answers=AnswerService(transactions, clock),
         campaigns=CampaignService(transactions, clock, superadmin_ids=superadmins),
         results=ResultService(transactions, clock, superadmin_ids=superadmins),
+        automatic_surveys=AutomaticSurveys(transactions, clock),
     )

@@ -46,12 +46,13 @@ async def run_outbox(sender: OutboxSender) -> None:
 async def run_programme_jobs(services: Services) -> None:
     """Half-time reminders and expiry of offers to mentors; paused pairs whose date came; the
     pairs' cycles (open the next, close the unanswered); forms abandoned for a week; reminders
-    of survey campaigns near their deadline."""
+    of survey campaigns near their deadline; questionnaires at pairs' moments."""
     reminded, expired = await services.offer_expiry.process_due()
     resumed = await services.pairs.resume_due()
     opened, closed = await services.rhythm.process_due()
     forgotten = await services.forms.purge_expired()
     survey_reminders = await services.campaigns.remind()
+    automatic = await services.automatic_surveys.process_due()
     summary = _summary(
         {
             "offers reminded": reminded,
@@ -61,6 +62,7 @@ async def run_programme_jobs(services: Services) -> None:
             "unanswered cycles closed": closed,
             "abandoned forms forgotten": forgotten,
             "survey reminders queued": survey_reminders,
+            "questionnaires sent at pairs' moments": automatic,
         }
     )
     if summary:

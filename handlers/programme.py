@@ -26,6 +26,7 @@ from bot.telegram.organisation_choice import curated_organisation
 from bot.telegram.states import ProgrammeHolidays
 from bot.telegram.texts import Texts
 from handlers.pairs import redraw
+from handlers.programme_surveys import SURVEY_SETTINGS, on_survey_setting
 from services.core.errors import StaleAction, ValidationFailed
 from services.organisations.programme import WINDOW_HOURS, WINDOW_STARTS, ProgrammeSettings
 from services.organisations.sending_window import SendingWindow, parse_holidays
@@ -93,6 +94,9 @@ async def on_programme_setting(
     organisation_id = callback_data.organisation_id
     if callback_data.setting in RHYTHM_SETTINGS:
         await on_rhythm_setting(callback, callback_data, person, services, texts, state, bot)
+        return
+    if callback_data.setting in SURVEY_SETTINGS:
+        await on_survey_setting(callback, callback_data, person, services, texts, bot)
         return
     if callback_data.setting == SETTING_SHOW:
         settings = await services.programme.get(person.id, organisation_id)

@@ -10,22 +10,27 @@ from typing import Any
 
 from aiogram import Bot
 from aiogram.fsm.context import FSMContext
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 
 from bot.container import Services
 from bot.telegram import forms
+from bot.telegram.callbacks import PairActionCallback
 from bot.telegram.form_purposes import Reply, purpose
 from bot.telegram.html import Html, escape, format_html
 from bot.telegram.identity import TelegramPerson
+from bot.telegram.keyboards.pairs import PETITION
 from bot.telegram.texts import Texts
 from services.forms import registry
 from services.forms.definitions import Answer
 from services.questionnaires.answers import ResponseView
 from services.questionnaires.as_form import as_form, language_of
 from services.questionnaires.library import StoredDefinition
-from services.questionnaires.schema import LANGUAGES, QuestionnaireDefinition
+from services.questionnaires.schema import LANGUAGES, Measure, QuestionnaireDefinition
 
 ANSWER = "questionnaire"
+# The fit check's answer that offers the way to another mentor (builtin/fit_check.yaml).
+NOT_A_GOOD_FIT = "not_good_fit"
 PREVIEW = "questionnaire_preview"
 
 
@@ -125,8 +130,31 @@ async def _submit(
     context: dict[str, Any],
     answers: dict[str, Answer],
 ) -> Reply:
-    await services.answers.submit(person.id, int(context["response_id"]), answers)
-    return _("Thank you! Your answers are saved.")
+    response = await services.answers.submit(person.id, int(context["response_id"]), answers)
+    thanks = _("Thank you! Your answers are saved.")
+    if response.pair_id is not None and _not_a_good_fit(response):
+        # The fit check's way out: the pair's own petition (another mentor / to be relieved).
+        mentee = response.respondent_role == "mentee"
+        offer = (
+            _("If you would rather work with another mentor, you can ask the curator for one.")
+            if mentee
+            else _("If you would rather not go on with this pair, you can ask the curator.")
+        )
+        label = _("Ask for another mentor") if mentee else _("Ask to be relieved")
+        button = InlineKeyboardButton(
+            text="🔁 " + label,
+            callback_data=PairActionCallback(pair_id=response.pair_id, action=PETITION).pack(),
+        )
+        return f"{thanks}\n\n{offer}", InlineKeyboardMarkup(inline_keyboard=[[button]])
+    return thanks
+
+
+def _not_a_good_fit(response: ResponseView) -> bool:
+    fit = next(
+        (q for q in response.questionnaire.definition.questions if q.measure == Measure.FIT),
+        None,
+    )
+    return fit is not None and response.answers.get(fit.id) == NOT_A_GOOD_FIT
 
 
 @purpose(PREVIEW)

@@ -42,6 +42,13 @@ class ProgrammeSettings:
     quiet_alert_cycles: int = 3
     # "Satisfaction %" counts respondents whose overall score (of 10) is at least this.
     satisfaction_threshold: int = 7
+    # Questionnaires the bot sends by itself (services/questionnaires/automatic.py): the entry
+    # diagnosis when a pair starts, the fit check after its first meeting, the pulse on day 30
+    # and every 60 days, the exit diagnosis and satisfaction when it completes.
+    auto_entry: bool = True
+    auto_fit: bool = True
+    auto_pulse: bool = True
+    auto_exit: bool = True
 
     @classmethod
     def of(cls, organisation: Organisation) -> ProgrammeSettings:

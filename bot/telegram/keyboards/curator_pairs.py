@@ -46,6 +46,8 @@ SETTING_OFFER_TTL = "ttl"
 SETTING_ORDER = "order"
 # The second screen of /programme (handlers/programme.py): cadence, hours, holidays.
 SETTING_RHYTHM = "rhythm"
+# The questionnaires screen (handlers/programme_surveys.py): threshold, automatic questionnaires.
+SETTING_SURVEYS = "surveys"
 CAPACITY_CHOICES = (0, 1, 2, 3, 4, 5, 10)
 OFFER_TTL_DAYS = (1, 2, 3, 5, 7)
 
@@ -206,5 +208,6 @@ def programme_keyboard(organisation_id: int, settings: ProgrammeSettings) -> Inl
     button(_("Order required"), SETTING_ORDER, "1", settings.pairs_require_order)
     button(_("No order needed"), SETTING_ORDER, "0", not settings.pairs_require_order)
     button(_("⏰ Meetings and reminders…"), SETTING_RHYTHM, "", False)
-    builder.adjust(len(CAPACITY_CHOICES), len(OFFER_TTL_DAYS), 2, 1)
+    button(_("📋 Questionnaires…"), SETTING_SURVEYS, "", False)
+    builder.adjust(len(CAPACITY_CHOICES), len(OFFER_TTL_DAYS), 2, 1, 1)
     return builder.as_markup()

@@ -6,8 +6,9 @@ from __future__ import annotations
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 
-from bot.telegram.callbacks import QuestionnaireCallback, SurveyOpenCallback
+from bot.telegram.callbacks import QuestionnaireCallback, ResponseCallback, SurveyOpenCallback
 from bot.telegram.keyboards.common import NotificationKeyboard
+from services.questionnaires.automatic import INVITE_KIND as AUTOMATIC_KIND
 from services.questionnaires.campaigns import INVITE_KIND, REMINDER_KIND
 from services.questionnaires.library import ListedQuestionnaire
 
@@ -59,7 +60,16 @@ def open_keyboard(campaign_id: int, *, resume: bool = False) -> InlineKeyboardMa
     )
 
 
+def response_keyboard(response_id: int) -> InlineKeyboardMarkup:
+    text = "📝 " + _("Answer the questionnaire")
+    data = ResponseCallback(response_id=response_id).pack()
+    return InlineKeyboardMarkup(
+        inline_keyboard=[[InlineKeyboardButton(text=text, callback_data=data)]]
+    )
+
+
 NOTIFICATION_KEYBOARDS: dict[str, NotificationKeyboard] = {
+    AUTOMATIC_KIND: lambda payload: response_keyboard(int(payload["response_id"])),
     INVITE_KIND: lambda payload: open_keyboard(int(payload["campaign_id"])),
     REMINDER_KIND: lambda payload: open_keyboard(int(payload["campaign_id"]), resume=True),
 }
