@@ -4,14 +4,18 @@ those who have not finished (once each), and a campaign closed early."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import select
 
 from bot.app import Application
 from models import AuditEntry, Notification, NotificationStatus, QuestionnaireResponse
 from services.outbox.sender import OutboxSender
+from services.questionnaires.campaigns import CampaignAudience
 from tests.conftest import PersonFactory
 from tests.fakes import FakeClock, TelegramClient
 from tests.flows.helpers import complete_profile, curator_invite, join_with_consent, make_curator
+from tests.flows.pairing import programme
 
 SATISFACTION = "Анкета удовлетворённости наставляемого"
 SCORES = ("8", "9", "7", "6", "10", "5", "9")
@@ -247,3 +251,50 @@ async def test_the_results_state_their_rule_and_n(
     assert "n = 3 · среднее 8.33 · медиана 9" in found
     assert "Разбор &lt;уроков&gt; &amp; советы" in found
     assert "видите только вы" in found
+
+
+async def test_both_sides_of_active_pairs_and_this_years_pairs(
+    superadmin: TelegramClient, person: PersonFactory, app: Application, clock: FakeClock
+) -> None:
+    setup = await programme(app, superadmin, person, mentees=2, mentors=2)
+    first = await setup.pair(setup.team.mentees[0], setup.team.mentors[0])
+    await setup.pair(setup.team.mentees[1], setup.team.mentors[1])
+    await app.services.pairs.complete(setup.curator_id, first)
+    organisation_id = setup.team.organisation_id
+
+    async def size(code: str, audience: CampaignAudience) -> int:
+        return await app.services.campaigns.audience_size(
+            setup.curator_id, organisation_id, code, audience
+        )
+
+    # Active pairs: one is left, both its sides; a mentor questionnaire asks only its mentor.
+    assert await size("pulse", CampaignAudience.PAIRS) == 2
+    assert await size("satisfaction_mentor", CampaignAudience.PAIRS) == 1
+    # This programme year: both pairs, the completed one too.
+    assert await size("pulse", CampaignAudience.YEAR) == 4
+
+    campaign = await app.services.campaigns.launch(
+        setup.curator_id,
+        organisation_id,
+        "pulse",
+        CampaignAudience.PAIRS,
+        clock.now().date() + timedelta(days=7),
+    )
+    assert campaign.invited == 2
+    async with app.database.read() as db:
+        sides = sorted(
+            await db.scalars(
+                select(QuestionnaireResponse.respondent_role).where(
+                    QuestionnaireResponse.campaign_id == campaign.id
+                )
+            )
+        )
+    assert sides == ["mentee", "mentor"]
+
+    clock.advance(days=365)  # the next programme year: last year's pairs are not in it
+    assert (
+        await app.services.campaigns.audience_size(
+            setup.curator_id, organisation_id, "pulse", CampaignAudience.YEAR
+        )
+        == 2  # the pair still active
+    )
