@@ -26,6 +26,7 @@ from services.questionnaires.campaigns import CampaignAudience, CampaignProgress
 from services.questionnaires.schema import Audience
 
 DEADLINE_DAYS = (3, 7, 14, 30)
+PAIR_PREFIX = "pair-"
 _AUDIENCES: dict[CampaignAudience, Callable[[], str]] = {
     CampaignAudience.MENTEES: lambda: _("all mentees"),
     CampaignAudience.MENTORS: lambda: _("all mentors"),
@@ -161,6 +162,8 @@ async def on_survey(
     if action == "list":
         text, markup = await _list(services, texts, person, org)
     elif action == "new":
+        # From a pair's card the audience is that pair ("pair-12"): straight on to the deadline.
+        pair = value if value.startswith(PAIR_PREFIX) else ""
         listed = await services.questionnaires.listing(person.id, org)
         text = _("Which questionnaire do you want to send?")
         rows = [
@@ -168,8 +171,8 @@ async def on_survey(
                 _button(
                     item.current.definition.title[language],
                     org,
-                    "who",
-                    item.current.definition.id,
+                    "when" if pair else "who",
+                    f"{item.current.definition.id}|{pair}" if pair else item.current.definition.id,
                 )
             ]
             for item in listed
@@ -191,6 +194,7 @@ async def on_survey(
         markup = _markup(*rows)
     elif action == "when":
         code, audience_value = _parts(value, 2)
+        _audience(audience_value)
         text = _("By when should they answer?")
         labels = {
             3: _("In 3 days"),
@@ -202,15 +206,16 @@ async def on_survey(
             [_button(labels[days], org, "ask", f"{code}|{audience_value}|{days}")]
             for days in DEADLINE_DAYS
         ]
-        rows.append([_button("« " + _("Back"), org, "who", code)])
+        back = ("new", audience_value) if audience_value.startswith(PAIR_PREFIX) else ("who", code)
+        rows.append([_button("« " + _("Back"), org, *back)])
         markup = _markup(*rows)
     elif action == "ask":
         code, audience_value, days = _parts(value, 3)
-        audience = _audience(audience_value)
+        audience, pair_id = _audience(audience_value)
         if not days.isdigit() or int(days) not in DEADLINE_DAYS:
             raise StaleAction
         stored = await services.questionnaires.for_curator(person.id, org, code)
-        count = await services.campaigns.audience_size(person.id, org, code, audience)
+        count = await services.campaigns.audience_size(person.id, org, code, audience, pair_id)
         organisation = await services.organisations.get(person.id, org)
         deadline = services.campaigns.deadline_in(organisation.timezone, int(days))
         if count == 0:
@@ -235,8 +240,9 @@ async def on_survey(
             raise StaleAction
         organisation = await services.organisations.get(person.id, org)
         deadline = services.campaigns.deadline_in(organisation.timezone, int(days))
+        audience, pair_id = _audience(audience_value)
         campaign = await services.campaigns.launch(
-            person.id, org, code, _audience(audience_value), deadline
+            person.id, org, code, audience, deadline, pair_id
         )
         text, markup = await _card(
             services, texts, person, campaign, notice=_("The survey is on its way.")
@@ -270,14 +276,20 @@ async def on_survey(
     await send_or_edit(bot, person.chat_id, text, markup, message_id)
 
 
-def _audience(value: str) -> CampaignAudience:
+def _audience(value: str) -> tuple[CampaignAudience, int | None]:
+    """A button's audience: one of the menu's, or "pair-12" from a pair's card."""
+    if value.startswith(PAIR_PREFIX):
+        pair = value.removeprefix(PAIR_PREFIX)
+        if not pair.isdigit():
+            raise StaleAction
+        return CampaignAudience.PAIR, int(pair)
     try:
         audience = CampaignAudience(value)
     except ValueError:
         raise StaleAction from None
     if audience == CampaignAudience.PAIR:
-        raise StaleAction  # one pair is asked from the pair's own card, not from this menu
-    return audience
+        raise StaleAction  # a pair is named: "pair-12"
+    return audience, None
 
 
 def get_router() -> Router:

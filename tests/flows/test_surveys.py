@@ -298,3 +298,24 @@ async def test_both_sides_of_active_pairs_and_this_years_pairs(
         )
         == 2  # the pair still active
     )
+
+
+async def test_one_pair_is_asked_from_its_card(
+    superadmin: TelegramClient, person: PersonFactory, app: Application
+) -> None:
+    setup = await programme(app, superadmin, person)
+    await setup.pair(setup.mentee, setup.mentor)
+    setup.curator.new_texts()
+    await setup.curator.send("/pairs")
+    await setup.curator.click("1. Петров → Иванова")
+
+    await setup.curator.click("📋 Отправить паре анкету")
+    await setup.curator.click("Пульс наставнической пары")
+    [confirm] = await setup.curator.click("Через неделю")
+    assert "одной паре — 2 человека" in confirm
+    [card] = await setup.curator.click("✅ Разослать")
+
+    assert "Приглашено: 2" in card
+    async with app.database.read() as db:
+        people = set(await db.scalars(select(QuestionnaireResponse.person_id)))
+    assert people == {setup.id_of(setup.mentee), setup.id_of(setup.mentor)}

@@ -14,6 +14,7 @@ from bot.telegram.callbacks import (
     PairCadenceCallback,
     PairManageCallback,
     ProgrammeSettingCallback,
+    SurveyCallback,
 )
 from bot.telegram.keyboards.meetings import SHOW_LOG
 from bot.telegram.keyboards.pairs import SHOW_CADENCE, petition_decision_keyboard
@@ -130,7 +131,13 @@ def pair_manage_keyboard(pair: PairDetails) -> InlineKeyboardMarkup:
             text="🗓 " + _("How often they meet"),
             callback_data=PairCadenceCallback(pair_id=pair.id, days=SHOW_CADENCE),
         )
-        sizes.append(1)
+        builder.button(
+            text="📋 " + _("Send this pair a questionnaire"),
+            callback_data=SurveyCallback(
+                organisation_id=pair.organisation_id, action="new", value=f"pair-{pair.id}"
+            ),
+        )
+        sizes.extend((1, 1))
     _back(builder, pair.organisation_id)
     sizes.append(1)
     builder.adjust(*sizes)
