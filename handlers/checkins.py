@@ -18,9 +18,8 @@ from bot.telegram.callbacks import (
     PairActionCallback,
     QuietPairCallback,
 )
-from bot.telegram.forms import start_form
 from bot.telegram.identity import TelegramPerson
-from bot.telegram.meeting_forms import MEETING_FEEDBACK
+from bot.telegram.questionnaire_forms import start_answering
 from bot.telegram.redraw import drop_buttons, message_id_of
 from bot.telegram.states import AgreedMeetingForm, CheckinPostpone
 from bot.telegram.texts import Texts, format_local
@@ -75,17 +74,11 @@ async def on_checkin(
     await bot.send_message(
         chat_id, _("Great, the meeting is in the log! A few quick questions about it:")
     )
-    await start_form(
-        bot,
-        state,
-        services,
-        texts,
-        person,
-        MEETING_FEEDBACK,
-        "meeting_feedback",
-        suggested={"kind": result.meeting_kind} if result.meeting_kind else None,
-        meeting_id=result.meeting_id,
-    )
+    if result.feedback_id is None:
+        return
+    # The answerer's own copy; the other side was invited with the "you met" message.
+    response = await services.answers.open(person.id, result.feedback_id)
+    await start_answering(bot, state, services, texts, person, response)
 
 
 async def checkin_postpone_date(

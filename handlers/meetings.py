@@ -1,5 +1,6 @@
 """/meeting records a meeting, /meetings shows a pair's log (журнал встреч) and lets one correct
-one's own entry within a week; the feedback form after a check-in's "Met" saves here too.
+one's own entry within a week (the entry a check-in's "Met" created is filled in this way; each
+side's view of that meeting is their own questionnaire, bot/telegram/questionnaire_forms.py).
 
 The forms are data (bot/telegram/meeting_forms.py) asked by the one form engine
 (bot/telegram/forms.py, handlers/forms.py); this module registers what Save does for each
@@ -46,10 +47,6 @@ def meeting_problem_text(problem: MeetingProblem) -> str:
         MeetingProblem.NOT_STARTED: _(
             "The pair starts when the curator records the order; meetings can be logged after that."
         ),
-        MeetingProblem.FEEDBACK_GIVEN: _(
-            "The other side of your pair has already given the feedback on this meeting. "
-            "See /meetings."
-        ),
     }
     return texts[problem]
 
@@ -75,22 +72,6 @@ async def save_record(
         date=view.held_on.strftime(DATE_FORMAT),
         name=view.partner_name,
     )
-
-
-@purpose("meeting_feedback")
-async def save_feedback(
-    services: Services,
-    texts: Texts,
-    person: TelegramPerson,
-    ids: dict[str, Any],
-    answers: dict[str, Answer],
-) -> str:
-    """The feedback of a meeting the check-in recorded."""
-    try:
-        await services.meetings.save_feedback(person.id, ids["meeting_id"], answers)
-    except MeetingUnavailable as problem:
-        return meeting_problem_text(problem.problem)
-    return _("✅ Thank you! The feedback is saved in the meeting log: /meetings.")
 
 
 @purpose("meeting_edit")

@@ -27,6 +27,7 @@ from models import (
     PairStatus,
     Person,
     PersonStatus,
+    Questionnaire,
     QuestionnaireResponse,
 )
 from services.core.clock import Clock
@@ -35,10 +36,12 @@ from services.core.transactions import Transactions
 from services.organisations.programme import ProgrammeSettings
 from services.organisations.windows import window_of
 from services.outbox import notify
-from services.questionnaires.library import current_definition
+from services.questionnaires import meeting_feedback
+from services.questionnaires.library import current_definition, stored_definition
 from services.questionnaires.schema import LANGUAGES
 
 INVITE_KIND = "questionnaire_invite"
+REMINDER_KIND = "questionnaire_reminder"
 CATCH_UP_DAYS = 7
 ANSWER_DAYS = 14
 PULSE_FIRST_DAY = 30
@@ -86,6 +89,7 @@ class AutomaticSurveys:
                 if organisation is None or not _switched_on(organisation, moment.code):
                     continue
                 invited += await self._invite(session, organisation, moment, asked, now)
+            invited += await _remind_meeting_feedback(session, organisations, now)
         return invited
 
     async def _invite(
@@ -226,3 +230,42 @@ async def _asked(session: AsyncSession, moments: list[Moment]) -> set[tuple[int,
         )
         asked.update((person_id, subject) for person_id, subject in rows)
     return asked
+
+
+async def _remind_meeting_feedback(
+    session: AsyncSession, organisations: dict[int, Organisation], now: datetime
+) -> int:
+    """One reminder, on the next working day, to whoever has not answered about a meeting."""
+    rows = await session.scalars(
+        select(QuestionnaireResponse).where(
+            QuestionnaireResponse.subject.startswith(meeting_feedback.SUBJECT_PREFIX),
+            QuestionnaireResponse.submitted_at.is_(None),
+            QuestionnaireResponse.created_at >= now - timedelta(days=CATCH_UP_DAYS),
+        )
+    )
+    queued = 0
+    for response in rows:
+        organisation = organisations.get(response.organisation_id)
+        if organisation is None or response.deadline is None or response.deadline <= now:
+            continue
+        window = window_of(organisation)
+        if window.local_date(response.created_at) >= window.local_date(now):
+            continue  # the day of the meeting's check-in: tomorrow at the earliest
+        stored = await session.get(Questionnaire, response.questionnaire_id)
+        if stored is None:
+            continue
+        title = stored_definition(stored).definition.title
+        queued += await notify.person(
+            session,
+            response.person_id,
+            REMINDER_KIND,
+            str(response.id),
+            now,
+            pair=response.pair_id,
+            due_at=window.next_opening(now),
+            expires_at=response.deadline,
+            response_id=response.id,
+            titles={language: title[language] for language in LANGUAGES},
+            day=window.local_date(response.deadline - timedelta(seconds=1)).isoformat(),
+        )
+    return queued

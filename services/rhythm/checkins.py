@@ -31,6 +31,7 @@ from services.core.lookups import organisation_of
 from services.core.transactions import Transactions
 from services.organisations.windows import window_of
 from services.outbox import notify
+from services.questionnaires import meeting_feedback
 from services.rhythm.cycles import checkin, checkin_time, close_cycle
 from services.rhythm.meeting_stages import create_met_meeting
 from services.rhythm.quiet import alert_curators_about_pair, people_of, sides
@@ -46,6 +47,8 @@ class CheckinResult:
     # The kind of the meeting just recorded (the next in the sequence), offered first.
     meeting_kind: str | None = None
     postponed_to: date | None = None
+    # The answerer's own questionnaire about the meeting (services/questionnaires).
+    feedback_id: int | None = None
 
 
 POSTPONE_MAX_DAYS = 31
@@ -139,10 +142,13 @@ class CheckinService:
             cycle.answered_by_id = actor_id
             cycle.answered_at = now
             meeting_id = meeting_kind = None
+            feedback: dict[int, int] = {}
             if answer == CycleStatus.MET:
                 meeting = await create_met_meeting(session, pair.id, cycle.id, actor_id, today, now)
                 meeting_id = meeting.id
                 meeting_kind = meeting.kind.value
+                # Each side's own questionnaire about the meeting; the other is invited below.
+                feedback = await meeting_feedback.open_for_both(session, pair, meeting.id, now)
             await notify.person(
                 session,
                 other_id,
@@ -153,10 +159,15 @@ class CheckinService:
                 about=actor_id,
                 answer=answer.value,
                 name=actor_name,
+                response_id=feedback.get(other_id),
             )
             await close_cycle(session, pair, organisation, met=answer == CycleStatus.MET, now=now)
             return CheckinResult(
-                pair.id, cycle.status, meeting_id=meeting_id, meeting_kind=meeting_kind
+                pair.id,
+                cycle.status,
+                meeting_id=meeting_id,
+                meeting_kind=meeting_kind,
+                feedback_id=feedback.get(actor_id),
             )
 
     async def quiet_answer(self, actor_id: int, pair_id: int, answer: str) -> None:

@@ -43,7 +43,7 @@ def _spec(form_id: str, field_ids: tuple[str, ...]) -> FormSpec:
     return FormSpec(form_id, 1, tuple(FIELDS[field_id] for field_id in field_ids))
 
 
-# The feedback of a meeting the check-in recorded ("Met").
+# The shared log entry of a meeting the check-in recorded ("Met"), as its author corrects it.
 FEEDBACK_FIELDS = _spec("meeting_feedback", ("kind", "topic", "usefulness", "note", "next_step"))
 # /meeting: a meeting recorded at any time.
 RECORD_FIELDS = _spec(

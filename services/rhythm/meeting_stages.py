@@ -46,8 +46,9 @@ async def create_met_meeting(
     held_on: date,
     now: datetime,
 ) -> Meeting:
-    """The minimal log entry of a "Met" answer; its feedback form fills the rest
-    (MeetingService.save_feedback)."""
+    """The minimal log entry of a "Met" answer: its date and kind. Each side's own view of the
+    meeting goes into their questionnaire (services/questionnaires/meeting_feedback.py); the one
+    who answered may fill in the shared entry by correcting it (the feedback fields)."""
     meeting = Meeting(
         pair_id=pair_id,
         cycle_id=cycle_id,

@@ -1,5 +1,5 @@
-"""The meeting log (журнал встреч): meetings recorded with /meeting, the feedback of a meeting the
-check-in created, corrections within a week, and a pair's log.
+"""The meeting log (журнал встреч): meetings recorded with /meeting, the entry a check-in
+created ("Met"), corrections within a week, and a pair's log.
 
 The answers arrive as the form runner collected them (question id -> JSON value) and are checked
 again here against the fields below, the single source of every bound the forms show."""
@@ -43,7 +43,6 @@ LOG_PAGE_SIZE = 5
 class MeetingProblem(enum.StrEnum):
     EDIT_CLOSED = "edit_closed"  # recorded more than EDIT_DAYS ago
     NOT_STARTED = "not_started"  # the pair waits for the head's order
-    FEEDBACK_GIVEN = "feedback_given"  # the other side has already filled the feedback
 
 
 class MeetingUnavailable(DomainError):
@@ -234,37 +233,6 @@ class MeetingService:
                 held_on=meeting.held_on.isoformat(),
                 stage=meeting.kind.value,
             )
-            return _view(meeting, pair, actor_id, people, now)
-
-    async def save_feedback(
-        self, actor_id: int, meeting_id: int, answers: dict[str, Any]
-    ) -> MeetingView:
-        """The feedback of a meeting the check-in created; either side of the pair fills it
-        once (then the one who filled it may correct it like any entry)."""
-        now = self._clock.now()
-        async with self._transactions.write() as session:
-            # Locked: when both sides send the feedback at once, the second waits and is refused.
-            meeting = await self._meeting(session, meeting_id, lock=True)
-            pair = await self._member_pair(session, actor_id, meeting.pair_id, lock=False)
-            if meeting.cycle_id is None:
-                raise StaleAction
-            if meeting.topic is not None:
-                raise MeetingUnavailable(MeetingProblem.FEEDBACK_GIVEN)
-            cleaned = check_answers(FEEDBACK_FIELDS, answers)
-            _apply(meeting, cleaned)
-            meeting.recorded_by_id = actor_id
-            meeting.updated_at = now
-            audit.record(
-                session,
-                at=now,
-                action="meeting.feedback",
-                actor_id=actor_id,
-                organisation_id=pair.organisation_id,
-                target_person_id=pair.mentee_id,
-                pair_id=pair.id,
-                meeting_id=meeting.id,
-            )
-            people = await names(session, {pair.mentor_id, pair.mentee_id})
             return _view(meeting, pair, actor_id, people, now)
 
     # --- correcting ------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from aiogram.utils.i18n import gettext as _
 from bot.telegram.callbacks import QuestionnaireCallback, ResponseCallback, SurveyOpenCallback
 from bot.telegram.keyboards.common import NotificationKeyboard
 from services.questionnaires.automatic import INVITE_KIND as AUTOMATIC_KIND
+from services.questionnaires.automatic import REMINDER_KIND as AUTOMATIC_REMINDER_KIND
 from services.questionnaires.campaigns import INVITE_KIND, REMINDER_KIND
 from services.questionnaires.library import ListedQuestionnaire
 
@@ -70,6 +71,7 @@ def response_keyboard(response_id: int) -> InlineKeyboardMarkup:
 
 NOTIFICATION_KEYBOARDS: dict[str, NotificationKeyboard] = {
     AUTOMATIC_KIND: lambda payload: response_keyboard(int(payload["response_id"])),
+    AUTOMATIC_REMINDER_KIND: lambda payload: response_keyboard(int(payload["response_id"])),
     INVITE_KIND: lambda payload: open_keyboard(int(payload["campaign_id"])),
     REMINDER_KIND: lambda payload: open_keyboard(int(payload["campaign_id"]), resume=True),
 }

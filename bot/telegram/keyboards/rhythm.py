@@ -10,6 +10,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.telegram.callbacks import AgreedMeetingCallback, CheckinCallback, QuietPairCallback
 from bot.telegram.keyboards.common import NotificationKeyboard
+from bot.telegram.keyboards.questionnaires import response_keyboard
 from models import CycleStatus
 
 
@@ -57,7 +58,16 @@ def quiet_keyboard(payload: dict[str, Any]) -> InlineKeyboardMarkup:
     return builder.as_markup()
 
 
+def _met_keyboard(payload: dict[str, Any]) -> InlineKeyboardMarkup | None:
+    """Under "they noted you met": the person's own questionnaire about the meeting."""
+    response_id = payload.get("response_id")
+    if payload.get("answer") != "met" or not isinstance(response_id, int):
+        return None
+    return response_keyboard(response_id)
+
+
 NOTIFICATION_KEYBOARDS: dict[str, NotificationKeyboard] = {
+    "checkin_answered": _met_keyboard,
     "checkin": checkin_keyboard,
     "meeting_reminder": reminder_keyboard,
     "quiet_nudge": quiet_keyboard,
