@@ -294,3 +294,115 @@ async def test_own_answers_are_in_the_download_and_gone_after_withdrawal(
     await teacher.click("Да, отозвать")
     async with app.database.read() as db:
         assert await db.get(QuestionnaireResponse, response_id) is None
+
+
+EVERY_KIND = """
+id: every_kind
+version: 1
+audience: mentee
+title: {ru: "Все виды вопросов", en: "Every kind"}
+questions:
+  - id: met
+    kind: yes_no
+    text: {ru: "Вы встречались?", en: "Did you meet?"}
+  - id: why_not
+    kind: text
+    text: {ru: "Что помешало?", en: "What got in the way?"}
+    max_length: 50
+    show_if: {question: met, equals: ["no"]}
+  - id: hours
+    kind: number
+    text: {ru: "Сколько часов?", en: "How many hours?"}
+    min: 0
+    max: 40
+  - id: topics
+    kind: multi
+    text: {ru: "Темы", en: "Topics"}
+    max_choices: 2
+    other: true
+    options:
+      - {id: lessons, text: {ru: "Уроки", en: "Lessons"}}
+      - {id: parents, text: {ru: "Родители", en: "Parents"}}
+      - {id: papers, text: {ru: "Документы", en: "Papers"}}
+  - id: mood
+    kind: choice
+    text: {ru: "Настроение", en: "Mood"}
+    options:
+      - {id: good, text: {ru: "Хорошее", en: "Good"}}
+      - {id: bad, text: {ru: "Плохое", en: "Bad"}}
+  - id: score
+    kind: scale
+    text: {ru: "Оценка", en: "Score"}
+    min: 0
+    max: 10
+  - id: story
+    kind: long_text
+    text: {ru: "Расскажите", en: "Tell us"}
+    required: false
+"""
+
+
+async def test_every_kind_of_question_and_a_show_if(
+    superadmin: TelegramClient, person: PersonFactory, app: Application
+) -> None:
+    curator = await _curator(superadmin, person)
+    await curator.send("/questionnaires")
+    await curator.click("⬆️ Загрузить файл")
+    [saved] = await curator.send_document(EVERY_KIND.encode(), "every.yaml")
+    assert "Сохранено" in saved
+
+    [first] = await curator.click("👁 Посмотреть как участник")
+    assert "Вопрос 1 из 6" in first  # the show-if question is not counted yet
+    [why] = await curator.click("Нет")
+    assert "Что помешало?" in why and "Вопрос 2 из 7" in why
+    [too_long] = await curator.send("я" * 51)
+    assert "не больше 50 символов" in too_long
+    await curator.send("Болел")
+    [bounds] = await curator.send("41")
+    assert "больше 40" in bounds
+    await curator.send("3")
+    await curator.click("Уроки")
+    await curator.click("Родители")
+    [limit] = await curator.click("Документы")
+    assert limit == "Можно выбрать не больше 2."
+    await curator.click("✅ Готово")
+    [typed] = await curator.send("Хорошее")  # the words of a button count as pressing it
+    assert "Оценка" in typed
+    assert curator.buttons()[:6] == ["0", "1", "2", "3", "4", "5"]
+    await curator.click("10")
+    [summary] = await curator.click("⏭ Пропустить")
+    assert "Проверьте ответы" in summary
+    assert "Уроки, Родители" in summary
+    assert "10 / 10" in summary
+
+
+async def test_a_new_version_does_not_change_an_answer_in_progress(
+    superadmin: TelegramClient,
+    person: PersonFactory,
+    app: Application,
+    session: RecordingSession,
+) -> None:
+    teacher, response_id = await _teacher_with_response(superadmin, person, app)
+    await teacher.press(ResponseCallback(response_id=response_id).pack())
+    await teacher.click("7")
+    await teacher.send("/cancel")
+    curator = person(2001)
+    await curator.send("/questionnaires")
+    await curator.click("Анкета удовлетворённости наставляемого")
+    await curator.click("⬇️ Скачать файл")
+    data = yaml.safe_load(session.documents[-1][2].decode())
+    data["version"] = 2
+    data["questions"] = data["questions"][:2]  # a shorter questionnaire from now on
+    await curator.click("« Все анкеты")
+    await curator.click("⬆️ Загрузить файл")
+    await curator.send_document(yaml.safe_dump(data, allow_unicode=True).encode(), "s.yaml")
+
+    [resumed] = await teacher.press(ResponseCallback(response_id=response_id).pack())
+    assert "Вопрос 2 из 9" in resumed  # still the version it began with
+    async with app.database.read() as db:
+        row = await db.get(QuestionnaireResponse, response_id)
+        assert row is not None
+        version = await db.scalar(
+            select(Questionnaire.version).where(Questionnaire.id == row.questionnaire_id)
+        )
+    assert version == 1
