@@ -24,6 +24,7 @@ from bot.telegram.questionnaire_forms import register_definitions, start_preview
 from bot.telegram.questionnaire_problems import problems_text
 from bot.telegram.redraw import send_or_edit
 from bot.telegram.states import QuestionnaireUpload
+from bot.telegram.survey_results import render_results
 from bot.telegram.texts import Texts
 from services.core.errors import StaleAction
 from services.questionnaires.as_form import language_of
@@ -161,6 +162,17 @@ async def on_questionnaire(
                 "A new questionnaire needs a new id; a new version of one needs its id and a "
                 "higher version. /cancel to stop."
             ),
+        )
+        return
+    if action == keyboards.RESULTS:
+        found = await services.results.for_questionnaire(person.id, organisation_id, code)
+        await callback.answer()
+        await send_or_edit(
+            bot,
+            chat_id,
+            render_results(texts, found, language_of(person.locale)),
+            keyboards.card_keyboard(organisation_id, code),
+            message_id,
         )
         return
     if action not in (keyboards.SHOW, keyboards.PREVIEW, keyboards.DOWNLOAD):

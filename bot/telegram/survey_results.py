@@ -10,6 +10,7 @@ from typing import Any
 from aiogram.utils.i18n import gettext as _
 
 from bot.telegram.html import Html
+from bot.telegram.labels import domain_name
 from bot.telegram.texts import Texts
 from services.questionnaires.results import CampaignResults
 from services.questionnaires.schema import NO, YES, Kind, QuestionDefinition
@@ -96,6 +97,16 @@ def render_results(texts: Texts, found: CampaignResults, language: str) -> Html:
         for _question, side, words in results.free_text[:FREE_TEXT_SHOWN]
     ]
     respondents = results.groups[0].respondents if results.groups else 0
+    changes = [
+        {
+            "domain": domain_name(change.domain),
+            "n": change.n,
+            "shown": change.shown,
+            "before": change.before,
+            "after": change.after,
+        }
+        for change in found.changes
+    ]
     return texts.render(
         "questionnaires/results.j2",
         title=definition.title[language],
@@ -106,4 +117,6 @@ def render_results(texts: Texts, found: CampaignResults, language: str) -> Html:
         groups=groups,
         free_text=free,
         more=max(0, len(results.free_text) - FREE_TEXT_SHOWN),
+        since=found.since.strftime("%d.%m.%Y") if found.since else None,
+        changes=changes,
     )

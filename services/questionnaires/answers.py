@@ -23,6 +23,7 @@ from services.questionnaires.library import (
     current_definition,
     stored_definition,
 )
+from services.questionnaires.pulse import flag_low_pulse
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,6 +149,7 @@ class AnswerService:
             row.answers = check_answers(spec, answers, today=today)
             row.updated_at = now
             row.submitted_at = now
+            await flag_low_pulse(session, row, view.questionnaire.definition, now)
             return await self._checked(session, row, now, submitted=True)
 
     async def _checked(

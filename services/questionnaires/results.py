@@ -4,8 +4,11 @@ answers, with the organisation's satisfaction threshold."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Organisation, Questionnaire, QuestionnaireResponse, SurveyCampaign
 from services.core.access import load_actor
@@ -14,16 +17,26 @@ from services.core.errors import StaleAction
 from services.core.identity import AccountKey
 from services.core.transactions import Transactions
 from services.organisations.programme import ProgrammeSettings
-from services.questionnaires.library import stored_definition
+from services.organisations.windows import window_of
+from services.questionnaires.campaigns import programme_year_start
+from services.questionnaires.library import current_definition, stored_definition
 from services.questionnaires.schema import QuestionnaireDefinition
-from services.questionnaires.scores import Answered, Results, results
+from services.questionnaires.scores import Answered, Change, Results, before_after, results
 
 
 @dataclass(frozen=True, slots=True)
 class CampaignResults:
+    """A campaign's figures, or a questionnaire's over the programme year (`since`)."""
+
     definition: QuestionnaireDefinition
-    invited: int
+    invited: int  # people asked (a campaign's invitations; responses opened in the year)
     results: Results
+    since: date | None = None
+    # The entry and exit diagnosis: per domain, over the people who answered both.
+    changes: tuple[Change, ...] = ()
+
+
+ENTRY, EXIT = "entry_diagnosis", "exit_diagnosis"
 
 
 class ResultService:
@@ -69,3 +82,58 @@ class ResultService:
         return CampaignResults(
             definition, campaign.invited, results(definition, answered, threshold=threshold)
         )
+
+    async def for_questionnaire(
+        self, actor_id: int, organisation_id: int, code: str
+    ) -> CampaignResults:
+        """Every answer to the questionnaire in the organisation this programme year, however it
+        was asked (campaigns, a pair's moments, after meetings), counted by its latest
+        definition; the diagnoses add the change per domain."""
+        now = self._clock.now()
+        async with self._transactions.read() as session:
+            actor = await load_actor(session, actor_id, self._superadmins)
+            actor.require_curator(organisation_id)
+            organisation = await session.get(Organisation, organisation_id)
+            if organisation is None:
+                raise StaleAction
+            current = await current_definition(session, organisation_id, code)
+            since = programme_year_start(window_of(organisation).local_date(now))
+            start = datetime.combine(since, time(), ZoneInfo(organisation.timezone))
+            opened, answered = await _answered(session, organisation_id, code, start)
+            changes: tuple[Change, ...] = ()
+            if code in (ENTRY, EXIT):
+                _opened, entry = await _answered(session, organisation_id, ENTRY, start)
+                _opened, exit_ = await _answered(session, organisation_id, EXIT, start)
+                changes = before_after(current.definition, entry, exit_)
+        threshold = ProgrammeSettings.of(organisation).satisfaction_threshold
+        return CampaignResults(
+            current.definition,
+            opened,
+            results(current.definition, answered, threshold=threshold),
+            since,
+            changes,
+        )
+
+
+async def _answered(
+    session: AsyncSession, organisation_id: int, code: str, start: datetime
+) -> tuple[int, list[Answered]]:
+    """(responses opened since `start`, the submitted ones) to any version of `code`."""
+    rows = (
+        await session.execute(
+            select(QuestionnaireResponse, Questionnaire.version)
+            .join(Questionnaire)
+            .where(
+                QuestionnaireResponse.organisation_id == organisation_id,
+                Questionnaire.code == code,
+                QuestionnaireResponse.created_at >= start,
+            )
+            .order_by(QuestionnaireResponse.id)
+        )
+    ).all()
+    answered = [
+        Answered(response.person_id, response.respondent_role, version, response.answers)
+        for response, version in rows
+        if response.submitted_at is not None
+    ]
+    return len(rows), answered

@@ -10,6 +10,8 @@ from sqlalchemy import select
 from bot.app import Application
 from models import QuestionnaireResponse
 from services.outbox.sender import OutboxSender
+from services.questionnaires.library import builtin_definitions
+from services.questionnaires.schema import Kind
 from tests.conftest import PersonFactory
 from tests.fakes import FakeClock, TelegramClient
 from tests.flows.pairing import Pairing, programme
@@ -162,3 +164,78 @@ async def test_the_job_looks_at_most_every_half_hour(
     assert await surveys.process_due() == 0  # the fit check waits for the next look
     clock.advance(minutes=25)
     assert await surveys.process_due() == 2
+
+
+async def test_a_low_pulse_is_flagged_to_the_curator(
+    superadmin: TelegramClient,
+    person: PersonFactory,
+    app: Application,
+    sender: OutboxSender,
+    clock: FakeClock,
+) -> None:
+    setup, _pair_id = await _paired(app, superadmin, person)
+    await app.services.automatic_surveys.process_due(force=True)
+    clock.advance(days=30)
+    await app.services.automatic_surveys.process_due(force=True)
+    await _deliver(sender, clock)
+    setup.mentee.new_texts()
+    setup.curator.new_texts()
+
+    await setup.mentee.click("📝 Заполнить анкету")  # the newest invitation: the pulse
+    await setup.mentee.click("1")
+    await setup.mentee.click("⏭ Пропустить")
+    await setup.mentee.click("💾 Сохранить")
+    await sender.run_once()
+
+    [flag] = [text for text in setup.curator.new_texts() if "пульс" in text.lower()]
+    assert "Низкий пульс пары" in flag
+    assert "Наставляемый оценил, как идёт работа в паре: 1 из 5" in flag
+
+
+def _filled(code: str, value: int) -> dict[str, object]:
+    definition = next(d for d, _source in builtin_definitions() if d.id == code)
+    return {
+        question.id: (value if question.kind == Kind.SCALE else None)
+        for question in definition.questions
+    }
+
+
+async def test_the_year_results_show_before_and_after_per_domain(
+    superadmin: TelegramClient, person: PersonFactory, app: Application, clock: FakeClock
+) -> None:
+    setup = await programme(app, superadmin, person, mentees=3, mentors=3)
+    pairs = [
+        await setup.pair(mentee, mentor)
+        for mentee, mentor in zip(setup.team.mentees, setup.team.mentors, strict=True)
+    ]
+    await app.services.automatic_surveys.process_due(force=True)
+    responses = await _responses(app)
+    for pair_id in pairs:
+        response = responses[f"entry:{pair_id}"]
+        await app.services.answers.submit(
+            response.person_id, response.id, _filled("entry_diagnosis", 2)
+        )
+    clock.advance(days=120)
+    for pair_id in pairs:
+        await app.services.pairs.complete(setup.curator_id, pair_id)
+    await app.services.automatic_surveys.process_due(force=True)
+    responses = await _responses(app)
+    for pair_id in pairs:
+        response = responses[f"exit:{pair_id}"]
+        await app.services.answers.submit(
+            response.person_id, response.id, _filled("exit_diagnosis", 4)
+        )
+
+    setup.curator.new_texts()
+    await setup.curator.send("/questionnaires")
+    await setup.curator.click("Итоговая диагностика")
+    [found] = await setup.curator.click("📊 Итоги за учебный год")
+
+    assert "ответили 3 из 3" in found
+    assert "До и после" in found
+    assert "ИКТ-компетентность: 2.0 → 4.0 (n = 3)" in found
+
+
+async def _responses(app: Application) -> dict[str, QuestionnaireResponse]:
+    async with app.database.read() as db:
+        return {row.subject: row for row in await db.scalars(select(QuestionnaireResponse))}

@@ -52,6 +52,7 @@ async def test_the_curator_sees_the_built_in_questionnaires(
     assert "шкала 1–5" in card
     assert curator.buttons() == [
         "👁 Посмотреть как участник",
+        "📊 Итоги за учебный год",
         "⬇️ Скачать файл",
         "« Все анкеты",
     ]

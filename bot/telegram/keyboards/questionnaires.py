@@ -18,6 +18,7 @@ SHOW = "show"
 PREVIEW = "preview"
 DOWNLOAD = "download"
 UPLOAD = "upload"
+RESULTS = "results"
 
 
 def _button(text: str, organisation_id: int, action: str, code: str = "") -> InlineKeyboardButton:
@@ -47,6 +48,7 @@ def card_keyboard(organisation_id: int, code: str) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         inline_keyboard=[
             [_button("👁 " + _("See it as a participant"), organisation_id, PREVIEW, code)],
+            [_button("📊 " + _("Results this programme year"), organisation_id, RESULTS, code)],
             [_button("⬇️ " + _("Download the file"), organisation_id, DOWNLOAD, code)],
             [_button("« " + _("All questionnaires"), organisation_id, LIST)],
         ]
