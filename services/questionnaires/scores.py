@@ -245,3 +245,23 @@ def before_after(
             )
         )
     return tuple(changes)
+
+
+def person_changes(
+    definition: QuestionnaireDefinition,
+    entry: Sequence[Answered],
+    exit_: Sequence[Answered],
+) -> dict[int, dict[str, tuple[int, int]]]:
+    """Each person's own before and after per domain (the curator's registry of results): person
+    id -> domain -> (entry score, exit score), for people who answered both."""
+    first = {item.person_id: item.answers for item in entry}
+    last = {item.person_id: item.answers for item in exit_}
+    changes: dict[int, dict[str, tuple[int, int]]] = {}
+    for person in sorted(set(first) & set(last)):
+        for question in definition.questions:
+            if question.domain is None:
+                continue
+            before, after = first[person].get(question.id), last[person].get(question.id)
+            if isinstance(before, int) and isinstance(after, int):
+                changes.setdefault(person, {})[question.domain.value] = (before, after)
+    return changes

@@ -15,6 +15,7 @@ from services.questionnaires.scores import (
     MIN_GROUP,
     Answered,
     before_after,
+    person_changes,
     question_result,
     results,
     satisfaction,
@@ -125,3 +126,7 @@ def test_before_and_after_over_people_who_answered_both() -> None:
     assert not changes["ict"].shown
     assert changes["subject"].n == 1
     assert len(changes) == 9
+    assert person_changes(entry, before, after) == {
+        1: {"ict": (2, 4), "subject": (3, 5)},
+        2: {"ict": (3, 4)},
+    }
