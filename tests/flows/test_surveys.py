@@ -56,6 +56,21 @@ async def _deliver(sender: OutboxSender, clock: FakeClock) -> None:
     await sender.run_once()
 
 
+async def _answer(
+    teacher: TelegramClient, scores: tuple[str, ...], valuable: str | None
+) -> list[str]:
+    """Answer the mentee satisfaction questionnaire from its invitation; what Save replied."""
+    await teacher.click("📝 Заполнить анкету")
+    for score in scores:
+        await teacher.click(score)
+    if valuable is None:
+        await teacher.click("⏭ Пропустить")
+    else:
+        await teacher.send(valuable)
+    await teacher.click("⏭ Пропустить")
+    return await teacher.click("💾 Сохранить")
+
+
 async def test_a_survey_reaches_the_audience_and_counts_the_answers(
     superadmin: TelegramClient,
     person: PersonFactory,
@@ -83,12 +98,7 @@ async def test_a_survey_reaches_the_audience_and_counts_the_answers(
     assert f"Анкета для вас: «{SATISFACTION}»" in invitation
     assert "08.09.2026" in invitation
 
-    await anna.click("📝 Заполнить анкету")
-    for score in SCORES:
-        await anna.click(score)
-    await anna.click("⏭ Пропустить")
-    await anna.click("⏭ Пропустить")
-    [thanks] = await anna.click("💾 Сохранить")
+    [thanks] = await _answer(anna, SCORES, None)
     assert "Спасибо" in thanks
     await boris.click("📝 Заполнить анкету")
     await boris.click("8")
@@ -109,12 +119,7 @@ async def test_reminders_go_to_those_who_have_not_finished_once_each(
     curator, (anna, boris) = await _school(superadmin, person, app)
     await _launch(curator, "Через 3 дня")  # until 04.09 inclusive, Krasnoyarsk time
     await _deliver(sender, clock)
-    await anna.click("📝 Заполнить анкету")
-    for score in SCORES:
-        await anna.click(score)
-    await anna.click("⏭ Пропустить")
-    await anna.click("⏭ Пропустить")
-    await anna.click("💾 Сохранить")
+    await _answer(anna, SCORES, None)
     boris.new_texts()
 
     # 02.09, 09:00 in Krasnoyarsk (02:00 UTC): two days before the last day.
@@ -199,18 +204,6 @@ async def test_the_deadline_is_in_the_organisations_days(
     clock.advance(hours=14, minutes=30)
     [card] = await _launch(curator, "Через 3 дня")
     assert "до 05.09.2026 включительно" in card
-
-
-async def _answer(teacher: TelegramClient, scores: tuple[str, ...], valuable: str | None) -> None:
-    await teacher.click("📝 Заполнить анкету")
-    for score in scores:
-        await teacher.click(score)
-    if valuable is None:
-        await teacher.click("⏭ Пропустить")
-    else:
-        await teacher.send(valuable)
-    await teacher.click("⏭ Пропустить")
-    await teacher.click("💾 Сохранить")
 
 
 async def test_the_results_state_their_rule_and_n(
