@@ -172,6 +172,7 @@ async def test_programme_settings(
         "1 день", "2 дня", "✓ 3 дня", "5 дней", "7 дней",
         "Нужен приказ", "✓ Без приказа",
         "⏰ Встречи и напоминания…",
+        "📋 Анкеты…",
     ]  # fmt: skip
     [text] = await curator.click("10")
     assert text.startswith("Сохранено.")

@@ -277,6 +277,7 @@ async def test_the_curator_manages_pairs_from_the_list(
         "⛔ Завершить досрочно",
         *PAIR_RECORDS,
         "🗓 Как часто встречаются",
+        "📋 Отправить паре анкету",
         "« Все пары",
     ]
     [prompt] = await curator.click(PAUSE)
