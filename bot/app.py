@@ -31,6 +31,7 @@ from bot.telegram.reply import ReplyDelivery, ReplyScope, bind_person
 from bot.telegram.texts import Texts
 from bot.telegram.transport import TelegramTransport
 from handlers import (
+    audit,
     capacity,
     checkins,
     consent,
@@ -200,6 +201,7 @@ def create_dispatcher(
         questionnaires.get_router(),
         questionnaire_answers.get_router(),
         surveys.get_router(),
+        audit.get_router(),
         capacity.get_router(),
         plan.get_router(),
         meetings.get_router(),

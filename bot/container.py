@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from bot.config import Settings
 from bot.telegram.identity import superadmin_keys
+from services.core.audit_log import AuditLogService
 from services.core.clock import Clock
 from services.core.transactions import Transactions
 from services.forms.progress import FormProgressService
@@ -72,6 +73,7 @@ class Services:
     campaigns: CampaignService
     results: ResultService
     automatic_surveys: AutomaticSurveys
+    audit_log: AuditLogService
 
 
 def build_services(
@@ -130,4 +132,5 @@ def build_services(
         campaigns=CampaignService(transactions, clock, superadmin_ids=superadmins),
         results=ResultService(transactions, clock, superadmin_ids=superadmins),
         automatic_surveys=AutomaticSurveys(transactions, clock),
+        audit_log=AuditLogService(transactions, clock, superadmin_ids=superadmins),
     )

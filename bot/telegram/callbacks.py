@@ -332,3 +332,14 @@ class SurveyCallback(CallbackData, prefix="sv"):
     organisation_id: int
     action: str
     value: str = ""
+
+
+class AuditCallback(CallbackData, prefix="au"):
+    """/audit: the organisation (0: every one, superadmin), the period in days, the kind of
+    action ("" for all), only one's own actions, the page."""
+
+    organisation_id: int
+    days: int = 7
+    category: str = ""
+    mine: int = 0
+    page: int = 0
