@@ -32,6 +32,7 @@ from bot.telegram.texts import Texts
 from bot.telegram.transport import TelegramTransport
 from handlers import (
     audit,
+    broadcasts,
     capacity,
     checkins,
     consent,
@@ -202,6 +203,7 @@ def create_dispatcher(
         questionnaire_answers.get_router(),
         surveys.get_router(),
         audit.get_router(),
+        broadcasts.get_router(),
         capacity.get_router(),
         plan.get_router(),
         meetings.get_router(),

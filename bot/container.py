@@ -11,6 +11,7 @@ from services.core.clock import Clock
 from services.core.transactions import Transactions
 from services.forms.progress import FormProgressService
 from services.matching.cohort_match import CohortMatchService
+from services.organisations.broadcasts import BroadcastService
 from services.organisations.invites import InviteService
 from services.organisations.participants import ParticipantService
 from services.organisations.programme import ProgrammeSettingsService, SendingWindowService
@@ -74,6 +75,7 @@ class Services:
     results: ResultService
     automatic_surveys: AutomaticSurveys
     audit_log: AuditLogService
+    broadcasts: BroadcastService
 
 
 def build_services(
@@ -133,4 +135,5 @@ def build_services(
         results=ResultService(transactions, clock, superadmin_ids=superadmins),
         automatic_surveys=AutomaticSurveys(transactions, clock),
         audit_log=AuditLogService(transactions, clock, superadmin_ids=superadmins),
+        broadcasts=BroadcastService(transactions, clock, superadmin_ids=superadmins),
     )

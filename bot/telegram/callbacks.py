@@ -343,3 +343,12 @@ class AuditCallback(CallbackData, prefix="au"):
     category: str = ""
     mine: int = 0
     page: int = 0
+
+
+class BroadcastCallback(CallbackData, prefix="bc"):
+    """/broadcast: `who` (the audiences), `surveys` (which survey's unfinished), `to` (value: the
+    audience, or "unfinished-<campaign id>"), `send` and `cancel` under the preview."""
+
+    organisation_id: int
+    action: str
+    value: str = ""

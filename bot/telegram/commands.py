@@ -50,6 +50,7 @@ def commands_for(level: MenuLevel) -> list[BotCommand]:
             BotCommand(command="invite", description=_("Create an invite link")),
             BotCommand(command="invites", description=_("Active invites, revoke")),
             BotCommand(command="consent", description=_("Consent text and storage period")),
+            BotCommand(command="broadcast", description=_("A message to many participants")),
             BotCommand(command="audit", description=_("Who did what, and when")),
         ]
     if level == MenuLevel.SUPERADMIN:

@@ -64,3 +64,10 @@ class QuestionnaireUpload(StatesGroup):
     """A curator is about to send a questionnaire file (the organisation is in the FSM data)."""
 
     file = State()
+
+
+class BroadcastForm(StatesGroup):
+    """A curator writing a message to many (the organisation and audience in the FSM data)."""
+
+    text = State()
+    confirm = State()
