@@ -43,7 +43,7 @@ from models import (
     RoleAssignment,
     RoleKind,
 )
-from services.questionnaires.campaigns import CampaignAudience
+from services.questionnaires.audiences import CampaignAudience
 from tests.fakes import TEST_TOKEN, FakeClock
 
 CHUNK = 5000

@@ -22,7 +22,8 @@ from bot.telegram.survey_results import render_results
 from bot.telegram.texts import Texts, format_local_date
 from services.core.errors import StaleAction
 from services.questionnaires.as_form import language_of
-from services.questionnaires.campaigns import CampaignAudience, CampaignProgress
+from services.questionnaires.audiences import CampaignAudience
+from services.questionnaires.campaigns import CampaignProgress
 from services.questionnaires.schema import Audience
 
 DEADLINE_DAYS = (3, 7, 14, 30)

@@ -1,28 +1,22 @@
-"""Campaigns: a curator sends a questionnaire to an audience with a deadline. Each invited person
-gets a response row and an invitation through the outbox, spread over their organisation's
-sending window; the numbers (invited, started, finished) are counted from the rows. Reminders go
-two days before the deadline and on its day, only to those who have not finished."""
+"""Campaigns: a curator sends a questionnaire to an audience (`audiences` says who) with a
+deadline. Each invited person gets a response row and an invitation through the outbox in their
+organisation's sending window; the numbers (invited, started, finished) are counted from the rows.
+Reminders go two days before the deadline and on its day, only to those who have not finished."""
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, cast
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Table, case, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import (
-    MentoringPair,
     Organisation,
-    PairStatus,
     Person,
     PersonStatus,
-    Profile,
-    ProfileRole,
     Questionnaire,
     QuestionnaireResponse,
     SurveyCampaign,
@@ -39,10 +33,14 @@ from services.core.transactions import Transactions
 from services.organisations.timezones import local_date
 from services.organisations.windows import window_of
 from services.outbox import notify
-from services.questionnaires.as_form import language_of
+from services.questionnaires.audiences import (
+    CampaignAudience,
+    deadline_at,
+    recipients,
+    wanted_sides,
+)
 from services.questionnaires.library import current_definition, stored_definition
 from services.questionnaires.schema import LANGUAGES, QuestionnaireDefinition
-from services.questionnaires.schema import Audience as Answerers
 
 INVITE_KIND = "survey_invite"
 REMINDER_KIND = "survey_reminder"
@@ -50,15 +48,6 @@ MAX_DEADLINE_DAYS = 90
 REMIND_BEFORE_DAYS = 2
 # Rows written per statement at launch: a region's campaign is 100 000 people.
 CHUNK = 2000
-MENTEE, MENTOR = "mentee", "mentor"
-
-
-class CampaignAudience(enum.StrEnum):
-    MENTEES = "mentees"  # every participant whose profile says mentee
-    MENTORS = "mentors"  # every participant whose profile says mentor
-    PAIRS = "pairs"  # both sides of every active pair
-    PAIR = "pair"  # both sides of one pair
-    YEAR = "year"  # both sides of every pair that worked in the current programme year
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,85 +73,6 @@ class CampaignProgress:
     def share(self, count: int) -> int:
         """`count` as a whole percentage of those invited."""
         return round(100 * count / self.invited) if self.invited else 0
-
-
-def programme_year_start(today: date) -> date:
-    """The programme year follows the school year: it begins on 1 September."""
-    year = today.year if today.month >= 9 else today.year - 1
-    return date(year, 9, 1)
-
-
-def deadline_at(day: date, timezone: str) -> datetime:
-    """The end of the deadline's day where the organisation is."""
-    return datetime.combine(day + timedelta(days=1), time(), ZoneInfo(timezone))
-
-
-def _wanted(answerers: Answerers) -> set[str]:
-    """Which sides a questionnaire asks."""
-    if answerers == Answerers.MENTEE:
-        return {MENTEE}
-    if answerers == Answerers.MENTOR:
-        return {MENTOR}
-    return {MENTEE, MENTOR}
-
-
-async def recipients(
-    session: AsyncSession,
-    organisation: Organisation,
-    audience: CampaignAudience,
-    sides: set[str],
-    now: datetime,
-    pair_id: int | None = None,
-) -> dict[int, tuple[str, int | None]]:
-    """person id -> (the side they answer as, their pair if asked as one); people who withdrew
-    are left out."""
-    found: dict[int, tuple[str, int | None]] = {}
-    reachable = Person.status != PersonStatus.WITHDRAWN
-    if audience in (CampaignAudience.MENTEES, CampaignAudience.MENTORS):
-        side = MENTEE if audience == CampaignAudience.MENTEES else MENTOR
-        if side not in sides:
-            return found
-        roles = (ProfileRole.MENTEE if side == MENTEE else ProfileRole.MENTOR, ProfileRole.BOTH)
-        rows = await session.scalars(
-            select(Profile.person_id)
-            .join(Person, Person.id == Profile.person_id)
-            .where(
-                Profile.organisation_id == organisation.id,
-                Profile.role.in_(roles),
-                Profile.completed_at.is_not(None),
-                reachable,
-            )
-        )
-        return {person_id: (side, None) for person_id in rows}
-    pairs = select(MentoringPair).where(MentoringPair.organisation_id == organisation.id)
-    if audience == CampaignAudience.PAIR:
-        pairs = pairs.where(MentoringPair.id == pair_id)
-    elif audience == CampaignAudience.PAIRS:
-        pairs = pairs.where(MentoringPair.status == PairStatus.ACTIVE)
-    else:
-        local_today = window_of(organisation).local_date(now)
-        year_start = datetime.combine(
-            programme_year_start(local_today), time(), ZoneInfo(organisation.timezone)
-        )
-        pairs = pairs.where(
-            MentoringPair.started_at.is_not(None),
-            or_(MentoringPair.ended_at.is_(None), MentoringPair.ended_at >= year_start),
-        )
-    for pair in await session.scalars(pairs.order_by(MentoringPair.id)):
-        for side, person_id in ((MENTEE, pair.mentee_id), (MENTOR, pair.mentor_id)):
-            if side in sides and person_id not in found:
-                found[person_id] = (side, pair.id)
-    if found:
-        gone = set(
-            await session.scalars(
-                select(Person.id).where(
-                    Person.id.in_(list(found)), Person.status == PersonStatus.WITHDRAWN
-                )
-            )
-        )
-        for person_id in gone:
-            del found[person_id]
-    return found
 
 
 async def _add_responses(
@@ -198,20 +108,6 @@ async def _add_responses(
             for person_id in people
         ],
     )
-
-
-def _language(locale: str | None) -> str:
-    return language_of(locale)
-
-
-async def _locales(session: AsyncSession, people: list[int]) -> dict[int, str]:
-    found: dict[int, str] = {}
-    for start in range(0, len(people), CHUNK):
-        rows = await session.execute(
-            select(Person.id, Person.locale).where(Person.id.in_(people[start : start + CHUNK]))
-        )
-        found.update((person_id, locale) for person_id, locale in rows)
-    return found
 
 
 async def _definition_of(
@@ -302,7 +198,7 @@ class CampaignService:
                 session,
                 organisation,
                 audience,
-                _wanted(stored.definition.audience),
+                wanted_sides(stored.definition.audience),
                 self._clock.now(),
                 pair_id,
             )
@@ -336,7 +232,7 @@ class CampaignService:
             stored = await current_definition(session, organisation_id, code)
             definition = stored.definition
             found = await recipients(
-                session, organisation, audience, _wanted(definition.audience), now, pair_id
+                session, organisation, audience, wanted_sides(definition.audience), now, pair_id
             )
             if not found:
                 raise ValidationFailed("audience", "empty")

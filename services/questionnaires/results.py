@@ -18,7 +18,7 @@ from services.core.identity import AccountKey
 from services.core.transactions import Transactions
 from services.organisations.programme import ProgrammeSettings
 from services.organisations.windows import window_of
-from services.questionnaires.campaigns import programme_year_start
+from services.questionnaires.audiences import programme_year_start
 from services.questionnaires.library import current_definition, stored_definition
 from services.questionnaires.schema import QuestionnaireDefinition
 from services.questionnaires.scores import Answered, Change, Results, before_after, results

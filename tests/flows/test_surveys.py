@@ -11,7 +11,7 @@ from sqlalchemy import select
 from bot.app import Application
 from models import AuditEntry, Notification, NotificationStatus, QuestionnaireResponse
 from services.outbox.sender import OutboxSender
-from services.questionnaires.campaigns import CampaignAudience
+from services.questionnaires.audiences import CampaignAudience
 from tests.conftest import PersonFactory
 from tests.fakes import FakeClock, TelegramClient
 from tests.flows.helpers import complete_profile, curator_invite, join_with_consent, make_curator
