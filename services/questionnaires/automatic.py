@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models import (
     Meeting,
     MentoringPair,
+    Notification,
     Organisation,
     PairStatus,
     Person,
@@ -37,7 +38,11 @@ from services.organisations.programme import ProgrammeSettings
 from services.organisations.windows import window_of
 from services.outbox import notify
 from services.questionnaires import meeting_feedback
-from services.questionnaires.library import current_definition, stored_definition
+from services.questionnaires.library import (
+    StoredDefinition,
+    current_definition,
+    stored_definition,
+)
 from services.questionnaires.schema import LANGUAGES
 
 INVITE_KIND = "questionnaire_invite"
@@ -84,11 +89,20 @@ class AutomaticSurveys:
                 *await _completions(session, now),
             ]
             asked = await _asked(session, moments)
+            definitions: dict[tuple[int, str], StoredDefinition | None] = {}
             for moment in moments:
                 organisation = organisations.get(moment.pair.organisation_id)
                 if organisation is None or not _switched_on(organisation, moment.code):
                     continue
-                invited += await self._invite(session, organisation, moment, asked, now)
+                people = _people(moment)
+                if all((people[side], moment.subject) in asked for side in moment.sides):
+                    continue  # asked on an earlier look: most moments, on most looks
+                key = (organisation.id, moment.code)
+                if key not in definitions:
+                    definitions[key] = await _definition(session, organisation.id, moment.code)
+                stored = definitions[key]
+                if stored is not None:
+                    invited += await self._invite(session, organisation, moment, stored, asked, now)
             invited += await _remind_meeting_feedback(session, organisations, now)
         return invited
 
@@ -97,16 +111,13 @@ class AutomaticSurveys:
         session: AsyncSession,
         organisation: Organisation,
         moment: Moment,
+        stored: StoredDefinition,
         asked: set[tuple[int, str]],
         now: datetime,
     ) -> int:
-        try:
-            stored = await current_definition(session, organisation.id, moment.code)
-        except QuestionnaireUnavailable:
-            return 0
         window = window_of(organisation)
         deadline = now + timedelta(days=ANSWER_DAYS)
-        people = {MENTEE: moment.pair.mentee_id, MENTOR: moment.pair.mentor_id}
+        people = _people(moment)
         invited = 0
         for side in moment.sides:
             person_id = people[side]
@@ -145,6 +156,19 @@ class AutomaticSurveys:
             )
             invited += 1
         return invited
+
+
+def _people(moment: Moment) -> dict[str, int]:
+    return {MENTEE: moment.pair.mentee_id, MENTOR: moment.pair.mentor_id}
+
+
+async def _definition(
+    session: AsyncSession, organisation_id: int, code: str
+) -> StoredDefinition | None:
+    try:
+        return await current_definition(session, organisation_id, code)
+    except QuestionnaireUnavailable:
+        return None
 
 
 _SWITCHES = {
@@ -243,8 +267,12 @@ async def _remind_meeting_feedback(
             QuestionnaireResponse.created_at >= now - timedelta(days=CATCH_UP_DAYS),
         )
     )
+    candidates = list(rows)
+    reminded = await _reminded(session, candidates)
     queued = 0
-    for response in rows:
+    for response in candidates:
+        if response.id in reminded:
+            continue
         organisation = organisations.get(response.organisation_id)
         if organisation is None or response.deadline is None or response.deadline <= now:
             continue
@@ -269,3 +297,20 @@ async def _remind_meeting_feedback(
             day=window.local_date(response.deadline - timedelta(seconds=1)).isoformat(),
         )
     return queued
+
+
+async def _reminded(session: AsyncSession, responses: list[QuestionnaireResponse]) -> set[int]:
+    """The responses whose one reminder is already queued (or sent)."""
+    keys = {
+        f"{REMINDER_KIND}:{response.id}:{response.person_id}": response.id for response in responses
+    }
+    found: set[int] = set()
+    names = sorted(keys)
+    for start in range(0, len(names), 500):
+        rows = await session.scalars(
+            select(Notification.dedupe_key).where(
+                Notification.dedupe_key.in_(names[start : start + 500])
+            )
+        )
+        found.update(keys[key] for key in rows)
+    return found
