@@ -4,7 +4,6 @@ version) uploaded in the chat and checked, with every problem in words."""
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
 
 from aiogram import Bot, Router
@@ -14,6 +13,7 @@ from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 
 from bot.container import Services
+from bot.telegram import files
 from bot.telegram.callbacks import QuestionnaireCallback
 from bot.telegram.filters import HasDocument
 from bot.telegram.html import Html
@@ -26,6 +26,7 @@ from bot.telegram.redraw import send_or_edit
 from bot.telegram.states import QuestionnaireUpload
 from bot.telegram.survey_results import render_results
 from bot.telegram.texts import Texts
+from services.core.clock import Clock
 from services.core.errors import StaleAction
 from services.questionnaires.as_form import language_of
 from services.questionnaires.library import StoredDefinition
@@ -210,6 +211,7 @@ async def on_file(
     person: TelegramPerson,
     services: Services,
     texts: Texts,
+    clock: Clock,
     bot: Bot,
 ) -> None:
     """The questionnaire file: saved as a new version, or every problem in words."""
@@ -224,12 +226,14 @@ async def on_file(
         problem = Problem(name, "file_too_large", (), message="the file is too large")
         await message.answer(problems_text(name, [problem]))
         return
-    buffer = io.BytesIO()
-    await bot.download(document, destination=buffer)
-    try:
-        stored = await services.questionnaires.upload(
-            person.id, organisation_id, buffer.getvalue(), name
+    content = await files.download(bot, document, clock)
+    if content is None:
+        await message.answer(
+            _("Telegram did not give me the file just now. Please send it once more.")
         )
+        return
+    try:
+        stored = await services.questionnaires.upload(person.id, organisation_id, content, name)
     except DefinitionInvalid as invalid:
         await message.answer(problems_text(name, invalid.problems))
         return

@@ -39,6 +39,7 @@ from aiogram.types import (
     Update,
     User,
 )
+from aiohttp import ClientConnectionError
 
 from services.outbox.sender import OutboxSender
 from tests.telegram_html import HtmlProblem, check_telegram_html
@@ -92,8 +93,9 @@ class RecordingSession(BaseSession):
         # (chat id, file name, bytes) of every file sent, so a test can read what was in it.
         self.documents: list[tuple[int, str, bytes]] = []
         # file id -> bytes of the files people sent (`TelegramClient.send_document`), which
-        # the bot may download.
+        # the bot may download; the next `download_failures` downloads fail as a network would.
         self.files: dict[str, bytes] = {}
+        self.download_failures = 0
 
     def fail_next(
         self,
@@ -192,6 +194,9 @@ class RecordingSession(BaseSession):
         self, url: str, *args: Any, **kwargs: Any
     ) -> AsyncGenerator[bytes, None]:
         """A file a person sent, as Bot.download_file reads it."""
+        if self.download_failures:
+            self.download_failures -= 1
+            raise ClientConnectionError("connection reset")
         file_id = url.rsplit("/", 1)[-1]
         yield self.files[file_id]
 

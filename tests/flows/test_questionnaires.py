@@ -14,7 +14,7 @@ from bot.app import Application
 from bot.telegram.callbacks import ResponseCallback
 from models import AuditEntry, Questionnaire, QuestionnaireResponse
 from tests.conftest import PersonFactory
-from tests.fakes import RecordingSession, TelegramClient
+from tests.fakes import FakeClock, RecordingSession, TelegramClient
 from tests.flows.helpers import curator_invite, join_with_consent, make_curator
 from tests.flows.test_form_memory import _person_id
 
@@ -407,3 +407,28 @@ async def test_a_new_version_does_not_change_an_answer_in_progress(
             select(Questionnaire.version).where(Questionnaire.id == row.questionnaire_id)
         )
     assert version == 1
+
+
+async def test_a_file_telegram_fails_to_give_is_retried_then_asked_again(
+    superadmin: TelegramClient,
+    person: PersonFactory,
+    session: RecordingSession,
+    app: Application,
+    clock: FakeClock,
+) -> None:
+    curator = await _curator(superadmin, person)
+    await curator.send("/questionnaires")
+    await curator.click("⬆️ Загрузить файл")
+
+    session.download_failures = 2  # two network errors, then it comes
+    [saved] = await curator.send_document(EVERY_KIND.encode(), "every.yaml")
+    assert "Сохранено" in saved
+    assert clock.slept[-2:] == [1.0, 2.0]  # the reply path's back-off, no real sleeping
+
+    await curator.click("« Все анкеты")
+    await curator.click("⬆️ Загрузить файл")
+    session.download_failures = 10
+    [again] = await curator.send_document(
+        EVERY_KIND.replace("version: 1", "version: 2").encode(), "every.yaml"
+    )
+    assert "Пожалуйста, пришлите его ещё раз" in again
