@@ -39,7 +39,7 @@ test: lint
 # Run on an unchanged tree it changes nothing: the template is replaced only when more than its
 # creation date differs, and both steps wrap at the same width.
 locales: dev
-	$(BIN)/pybabel extract -F babel.cfg -k _ -k gettext -k lazy_gettext --no-location \
+	$(BIN)/pybabel extract -F babel.cfg -k _ -k gettext -k lazy_gettext -k N_ --no-location \
 		--sort-output --project=Nastavnik --width=$(PO_WIDTH) -o $(POT).new .
 	@if [ -f $(POT) ] && diff -q -I '^"POT-Creation-Date:' $(POT) $(POT).new >/dev/null; \
 		then rm $(POT).new; else mv $(POT).new $(POT); fi

@@ -19,6 +19,7 @@ from aiogram.utils.i18n import I18n
 from bot.config import SUPPORTED_LOCALES, Settings
 from bot.container import Services, build_services
 from bot.db import Database, create_engine
+from bot.documents.maker import DocumentMaker
 from bot.telegram.commands import CommandMenus
 from bot.telegram.consent_texts import TemplateConsentTexts
 from bot.telegram.i18n import PersonLocaleMiddleware, create_i18n
@@ -57,9 +58,11 @@ from handlers import (
     programme,
     questionnaire_answers,
     questionnaires,
+    reports,
     requests,
     settings,
     start,
+    stats,
     surveys,
 )
 from services.core.clock import Clock
@@ -162,6 +165,7 @@ def create_dispatcher(
         clock=app.clock,
         menus=CommandMenus(app.i18n, app.services.people),
         in_flight=in_flight,
+        documents=DocumentMaker(app.settings.document_templates_dir),
     )
     dispatcher.update.outer_middleware(in_flight)
     # Order matters: throttle before any database work, then find the person, whose stored
@@ -203,6 +207,8 @@ def create_dispatcher(
         questionnaire_answers.get_router(),
         surveys.get_router(),
         audit.get_router(),
+        stats.get_router(),
+        reports.get_router(),
         broadcasts.get_router(),
         capacity.get_router(),
         plan.get_router(),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -55,6 +56,8 @@ class Settings(BaseSettings):
     outbox_rate_per_second: float = Field(default=25.0, gt=0, le=30, alias="OUTBOX_RATE_PER_SECOND")
     # Sends under way at once. Each is a message a `kill -9` could repeat (sent, not yet recorded).
     outbox_send_concurrency: int = Field(default=1, ge=1, le=8, alias="OUTBOX_SEND_CONCURRENCY")
+    # A folder with a school's own Word templates for /report (same file names as the defaults).
+    document_templates_dir: Path | None = Field(default=None, alias="DOCUMENT_TEMPLATES_DIR")
     throttle_rate_per_second: float = Field(
         default=3.0, gt=0, le=100, alias="THROTTLE_RATE_PER_SECOND"
     )

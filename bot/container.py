@@ -32,6 +32,9 @@ from services.questionnaires.automatic import AutomaticSurveys
 from services.questionnaires.campaigns import CampaignService
 from services.questionnaires.library import QuestionnaireLibrary
 from services.questionnaires.results import ResultService
+from services.reports.documents import ReportService
+from services.reports.figures import FiguresService
+from services.reports.stats import StatsService
 from services.requests.curator import CuratorRequestService
 from services.requests.filing import RequestService
 from services.requests.offer_expiry import OfferExpiryService
@@ -76,6 +79,9 @@ class Services:
     automatic_surveys: AutomaticSurveys
     audit_log: AuditLogService
     broadcasts: BroadcastService
+    figures: FiguresService
+    stats: StatsService
+    reports: ReportService
 
 
 def build_services(
@@ -136,4 +142,7 @@ def build_services(
         automatic_surveys=AutomaticSurveys(transactions, clock),
         audit_log=AuditLogService(transactions, clock, superadmin_ids=superadmins),
         broadcasts=BroadcastService(transactions, clock, superadmin_ids=superadmins),
+        figures=FiguresService(transactions, clock, superadmin_ids=superadmins),
+        stats=StatsService(transactions, clock, superadmin_ids=superadmins),
+        reports=ReportService(transactions, clock, superadmin_ids=superadmins),
     )

@@ -226,10 +226,14 @@ async def on_org_curator_invite(
     texts: Texts,
     bot: Bot,
 ) -> None:
-    """A new single-use curator invite for an existing organisation."""
-    invite = await services.invites.create(
-        person.id, callback_data.organisation_id, InviteRole.CURATOR
-    )
+    """A new single-use curator (or coordinator) invite for an existing organisation."""
+    role = {
+        InviteRole.CURATOR.value: InviteRole.CURATOR,
+        InviteRole.COORDINATOR.value: InviteRole.COORDINATOR,
+    }.get(callback_data.role)
+    if role is None:
+        raise StaleAction
+    invite = await services.invites.create(person.id, callback_data.organisation_id, role)
     await callback.answer()
     link = await create_start_link(bot, invite.code)
     await bot.send_message(

@@ -23,9 +23,10 @@ from bot.telegram.keyboards.curator_pairs import (
     programme_keyboard,
 )
 from bot.telegram.organisation_choice import curated_organisation
-from bot.telegram.states import ProgrammeHolidays
+from bot.telegram.states import ProgrammeFigures, ProgrammeHolidays
 from bot.telegram.texts import Texts
 from handlers.pairs import redraw
+from handlers.programme_figures import FIGURE_SETTINGS, on_figures_setting, programme_figure
 from handlers.programme_surveys import SURVEY_SETTINGS, on_survey_setting
 from services.core.errors import StaleAction, ValidationFailed
 from services.organisations.programme import WINDOW_HOURS, WINDOW_STARTS, ProgrammeSettings
@@ -97,6 +98,9 @@ async def on_programme_setting(
         return
     if callback_data.setting in SURVEY_SETTINGS:
         await on_survey_setting(callback, callback_data, person, services, texts, bot)
+        return
+    if callback_data.setting in FIGURE_SETTINGS:
+        await on_figures_setting(callback, callback_data, person, services, texts, state, bot)
         return
     if callback_data.setting == SETTING_SHOW:
         settings = await services.programme.get(person.id, organisation_id)
@@ -257,6 +261,7 @@ async def programme_holidays(
 def get_router() -> Router:
     router = Router(name="programme")
     router.message.register(programme_holidays, StateFilter(ProgrammeHolidays.dates))
+    router.message.register(programme_figure, StateFilter(ProgrammeFigures.value))
     router.message.register(cmd_programme, Command("programme"), StateFilter(None))
     router.callback_query.register(on_programme_setting, ProgrammeSettingCallback.filter())
     return router

@@ -16,7 +16,7 @@ from bot.telegram.labels import profile_role_name, role_name
 from bot.telegram.states import FormStates
 from bot.telegram.texts import Texts
 from handlers import consent, profile
-from models import ProfileRole
+from models import InviteRole, ProfileRole
 from services.core.errors import InviteNotUsable, NotAllowed
 from services.forms.flow import Progress
 
@@ -59,6 +59,7 @@ async def cmd_start(
                 organisation=joined.organisation_name,
                 role=role_name(joined.role),
                 already=joined.already_member,
+                coordinator=joined.role == InviteRole.COORDINATOR,
             )
         )
         if not joined.already_member:

@@ -27,10 +27,12 @@ class InviteRole(enum.StrEnum):
     EITHER = "either"
     CURATOR = "curator"
     HEAD = "head"
+    # A municipal coordinator: sees the organisation's counts, never its people (superadmin only).
+    COORDINATOR = "coordinator"
 
     @property
     def is_staff(self) -> bool:
-        return self in (InviteRole.CURATOR, InviteRole.HEAD)
+        return self in (InviteRole.CURATOR, InviteRole.HEAD, InviteRole.COORDINATOR)
 
 
 class PersonStatus(enum.StrEnum):

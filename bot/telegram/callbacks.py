@@ -26,7 +26,10 @@ class OrgPageCallback(CallbackData, prefix="og"):
 
 
 class OrgCuratorInviteCallback(CallbackData, prefix="oi"):
+    """/orgs: a single-use staff invite for the organisation: `curator` or `coordinator`."""
+
     organisation_id: int
+    role: str = "curator"
 
 
 class InviteOrganisationCallback(CallbackData, prefix="io"):
@@ -352,3 +355,20 @@ class BroadcastCallback(CallbackData, prefix="bc"):
     organisation_id: int
     action: str
     value: str = ""
+
+
+class StatsCallback(CallbackData, prefix="st"):
+    """/stats: the organisation (0: the coordinator's roll-up), `show`, `charts` or `rollup`, the
+    roll-up's page."""
+
+    organisation_id: int
+    action: str
+    page: int = 0
+
+
+class ReportCallback(CallbackData, prefix="rb"):
+    """/report: the organisation (0: the coordinator's roll-up) and the period as
+    "YYYYMMDD-YYYYMMDD", `dates` to type them, or "" after choosing the organisation."""
+
+    organisation_id: int
+    value: str

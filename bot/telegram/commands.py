@@ -38,6 +38,8 @@ def commands_for(level: MenuLevel) -> list[BotCommand]:
     ]
     if staff:
         commands += [
+            BotCommand(command="stats", description=_("Live numbers and indicators")),
+            BotCommand(command="report", description=_("Documents for a period: Excel, Word")),
             BotCommand(command="participants", description=_("Participants and their status")),
             BotCommand(command="match", description=_("Match all open requests at once")),
             BotCommand(command="pairs", description=_("Mentoring pairs")),
@@ -52,6 +54,11 @@ def commands_for(level: MenuLevel) -> list[BotCommand]:
             BotCommand(command="consent", description=_("Consent text and storage period")),
             BotCommand(command="broadcast", description=_("A message to many participants")),
             BotCommand(command="audit", description=_("Who did what, and when")),
+        ]
+    if level == MenuLevel.COORDINATOR:
+        commands += [
+            BotCommand(command="stats", description=_("Numbers of my organisations")),
+            BotCommand(command="report", description=_("Roll-up documents for a period")),
         ]
     if level == MenuLevel.SUPERADMIN:
         commands += [

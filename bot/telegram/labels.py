@@ -17,6 +17,7 @@ def role_name(role: InviteRole | str) -> str:
         InviteRole.EITHER: _("mentor or mentee"),
         InviteRole.CURATOR: _("curator"),
         InviteRole.HEAD: _("head of the organisation"),
+        InviteRole.COORDINATOR: _("municipal coordinator"),
     }
     return names[role]
 

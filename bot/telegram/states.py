@@ -71,3 +71,15 @@ class BroadcastForm(StatesGroup):
 
     text = State()
     confirm = State()
+
+
+class ProgrammeFigures(StatesGroup):
+    """A curator typing one figure of the programme year (organisation, year, figure in data)."""
+
+    value = State()
+
+
+class ReportDates(StatesGroup):
+    """A curator or coordinator typing the period of /report (the organisation in the data)."""
+
+    period = State()

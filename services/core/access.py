@@ -43,6 +43,16 @@ class Actor:
             }
         )
 
+    def coordinated_organisation_ids(self) -> list[int]:
+        return sorted(
+            {
+                assignment.organisation_id
+                for assignment in self.roles
+                if assignment.role == RoleKind.COORDINATOR
+                and assignment.organisation_id is not None
+            }
+        )
+
     def require_superadmin(self) -> None:
         if not self.is_superadmin:
             raise NotAllowed

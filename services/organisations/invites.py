@@ -29,7 +29,11 @@ _PROGRAMME_ROLE = {
     InviteRole.MENTOR: ProgrammeRole.MENTOR,
     InviteRole.EITHER: ProgrammeRole.EITHER,
 }
-_STAFF_ROLE = {InviteRole.CURATOR: RoleKind.CURATOR, InviteRole.HEAD: RoleKind.HEAD}
+_STAFF_ROLE = {
+    InviteRole.CURATOR: RoleKind.CURATOR,
+    InviteRole.HEAD: RoleKind.HEAD,
+    InviteRole.COORDINATOR: RoleKind.COORDINATOR,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +125,8 @@ class InviteService:
         async with self._transactions.write() as session:
             actor = await load_actor(session, actor_id, self._superadmin_ids)
             actor.require_curator(organisation_id)
+            if role == InviteRole.COORDINATOR:
+                actor.require_superadmin()  # a coordinator is appointed from above
             organisation = await organisation_of(session, organisation_id)
             return await create_invite_row(
                 session,

@@ -32,6 +32,7 @@ class MenuLevel(enum.StrEnum):
 
     PARTICIPANT = "participant"
     CURATOR = "curator"
+    COORDINATOR = "coordinator"
     SUPERADMIN = "superadmin"
 
 
@@ -280,16 +281,21 @@ class PeopleService:
         default one."""
         async with self._transactions.read() as session:
             superadmin_ids = await self._superadmin_person_ids(session)
-            curator_ids = select(RoleAssignment.person_id).where(
-                RoleAssignment.role == RoleKind.CURATOR
+            staff = await session.execute(
+                select(RoleAssignment.person_id, RoleAssignment.role).where(
+                    RoleAssignment.role.in_((RoleKind.CURATOR, RoleKind.COORDINATOR))
+                )
             )
+            roles: dict[int, set[RoleKind]] = {}
+            for person_id, role in staff:
+                roles.setdefault(person_id, set()).add(role)
             rows = await session.execute(
                 select(Person.id, Person.locale, MessengerAccount.chat_id)
                 .join(MessengerAccount, MessengerAccount.person_id == Person.id)
                 .where(
                     MessengerAccount.messenger == messenger,
                     MessengerAccount.chat_id.is_not(None),
-                    Person.id.in_(curator_ids) | Person.id.in_(superadmin_ids),
+                    Person.id.in_(set(roles) | superadmin_ids),
                 )
             )
             return [
@@ -297,7 +303,11 @@ class PeopleService:
                     person_id,
                     chat_id,
                     locale,
-                    MenuLevel.SUPERADMIN if person_id in superadmin_ids else MenuLevel.CURATOR,
+                    MenuLevel.SUPERADMIN
+                    if person_id in superadmin_ids
+                    else MenuLevel.CURATOR
+                    if RoleKind.CURATOR in roles.get(person_id, set())
+                    else MenuLevel.COORDINATOR,
                 )
                 for person_id, locale, chat_id in rows
                 if chat_id is not None  # filtered in the query; this tells the type checker
@@ -400,4 +410,6 @@ def _menu_level(actor: Actor) -> MenuLevel:
         return MenuLevel.SUPERADMIN
     if actor.is_curator_anywhere:
         return MenuLevel.CURATOR
+    if actor.has_role(RoleKind.COORDINATOR):
+        return MenuLevel.COORDINATOR
     return MenuLevel.PARTICIPANT

@@ -115,10 +115,48 @@ class ResultService:
         )
 
 
+async def period_results(
+    session: AsyncSession, organisation: Organisation, start: datetime, end: datetime
+) -> tuple[CampaignResults, ...]:
+    """Every questionnaire answered in the organisation in [start, end), counted by its latest
+    definition (the documents of `/report`)."""
+    codes = await session.scalars(
+        select(Questionnaire.code)
+        .join(QuestionnaireResponse)
+        .where(
+            QuestionnaireResponse.organisation_id == organisation.id,
+            QuestionnaireResponse.created_at >= start,
+            QuestionnaireResponse.created_at < end,
+        )
+        .distinct()
+    )
+    threshold = ProgrammeSettings.of(organisation).satisfaction_threshold
+    found = []
+    for code in sorted(codes):
+        current = await current_definition(session, organisation.id, code)
+        opened, answered = await _answered(session, organisation.id, code, start, end)
+        found.append(
+            CampaignResults(
+                current.definition,
+                opened,
+                results(current.definition, answered, threshold=threshold),
+                start.date(),
+            )
+        )
+    return tuple(found)
+
+
 async def _answered(
-    session: AsyncSession, organisation_id: int, code: str, start: datetime
+    session: AsyncSession,
+    organisation_id: int,
+    code: str,
+    start: datetime,
+    end: datetime | None = None,
 ) -> tuple[int, list[Answered]]:
-    """(responses opened since `start`, the submitted ones) to any version of `code`."""
+    """(responses opened in [start, end), the submitted ones) to any version of `code`."""
+    period = [QuestionnaireResponse.created_at >= start]
+    if end is not None:
+        period.append(QuestionnaireResponse.created_at < end)
     rows = (
         await session.execute(
             select(QuestionnaireResponse, Questionnaire.version)
@@ -126,7 +164,7 @@ async def _answered(
             .where(
                 QuestionnaireResponse.organisation_id == organisation_id,
                 Questionnaire.code == code,
-                QuestionnaireResponse.created_at >= start,
+                *period,
             )
             .order_by(QuestionnaireResponse.id)
         )

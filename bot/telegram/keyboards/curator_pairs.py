@@ -49,6 +49,8 @@ SETTING_ORDER = "order"
 SETTING_RHYTHM = "rhythm"
 # The questionnaires screen (handlers/programme_surveys.py): threshold, automatic questionnaires.
 SETTING_SURVEYS = "surveys"
+# The figures of the programme year the bot cannot know (handlers/programme_figures.py).
+SETTING_FIGURES = "figures"
 CAPACITY_CHOICES = (0, 1, 2, 3, 4, 5, 10)
 OFFER_TTL_DAYS = (1, 2, 3, 5, 7)
 
@@ -216,5 +218,6 @@ def programme_keyboard(organisation_id: int, settings: ProgrammeSettings) -> Inl
     button(_("No order needed"), SETTING_ORDER, "0", not settings.pairs_require_order)
     button(_("⏰ Meetings and reminders…"), SETTING_RHYTHM, "", False)
     button(_("📋 Questionnaires…"), SETTING_SURVEYS, "", False)
-    builder.adjust(len(CAPACITY_CHOICES), len(OFFER_TTL_DAYS), 2, 1, 1)
+    button(_("📐 Figures…"), SETTING_FIGURES, "", False)
+    builder.adjust(len(CAPACITY_CHOICES), len(OFFER_TTL_DAYS), 2, 1, 1, 1)
     return builder.as_markup()

@@ -33,6 +33,8 @@ def organisation_choice_keyboard(
 def invite_role_keyboard(organisation_id: int) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     for role in InviteRole:
+        if role == InviteRole.COORDINATOR:
+            continue  # appointed by the superadmin from /orgs
         builder.button(
             text=role_name(role).capitalize(),
             callback_data=InviteRoleCallback(organisation_id=organisation_id, role=role.value),

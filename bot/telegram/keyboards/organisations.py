@@ -10,6 +10,7 @@ from bot.telegram.callbacks import (
     OrgPageCallback,
     TimezoneCallback,
 )
+from models import InviteRole
 from services.organisations.registry import OrganisationPage
 from services.organisations.timezones import RUSSIAN_TIMEZONES
 
@@ -38,6 +39,12 @@ def organisations_keyboard(page: OrganisationPage) -> InlineKeyboardMarkup:
             text=_("Curator invite: {name}").format(name=organisation.name[:40]),
             callback_data=OrgCuratorInviteCallback(organisation_id=organisation.id),
         )
+        builder.button(
+            text="🏙 " + _("Coordinator"),
+            callback_data=OrgCuratorInviteCallback(
+                organisation_id=organisation.id, role=InviteRole.COORDINATOR.value
+            ),
+        )
     navigation = []
     if page.page > 0:
         navigation.append(("« " + _("Back"), page.page - 1))
@@ -45,5 +52,5 @@ def organisations_keyboard(page: OrganisationPage) -> InlineKeyboardMarkup:
         navigation.append((_("Next") + " »", page.page + 1))
     for text, target in navigation:
         builder.button(text=text, callback_data=OrgPageCallback(page=target))
-    builder.adjust(*([1] * len(page.items)), len(navigation) or 1)
+    builder.adjust(*([2] * len(page.items)), len(navigation) or 1)
     return builder.as_markup()

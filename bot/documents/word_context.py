@@ -1,0 +1,619 @@
+"""The variables of the Word documents (`bot.documents.word` lists them): every word in the
+requester's language through gettext, numbers and dates printed the reader's way. Pure: a report's
+figures in, plain dicts and strings out.
+
+Privacy: a figure over fewer than MIN_GROUP answers is never shown; when one side of a
+questionnaire (mentees or mentors) is too small, no side is broken down, as "all respondents"
+minus the other side would show it. Free-text answers never reach a document."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from aiogram.utils.i18n import get_i18n
+from aiogram.utils.i18n import gettext as _
+from babel.numbers import format_decimal
+
+from bot.documents.words import indicator_name, indicator_rule, percent, period_name, source_name
+from bot.telegram.labels import domain_name, participant_status_name, profile_role_name
+from bot.telegram.mentoring_labels import mentoring_type_name, pair_status_name
+from models import PairStatus, PersonStatus, ProfileRole
+from services.questionnaires.results import CampaignResults
+from services.questionnaires.schema import Kind, QuestionDefinition
+from services.questionnaires.scores import ALL, MIN_GROUP, QuestionResult, Satisfaction
+from services.reports.counts import LONG_WAIT_DAYS, NO_PROFILE, Counts, SatisfactionCount, months
+from services.reports.documents import MunicipalReport, SchoolReport
+from services.reports.indicators import Measured, Source
+from services.reports.periods import Period
+from services.reports.registers import Named
+from services.reports.stats import OrganisationStats
+
+Context = dict[str, Any]
+DASH = "—"
+DEFAULT_TIMEZONE = "Europe/Moscow"  # a roll-up of no organisations has no zone of its own
+
+
+def person_name(person: Named) -> str:
+    """The ФИО, or "participant № N" for someone who withdrew consent."""
+    if person.full_name:
+        return person.full_name
+    if person.withdrawn_number is not None:
+        return _("participant № {number}").format(number=person.withdrawn_number)
+    return DASH
+
+
+def day(value: date) -> str:
+    return f"{value:%d.%m.%Y}"
+
+
+def local_day(moment: datetime, timezone: str) -> str:
+    if moment.tzinfo is None:  # stored UTC read back without its zone
+        moment = moment.replace(tzinfo=UTC)
+    return day(moment.astimezone(ZoneInfo(timezone)).date())
+
+
+def _language() -> str:
+    return get_i18n().current_locale
+
+
+def _decimal(value: float | None) -> str:
+    """ "3,75" in Russian, up to two decimals."""
+    if value is None:
+        return DASH
+    return format_decimal(value, format="0.##", locale=_language())
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _yes_no(value: bool | None) -> str:
+    return DASH if value is None else _("yes") if value else _("no")
+
+
+def _share(part: int, whole: int) -> str:
+    return percent(round(100 * part / whole, 1)) if whole else DASH
+
+
+def _fewer() -> str:
+    return _("fewer than {minimum} answers").format(minimum=MIN_GROUP)
+
+
+def header(
+    organisation: str, period: Period, made_at: datetime, timezone: str, made_by: str
+) -> Context:
+    made_on = local_day(made_at, timezone)
+    if made_by:
+        made = _("Made on {date} by {name}.").format(date=made_on, name=made_by)
+    else:
+        made = _("Made on {date}.").format(date=made_on)
+    return {
+        "organisation": organisation,
+        "period": period_name(period),
+        "period_line": _("Period: {period}").format(period=period_name(period)),
+        "made_on": made_on,
+        "made_by": made_by,
+        "made": made,
+    }
+
+
+def indicator_labels() -> dict[str, str]:
+    return {
+        "indicators": _("Indicators"),
+        "indicator": _("Indicator"),
+        "numerator": _("Counted"),
+        "denominator": _("Out of"),
+        "source": _("Source of the denominator"),
+        "value": _("Value"),
+        "target_year": _("Target year"),
+        "target": _("Target"),
+        "met": _("Target met"),
+        "rules": _("How the indicators are counted"),
+        "small_groups": _(
+            "Figures over fewer than {minimum} answers are not shown, so that nobody's answers "
+            "can be told apart."
+        ).format(minimum=MIN_GROUP),
+        "charts": _("Charts"),
+    }
+
+
+def count_labels() -> dict[str, str]:
+    return {
+        **indicator_labels(),
+        "participants": _("Participants"),
+        "group": _("Group"),
+        "status": _("Status"),
+        "number": _("Number"),
+        "total": _("Total"),
+        "pairs": _("Mentoring pairs"),
+        "state": _("State"),
+        "figures": _("Figures of the period"),
+        "figure": _("Figure"),
+        "months": _("Meetings by month"),
+        "month": _("Month"),
+        "meetings": _("Meetings held"),
+        "cycles_met": _("Cycles with a meeting"),
+        "cycles_due": _("Cycles due"),
+        "compliance": _("Cadence compliance"),
+        "changes": _("Before and after (entry → exit diagnosis, the same people)"),
+        "domain": _("Competence domain"),
+        "people": _("People"),
+        "before": _("Before (entry diagnosis)"),
+        "after": _("After (exit diagnosis)"),
+        "no_changes": _("No exit diagnosis was finished in this period."),
+    }
+
+
+def _hidden(value: Measured) -> bool:
+    """A satisfaction share over one or two answers would tell what those people answered."""
+    return (
+        value.source == Source.RESPONSES
+        and value.denominator is not None
+        and value.denominator < MIN_GROUP
+    )
+
+
+def indicator_rows(values: Iterable[Measured], threshold: int | None) -> list[Context]:
+    rows = []
+    for value in values:
+        hidden = _hidden(value)
+        rows.append(
+            {
+                "name": indicator_name(value.indicator),
+                "numerator": DASH if hidden else str(value.numerator),
+                "denominator": DASH if value.denominator is None else str(value.denominator),
+                "source": source_name(value.source),
+                "value": DASH if hidden else percent(value.percent),
+                "target_year": str(value.target_year),
+                "target": percent(value.target),
+                "met": DASH if hidden else _yes_no(value.met),
+                "rule": indicator_rule(value.indicator, threshold),
+            }
+        )
+    return rows
+
+
+def satisfaction_share(tally: SatisfactionCount | None) -> str:
+    """ "75 %" where at least MIN_GROUP answered, else a dash."""
+    if tally is None or tally.n < MIN_GROUP:
+        return DASH
+    return _share(tally.satisfied, tally.n)
+
+
+def _satisfaction_figure(tally: SatisfactionCount | None) -> str:
+    if tally is None or tally.n == 0:
+        return DASH
+    if tally.n < MIN_GROUP:
+        return _fewer()
+    return f"{_share(tally.satisfied, tally.n)}, " + _("n = {n}").format(n=tally.n)
+
+
+def _figures(counts: Counts) -> list[Context]:
+    cycles = counts.cycles_met + counts.cycles_missed
+    finished = _("{submitted} of {opened} ({completion})").format(
+        submitted=counts.responses_submitted,
+        opened=counts.responses_opened,
+        completion=percent(counts.completion),
+    )
+    figures: list[tuple[str, object]] = [
+        (_("Requests filed in the period"), counts.requests_filed),
+        (_("Requests waiting now"), counts.requests_live),
+        (
+            _("of them waiting over {days} days").format(days=LONG_WAIT_DAYS),
+            counts.requests_waiting_long,
+        ),
+        (_("Pairs formed in the period"), counts.pairs_started),
+        (_("Pairs completed in the period"), counts.pairs_completed),
+        (_("Quiet pairs now"), counts.quiet_pairs),
+        (_("Mentors in pairs"), counts.mentors_in_pairs),
+        (_("Mentees in pairs"), counts.mentees_in_pairs),
+        (_("Meetings held"), counts.meetings),
+        (_("Cycles due"), cycles),
+        (_("Cycles with a meeting"), counts.cycles_met),
+        (_("Cadence compliance"), percent(counts.compliance)),
+        (_("Questionnaires finished"), finished),
+        (_("Mentees satisfied"), _satisfaction_figure(counts.satisfaction.get("mentee"))),
+        (_("Mentors satisfied"), _satisfaction_figure(counts.satisfaction.get("mentor"))),
+    ]
+    return [{"name": name, "value": str(value)} for name, value in figures]
+
+
+def _month_rows(counts: Counts, period: Period) -> list[Context]:
+    rows = []
+    for month in months(period):
+        met, due = counts.cycles_by_month.get(month, (0, 0))
+        year, _dash, number = month.partition("-")
+        rows.append(
+            {
+                "month": f"{number}.{year}",
+                "meetings": str(counts.meetings_by_month.get(month, 0)),
+                "met": str(met),
+                "due": str(due),
+                "compliance": _share(met, due),
+            }
+        )
+    return rows
+
+
+def _domain(domain: str) -> str:
+    try:
+        return domain_name(domain)
+    except ValueError:  # a domain this version does not know: its code beats a failed document
+        return domain
+
+
+def _status_name(status: PersonStatus) -> str:
+    if status == PersonStatus.ACTIVE:
+        return _("Active")
+    return _capital(participant_status_name(status.value))
+
+
+def counts_context(stats: OrganisationStats, threshold: int | None) -> Context:
+    """Indicators, participants, pairs, figures, months and before/after: no personal data."""
+    counts = stats.counts
+    roles = [
+        {"name": _capital(profile_role_name(role)), "number": str(counts.roles.get(role, 0))}
+        for role in (ProfileRole.MENTOR, ProfileRole.MENTEE, ProfileRole.BOTH)
+    ]
+    roles.append(
+        {"name": _("Profile not finished"), "number": str(counts.roles.get(NO_PROFILE, 0))}
+    )
+    return {
+        "indicators": indicator_rows(stats.indicators, threshold),
+        "roles": roles,
+        "participants_total": str(counts.participants),
+        "statuses": [
+            {"name": _status_name(status), "number": str(counts.statuses.get(status, 0))}
+            for status in PersonStatus
+        ],
+        "pair_states": [
+            {"name": _capital(pair_status_name(status)), "number": str(counts.pairs.get(status, 0))}
+            for status in PairStatus
+        ],
+        "pairs_total": str(counts.pairs_total),
+        "figures": _figures(counts),
+        "months": _month_rows(counts, stats.period),
+        "changes": [
+            {
+                "domain": _domain(change.domain),
+                "n": str(change.n),
+                "before": _decimal(change.before) if change.shown else DASH,
+                "after": _decimal(change.after) if change.shown else DASH,
+            }
+            for change in stats.changes
+        ],
+    }
+
+
+def summary(stats: OrganisationStats) -> list[str]:
+    """The report's opening sentences."""
+    counts = stats.counts
+    cycles = counts.cycles_met + counts.cycles_missed
+    lines = [
+        _(
+            "Participants: {total}, of them mentors {mentors}, mentees {mentees}, "
+            "mentors and mentees at once {both}."
+        ).format(
+            total=counts.participants,
+            mentors=counts.roles.get(ProfileRole.MENTOR, 0),
+            mentees=counts.roles.get(ProfileRole.MENTEE, 0),
+            both=counts.roles.get(ProfileRole.BOTH, 0),
+        ),
+        _(
+            "Pairs that worked during the period: {pairs}, of them formed in the period "
+            "{started}, completed {completed}; mentors in pairs: {mentors}, mentees in pairs: "
+            "{mentees}."
+        ).format(
+            pairs=counts.pairs_total,
+            started=counts.pairs_started,
+            completed=counts.pairs_completed,
+            mentors=counts.mentors_in_pairs,
+            mentees=counts.mentees_in_pairs,
+        ),
+    ]
+    if cycles:
+        lines.append(
+            _(
+                "Meetings held: {meetings}. Pairs met in {met} of {cycles} meeting cycles: "
+                "cadence compliance {compliance}."
+            ).format(
+                meetings=counts.meetings,
+                met=counts.cycles_met,
+                cycles=cycles,
+                compliance=percent(counts.compliance),
+            )
+        )
+    else:
+        lines.append(
+            _("Meetings held: {meetings}. No meeting cycles were due in the period.").format(
+                meetings=counts.meetings
+            )
+        )
+    if counts.responses_opened:
+        lines.append(
+            _("Questionnaires finished: {submitted} of {opened} ({completion}).").format(
+                submitted=counts.responses_submitted,
+                opened=counts.responses_opened,
+                completion=percent(counts.completion),
+            )
+        )
+    judged = [value for value in stats.indicators if value.met is not None and not _hidden(value)]
+    lines.append(
+        _("Indicators that met their targets: {met} of {computed}.").format(
+            met=sum(1 for value in judged if value.met), computed=len(judged)
+        )
+    )
+    unknown = [
+        indicator_name(value.indicator) for value in stats.indicators if value.denominator is None
+    ]
+    if unknown:
+        lines.append(
+            _("Not computed, as the denominator is not known: {names}.").format(
+                names="; ".join(unknown)
+            )
+        )
+    return lines
+
+
+def _group_name(group: str) -> str:
+    names = {
+        ALL: _("All respondents"),
+        "mentee": _("Mentees"),
+        "mentor": _("Mentors"),
+        "curator": _("Curators"),
+    }
+    return names.get(group, group)
+
+
+def _distribution(
+    result: QuestionResult, question: QuestionDefinition | None, language: str
+) -> str:
+    """ "yes — 5; no — 2": the answers to a choice; a scale has its mean and median instead."""
+    if question is None or result.kind not in (Kind.CHOICE, Kind.MULTI, Kind.YES_NO):
+        return ""
+    names = {option.id: option.text[language] for option in question.options}
+    names.update({"yes": _("yes"), "no": _("no"), "other": _("other")})
+    return "; ".join(f"{names.get(code, code)} — {number}" for code, number in result.distribution)
+
+
+def _rate_line(rate: Satisfaction, shown: bool) -> str:
+    name = _group_name(rate.group)
+    if not shown:
+        return f"{name}: {_fewer()}" if not rate.shown else f"{name}: {_not_broken_down()}"
+    return _("{group}: {percent} satisfied, n = {n}").format(
+        group=name, percent=_share(rate.satisfied, rate.n), n=rate.n
+    )
+
+
+def _not_broken_down() -> str:
+    return _("not broken down, as another group has fewer than {minimum} answers").format(
+        minimum=MIN_GROUP
+    )
+
+
+def questionnaire(found: CampaignResults) -> Context:
+    """One questionnaire's figures: answers, satisfaction by its rule, per question mean,
+    median and the answers to choices, by group. Never its free-text answers."""
+    language = _language()
+    definition, results = found.definition, found.results
+    questions = {question.id: question for question in definition.questions}
+    sides = [group for group in results.groups if group.group != ALL]
+    everyone = sum(group.respondents for group in results.groups if group.group == ALL)
+    # A side is shown only when every side is: else the whole minus the others would show it.
+    sides_shown = all(group.shown for group in sides)
+    side_questions = {
+        result.question_id: all(
+            other.shown
+            for group in sides
+            for other in group.questions
+            if other.question_id == result.question_id
+        )
+        for group in sides
+        for result in group.questions
+    }
+    rates_shown = all(rate.shown for rate in results.satisfaction if rate.group != ALL)
+    rule = ""
+    if results.satisfaction:
+        first = results.satisfaction[0]
+        rule = _(
+            "Satisfied: respondents whose overall score is at least {threshold} of {maximum}."
+        ).format(threshold=first.threshold, maximum=first.maximum)
+    groups = []
+    for group in results.groups:
+        own = group.group == ALL
+        shown = group.shown and (own or sides_shown)
+        rows = []
+        for result in group.questions if shown else ():
+            visible = result.shown and (own or side_questions.get(result.question_id, False))
+            question = questions.get(result.question_id)
+            rows.append(
+                {
+                    "text": question.text[language] if question else result.question_id,
+                    "n": str(result.n),
+                    "mean": _decimal(result.mean) if visible else DASH,
+                    "median": _decimal(result.median) if visible else DASH,
+                    "distribution": _distribution(result, question, language) if visible else DASH,
+                }
+            )
+        groups.append(
+            {
+                "name": f"{_group_name(group.group)}, " + _("n = {n}").format(n=group.respondents),
+                "shown": shown,
+                "rows": rows,
+                "note": _capital(_fewer() if not group.shown else _not_broken_down()) + ".",
+            }
+        )
+    return {
+        "title": definition.title[language],
+        "code": definition.id,
+        "answered": _("Answered: {answered} of {invited} asked.").format(
+            answered=everyone, invited=found.invited
+        ),
+        "rule": rule,
+        "satisfaction": [
+            _rate_line(rate, rate.shown and (rate.group == ALL or rates_shown))
+            for rate in results.satisfaction
+        ],
+        "groups": groups,
+    }
+
+
+def analytical_context(report: SchoolReport) -> Context:
+    stats = report.stats
+    labels = {
+        **count_labels(),
+        "title": _("Final analytical report on the mentoring programme"),
+        "summary": _("Summary"),
+        "questionnaires": _("Questionnaire results"),
+        "question": _("Question"),
+        "answers": _("Answers"),
+        "mean": _("Mean"),
+        "median": _("Median"),
+        "distribution": _("Distribution"),
+        "no_questionnaires": _("No questionnaires were answered in this period."),
+        "signed_by": _("Curator of the mentoring programme"),
+    }
+    return {
+        "t": labels,
+        **header(
+            stats.organisation_name, stats.period, stats.made_at, stats.timezone, report.made_by
+        ),
+        **counts_context(stats, report.threshold),
+        "summary": summary(stats),
+        "questionnaires": [questionnaire(found) for found in report.questionnaires],
+        "charts": [],
+    }
+
+
+def _mentoring_type(value: str) -> str:
+    try:
+        return mentoring_type_name(value)
+    except ValueError:
+        return value
+
+
+def order_context(report: SchoolReport) -> Context:
+    stats = report.stats
+    labels = {
+        "title": _("On assigning mentoring pairs"),
+        "subject": _("On assigning mentoring pairs"),
+        "order": _("ORDER"),
+        "number_line": _("No. ______ dated ____ ____________ 20___"),
+        "i_order": _("I ORDER:"),
+        "number": _("No."),
+        "mentor": _("Mentor (full name)"),
+        "mentee": _("Mentee (full name)"),
+        "mentoring_type": _("Mentoring type"),
+        "formed": _("Pair formed on"),
+        "head": _("Head of the organisation"),
+        "prepared_by": _("Draft prepared by"),
+        "acquainted": _("Acquainted with the order:"),
+        "full_name": _("Full name"),
+        "signature": _("Signature"),
+        "date": _("Date"),
+        "date_blank": _("____ ____________ 20___"),
+    }
+    pairs = report.awaiting_order
+    people: list[str] = []
+    for named in [pair.mentor for pair in pairs] + [pair.mentee for pair in pairs]:
+        if (name := person_name(named)) not in people:
+            people.append(name)
+    return {
+        "t": labels,
+        **header(
+            stats.organisation_name, stats.period, stats.made_at, stats.timezone, report.made_by
+        ),
+        "preamble": _(
+            "In accordance with article 351.8 of the Labour Code of the Russian Federation, the "
+            "regulations on mentoring and the mentoring programme of the organisation, and with "
+            "the written consent of the mentors,"
+        ),
+        "clauses": [
+            _(
+                "1. To assign mentors to the mentees as listed in the table below, for the term of "
+                "the personalised mentoring programme."
+            ),
+            _("2. The mentors shall draw up individual development plans with their mentees."),
+            _(
+                "3. Control over the execution of this order is assigned to the curator of the "
+                "mentoring programme {curator}."
+            ).format(curator=report.made_by or "____________"),
+        ],
+        "pairs": [
+            {
+                "number": str(number),
+                "mentor": person_name(pair.mentor),
+                "mentee": person_name(pair.mentee),
+                "mentoring_type": _mentoring_type(pair.mentoring_type),
+                "formed": local_day(pair.created, stats.timezone),
+            }
+            for number, pair in enumerate(pairs, start=1)
+        ],
+        "people": [{"name": name} for name in people],
+    }
+
+
+def quarterly_context(stats: OrganisationStats, made_by: str) -> Context:
+    labels = {
+        **count_labels(),
+        "title": _("Quarterly report on the mentoring programme"),
+        "addressee": _("To the municipal coordinator of the mentoring programme"),
+        "deadline": _("Submitted by the 10th day of the month following the quarter."),
+        "privacy": _("Counts and shares only: no personal data."),
+        "signed_by": _("Curator of the mentoring programme"),
+    }
+    return {
+        "t": labels,
+        **header(stats.organisation_name, stats.period, stats.made_at, stats.timezone, made_by),
+        **counts_context(stats, stats.counts.threshold),
+    }
+
+
+def _organisation_row(name: str, counts: Counts) -> Context:
+    return {
+        "organisation": name,
+        "participants": str(counts.participants),
+        "mentors": str(counts.mentors_in_pairs),
+        "mentees": str(counts.mentees_in_pairs),
+        "pairs": str(counts.pairs_total),
+        "meetings": str(counts.meetings),
+        "compliance": percent(counts.compliance),
+        "mentee_satisfaction": satisfaction_share(counts.satisfaction.get("mentee")),
+        "mentor_satisfaction": satisfaction_share(counts.satisfaction.get("mentor")),
+    }
+
+
+def municipal_context(report: MunicipalReport) -> Context:
+    roll_up = report.roll_up
+    timezone = roll_up.rows[0].timezone if roll_up.rows else DEFAULT_TIMEZONE
+    labels = {
+        **indicator_labels(),
+        "title": _("Summary report on the mentoring programme in the organisations"),
+        "privacy": _("Counts and shares only: no personal data."),
+        "organisations": _("By organisation"),
+        "organisation": _("Organisation"),
+        "participants": _("Participants"),
+        "mentors": _("Mentors in pairs"),
+        "mentees": _("Mentees in pairs"),
+        "pairs": _("Pairs that worked"),
+        "meetings": _("Meetings held"),
+        "compliance": _("Cadence compliance"),
+        "mentee_satisfaction": _("Mentees satisfied"),
+        "mentor_satisfaction": _("Mentors satisfied"),
+        "signed_by": _("Municipal coordinator of the mentoring programme"),
+    }
+    return {
+        "t": labels,
+        **header("", roll_up.period, roll_up.made_at, timezone, report.made_by),
+        "scope": _("Organisations in the report: {count}").format(count=len(roll_up.rows)),
+        "organisations": [
+            _organisation_row(row.organisation_name, row.counts) for row in roll_up.rows
+        ],
+        "totals": _organisation_row(_("Totals"), roll_up.totals),
+        # Thresholds differ between organisations: the rule names none.
+        "indicators": indicator_rows(roll_up.indicators, None),
+        "charts": [],
+    }
