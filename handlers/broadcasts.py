@@ -25,11 +25,13 @@ from services.organisations.broadcasts import KIND, MAX_LENGTH, BroadcastAudienc
 from services.questionnaires.as_form import language_of
 
 UNFINISHED_PREFIX = "unfinished-"
+PAIR_PREFIX = "pair-"  # from a pair's card in /pairs
 _AUDIENCES: dict[BroadcastAudience, Callable[[], str]] = {
     BroadcastAudience.EVERYONE: lambda: _("everyone in the programme"),
     BroadcastAudience.MENTORS: lambda: _("the mentors"),
     BroadcastAudience.MENTEES: lambda: _("the mentees"),
     BroadcastAudience.UNFINISHED: lambda: _("those who have not finished a survey"),
+    BroadcastAudience.PAIR: lambda: _("this pair"),
 }
 
 
@@ -42,7 +44,7 @@ def _audiences(organisation_id: int) -> InlineKeyboardMarkup:
     rows = [
         [_button(words(), organisation_id, "to", audience.value)]
         for audience, words in _AUDIENCES.items()
-        if audience != BroadcastAudience.UNFINISHED
+        if audience not in (BroadcastAudience.UNFINISHED, BroadcastAudience.PAIR)
     ]
     rows.append(
         [_button(_AUDIENCES[BroadcastAudience.UNFINISHED]() + "…", organisation_id, "surveys")]
@@ -51,16 +53,21 @@ def _audiences(organisation_id: int) -> InlineKeyboardMarkup:
 
 
 def _audience_of(value: str) -> tuple[BroadcastAudience, int | None]:
-    if value.startswith(UNFINISHED_PREFIX):
-        campaign = value.removeprefix(UNFINISHED_PREFIX)
-        if not campaign.isdigit():
-            raise StaleAction
-        return BroadcastAudience.UNFINISHED, int(campaign)
+    """A button's audience, with the survey ("unfinished-7") or the pair ("pair-12") it names."""
+    for prefix, audience in (
+        (UNFINISHED_PREFIX, BroadcastAudience.UNFINISHED),
+        (PAIR_PREFIX, BroadcastAudience.PAIR),
+    ):
+        if value.startswith(prefix):
+            target = value.removeprefix(prefix)
+            if not target.isdigit() or len(target) > 12:
+                raise StaleAction
+            return audience, int(target)
     try:
         audience = BroadcastAudience(value)
     except ValueError:
         raise StaleAction from None
-    if audience == BroadcastAudience.UNFINISHED:
+    if audience in (BroadcastAudience.UNFINISHED, BroadcastAudience.PAIR):
         raise StaleAction
     return audience, None
 

@@ -8,10 +8,11 @@ from __future__ import annotations
 import enum
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, select, union
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import (
+    MentoringPair,
     Organisation,
     Person,
     PersonStatus,
@@ -41,19 +42,33 @@ class BroadcastAudience(enum.StrEnum):
     MENTORS = "mentors"
     MENTEES = "mentees"
     UNFINISHED = "unfinished"  # invited to a survey and not finished it
+    PAIR = "pair"  # both sides of one pair (from its card in /pairs)
 
 
 def _people(
-    organisation_id: int, audience: BroadcastAudience, campaign_id: int | None
+    organisation_id: int, audience: BroadcastAudience, target_id: int | None
 ) -> Select[Any]:
-    """The recipients' person ids (withdrawn people left out)."""
+    """The recipients' person ids (withdrawn people left out); `target_id` is the survey of
+    UNFINISHED or the pair of PAIR."""
     reachable = Person.status != PersonStatus.WITHDRAWN
+    if audience == BroadcastAudience.PAIR:
+        sides = union(
+            select(MentoringPair.mentor_id.label("person_id")).where(
+                MentoringPair.id == target_id, MentoringPair.organisation_id == organisation_id
+            ),
+            select(MentoringPair.mentee_id.label("person_id")).where(
+                MentoringPair.id == target_id, MentoringPair.organisation_id == organisation_id
+            ),
+        ).subquery()
+        return (
+            select(sides.c.person_id).join(Person, Person.id == sides.c.person_id).where(reachable)
+        )
     if audience == BroadcastAudience.UNFINISHED:
         return (
             select(QuestionnaireResponse.person_id)
             .join(Person, Person.id == QuestionnaireResponse.person_id)
             .where(
-                QuestionnaireResponse.campaign_id == campaign_id,
+                QuestionnaireResponse.campaign_id == target_id,
                 QuestionnaireResponse.organisation_id == organisation_id,
                 QuestionnaireResponse.submitted_at.is_(None),
                 reachable,
@@ -159,7 +174,13 @@ class BroadcastService:
         audience: BroadcastAudience,
         campaign_id: int | None,
     ) -> None:
-        """ "Not finished a survey" needs a survey of this organisation."""
+        """ "Not finished a survey" needs a survey of this organisation; "a pair" a live pair of
+        it (`campaign_id` names the pair then)."""
+        if audience == BroadcastAudience.PAIR:
+            pair = None if campaign_id is None else await session.get(MentoringPair, campaign_id)
+            if pair is None or pair.organisation_id != organisation_id or not pair.status.is_live:
+                raise StaleAction
+            return
         if audience != BroadcastAudience.UNFINISHED:
             return
         campaign = None if campaign_id is None else await session.get(SurveyCampaign, campaign_id)

@@ -1,10 +1,12 @@
 """Many organisations' numbers added up for a coordinator: the totals, and each indicator over
-the organisations whose denominator is known. Pure."""
+the organisations whose denominator is known. Satisfaction of an organisation with fewer than
+three answers stays out of every sum, so no subtraction can reveal it. Pure."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+from services.questionnaires.scores import MIN_GROUP
 from services.reports.counts import Counts, SatisfactionCount
 from services.reports.indicators import Indicator, Measured, Source, target
 
@@ -47,6 +49,9 @@ def add_counts(many: Sequence[Counts]) -> Counts:
                 totals.requests_oldest_days or 0, counts.requests_oldest_days
             )
         for side, tally in counts.satisfaction.items():
+            if tally.n < MIN_GROUP:
+                # Left out: the totals minus the other organisations would show these 1–2 answers.
+                continue
             # Each organisation counts "satisfied" by its own threshold; the totals add them up.
             summed = totals.satisfaction.setdefault(
                 side, SatisfactionCount(tally.threshold, tally.maximum)
@@ -67,7 +72,13 @@ def rolled(per_organisation: Sequence[Sequence[Measured]], year: int) -> tuple[M
             by_indicator.setdefault(value.indicator, []).append(value)
     found = []
     for indicator, values in by_indicator.items():
-        known = [value for value in values if value.denominator is not None]
+        known = [
+            value
+            for value in values
+            if value.denominator is not None
+            # the same rule as the totals: never 1–2 people's answers, even inside a sum
+            and not (value.source == Source.RESPONSES and value.denominator < MIN_GROUP)
+        ]
         sources = {value.source for value in known}
         source = Source.NONE if not known else sources.pop() if len(sources) == 1 else Source.MIXED
         found.append(

@@ -11,6 +11,7 @@ from models import AuditEntry, Notification
 from services.outbox.sender import OutboxSender
 from tests.conftest import PersonFactory
 from tests.fakes import FakeClock, TelegramClient
+from tests.flows.pairing import programme
 from tests.flows.test_surveys import _launch, _school
 
 MESSAGE = "Коллеги, в пятницу <методсовет> в 15:00 & чай!"
@@ -80,3 +81,27 @@ async def test_teachers_cannot_broadcast_and_forged_buttons_do_nothing(
     [stale] = await curator.press("bc:1:send")
     assert stale == "Эта кнопка больше не действует."
     assert await _queued(app) == []
+
+
+async def test_a_message_to_one_pair_from_its_card(
+    superadmin: TelegramClient,
+    person: PersonFactory,
+    app: Application,
+    sender: OutboxSender,
+    clock: FakeClock,
+) -> None:
+    setup = await programme(app, superadmin, person, mentees=2)
+    await setup.pair(setup.mentee, setup.mentor)
+    setup.curator.new_texts()
+    await setup.curator.send("/pairs")
+    await setup.curator.click("1. Петров → Иванова")
+    [ask] = await setup.curator.click("✉️ Написать этой паре")
+    assert "2 человека" in ask or "получателей: 2" in ask or "2 people" in ask
+    await setup.curator.send("Встреча переносится на <среду>")
+    message_id, data = setup.curator.keyboard_message("✅ Разослать")
+    await setup.curator.press(data, message_id=message_id)
+    recipients = {notification.recipient_id for notification in await _queued(app)}
+    assert recipients == {setup.id_of(setup.mentee), setup.id_of(setup.mentor)}
+    # A forged pair of another organisation, or a made-up one, is refused.
+    [stale] = await setup.curator.press(f"bc:{setup.team.organisation_id}:to:pair-999")
+    assert stale == "Эта кнопка больше не действует."

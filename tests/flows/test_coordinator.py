@@ -76,6 +76,7 @@ async def test_the_roll_up_has_counts_only(
     assert abs(school[8] - 2 / 3) < 1e-9 and school[9] is None
     assert kindergarten[:6] == [SECOND_SCHOOL, 0, 0, 0, 0, 0]
     assert total[:6] == ["Итого", 10, 2, 3, 3, 6]
+    assert total[9] is None  # nor in the totals, where a subtraction would reveal it
 
     # Nothing personal anywhere: no names, no usernames, no free text.
     everything = b"".join(

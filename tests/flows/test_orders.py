@@ -173,6 +173,7 @@ async def test_programme_settings(
         "Нужен приказ", "✓ Без приказа",
         "⏰ Встречи и напоминания…",
         "📋 Анкеты…",
+        "📐 Численность…",
     ]  # fmt: skip
     [text] = await curator.click("10")
     assert text.startswith("Сохранено.")

@@ -278,6 +278,7 @@ async def test_the_curator_manages_pairs_from_the_list(
         *PAIR_RECORDS,
         "🗓 Как часто встречаются",
         "📋 Отправить паре анкету",
+        "✉️ Написать этой паре",
         "« Все пары",
     ]
     [prompt] = await curator.click(PAUSE)

@@ -8,6 +8,7 @@ from aiogram.utils.i18n import ngettext
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.telegram.callbacks import (
+    BroadcastCallback,
     CuratorPairsCallback,
     MeetingCallback,
     OrderCallback,
@@ -140,6 +141,14 @@ def pair_manage_keyboard(pair: PairDetails) -> InlineKeyboardMarkup:
             ),
         )
         sizes.extend((1, 1))
+    if pair.status.is_live:
+        builder.button(
+            text="✉️ " + _("Write to this pair"),
+            callback_data=BroadcastCallback(
+                organisation_id=pair.organisation_id, action="to", value=f"pair-{pair.id}"
+            ),
+        )
+        sizes.append(1)
     _back(builder, pair.organisation_id)
     sizes.append(1)
     builder.adjust(*sizes)
