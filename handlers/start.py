@@ -16,7 +16,7 @@ from bot.telegram.labels import profile_role_name, role_name
 from bot.telegram.states import FormStates
 from bot.telegram.texts import Texts
 from handlers import consent, profile
-from models import InviteRole, ProfileRole
+from models import InviteRole, ProfileRole, RoleKind
 from services.core.errors import InviteNotUsable, NotAllowed
 from services.forms.flow import Progress
 
@@ -131,6 +131,7 @@ async def _start_again(
             membership_role=_membership_role,
             superadmin=introduction.is_superadmin,
             curator=introduction.is_curator,
+            coordinator=person.actor.has_role(RoleKind.COORDINATOR),
         )
     )
 
@@ -150,6 +151,7 @@ async def cmd_help(
         texts.render(
             "start/help.j2",
             curator=actor.is_curator_anywhere,
+            coordinator=actor.has_role(RoleKind.COORDINATOR),
             superadmin=actor.is_superadmin,
         )
     )
