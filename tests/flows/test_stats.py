@@ -146,3 +146,43 @@ async def test_others_are_refused(
     await make_curator(superadmin, other)
     [refused] = await other.press(f"st:{school.organisation_id}:show:0")
     assert refused == "Это вам недоступно."
+
+
+async def test_figures_refuse_what_is_not_a_figure(
+    superadmin: TelegramClient, person: PersonFactory, app: Application, clock: FakeClock
+) -> None:
+    curator, curator_id, school = await _school(superadmin, person, app, clock)
+    await curator.send("/programme")
+    await curator.click("📐 Численность…")
+    await curator.click("Педагогов в организации")
+    for wrong in ("<b>60</b>", "6" * 5000, "-5", "1e3"):
+        [answer] = await curator.send(wrong)
+        assert answer.startswith("Пришлите число")
+    [answer] = await curator.send_photo()
+    assert answer.startswith("Пришлите число")
+    [answer] = await curator.send("100001")
+    assert "Слишком большое число" in answer
+    [saved] = await curator.send("60")
+    assert "<b>60</b>" in saved
+    # more young specialists leaving than there are is refused, the form stays open
+    await curator.click("Молодых специалистов (стаж до 3 лет)")
+    await curator.send("3")
+    await curator.click("Ушли из профессии (молодые специалисты, за год)")
+    [answer] = await curator.send("4")
+    assert "не может быть больше" in answer
+    [cancelled] = await curator.send("/cancel")
+    assert cancelled
+    year, figures = await app.services.figures.current(curator_id, school.organisation_id)
+    assert (year.first.year, figures.teachers, figures.young_specialists) == (2026, 60, 3)
+    assert figures.young_left is None
+    # a dash clears a figure
+    await curator.send("/programme")
+    await curator.click("📐 Численность…")
+    await curator.click("Педагогов в организации")
+    await curator.send("-")
+    _year, figures = await app.services.figures.current(curator_id, school.organisation_id)
+    assert figures.teachers is None
+    # a teacher cannot set them, even with a forged button
+    teacher = person(4001)
+    [refused] = await teacher.press(f"ps:{school.organisation_id}:figure:teachers")
+    assert refused == "Это вам недоступно."
