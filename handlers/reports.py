@@ -127,6 +127,7 @@ async def on_report(
         period = Period.from_code(value)
     except ValueError:
         raise StaleAction from None
+    await state.clear()  # a period button wins over dates asked for earlier
     await callback.answer()
     await make_and_send(bot, person, services, documents, organisation_id, period)
 
