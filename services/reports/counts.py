@@ -11,7 +11,18 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Executable, and_, case, distinct, func, literal, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Executable,
+    String,
+    and_,
+    case,
+    distinct,
+    func,
+    literal,
+    or_,
+    select,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import (
@@ -56,10 +67,10 @@ class SatisfactionCount:
     satisfied: int = 0
     scores: dict[int, int] = field(default_factory=dict)
 
-    def add(self, score: int) -> None:
-        self.n += 1
-        self.satisfied += score >= self.threshold
-        self.scores[score] = self.scores.get(score, 0) + 1
+    def add(self, score: int, respondents: int = 1) -> None:
+        self.n += respondents
+        self.satisfied += respondents if score >= self.threshold else 0
+        self.scores[score] = self.scores.get(score, 0) + respondents
 
 
 @dataclass(slots=True)
@@ -336,6 +347,10 @@ class Counter:
             counts.covered, counts.young_mentees_in_pairs = covered, young
 
     async def _cycles(self) -> None:
+        # Cycles still open or postponed are grouped too and skipped below: with the status in
+        # the WHERE clause SQLite (which keeps no statistics) reads the period's cycles of every
+        # organisation through the rhythm job's (status, ends_at) index instead of the
+        # organisation's pairs — 1.7 s instead of 0.02 s for a school of a large municipality.
         month = _month_of_moment(PairCycle.ends_at, self._dialect, self._timezone, self._start)
         statement = (
             select(MentoringPair.organisation_id, month, PairCycle.status, func.count())
@@ -344,11 +359,12 @@ class Counter:
                 MentoringPair.organisation_id.in_(self._ids),
                 PairCycle.ends_at >= self._start,
                 PairCycle.ends_at < self._end,
-                PairCycle.status.in_((CycleStatus.MET, CycleStatus.MISSED)),
             )
             .group_by(MentoringPair.organisation_id, month, PairCycle.status)
         )
         for organisation_id, month_, status, number in await self._rows(statement):
+            if status not in (CycleStatus.MET, CycleStatus.MISSED):
+                continue
             counts = self.counts[organisation_id]
             met, total = counts.cycles_by_month.get(month_, (0, 0))
             if status == CycleStatus.MET:
@@ -394,39 +410,65 @@ class Counter:
             counts.responses_opened, counts.responses_submitted = opened, submitted
 
     async def _satisfaction(self) -> None:
-        """Each answer is scored by the version it was given to (its overall question)."""
+        """Each answer is scored by the version it was given to (its overall question). The
+        database picks the overall score out of each answer and counts the respondents per
+        score, so a municipality's answers are not carried into Python one by one; a score
+        counts when it is a whole number, as it does in the questionnaire's results."""
         versions = {
             row.id: (row.code, _overall(QuestionnaireDefinition.model_validate(row.definition)))
             for row in await self._session.scalars(
                 select(Questionnaire).where(Questionnaire.code.in_(SATISFACTION_CODES))
             )
         }
-        if not versions:
-            return
-        statement = select(
-            QuestionnaireResponse.organisation_id,
-            QuestionnaireResponse.questionnaire_id,
-            QuestionnaireResponse.answers,
-        ).where(
-            QuestionnaireResponse.organisation_id.in_(self._ids),
-            QuestionnaireResponse.questionnaire_id.in_(versions),
-            QuestionnaireResponse.submitted_at >= self._start,
-            QuestionnaireResponse.submitted_at < self._end,
-        )
-        for organisation_id, questionnaire_id, answers in await self._rows(statement):
-            code, overall = versions[questionnaire_id]
-            if overall is None:
-                continue
-            question_id, maximum = overall
-            score = (answers or {}).get(question_id)
-            if not isinstance(score, int) or isinstance(score, bool):
-                continue
-            counts = self.counts[organisation_id]
-            side = SATISFACTION_CODES[code]
-            tally = counts.satisfaction.setdefault(
-                side, SatisfactionCount(counts.threshold, maximum)
+        by_question: dict[str, list[int]] = defaultdict(list)
+        for questionnaire_id, (_code, overall) in versions.items():
+            if overall is not None:
+                by_question[overall[0]].append(questionnaire_id)
+        for question_id, questionnaire_ids in by_question.items():
+            score, is_whole = _whole_number(
+                QuestionnaireResponse.answers, question_id, self._dialect
             )
-            tally.add(score)
+            statement = (
+                select(
+                    QuestionnaireResponse.organisation_id,
+                    QuestionnaireResponse.questionnaire_id,
+                    score,
+                    func.count(),
+                )
+                .where(
+                    QuestionnaireResponse.organisation_id.in_(self._ids),
+                    QuestionnaireResponse.questionnaire_id.in_(questionnaire_ids),
+                    QuestionnaireResponse.submitted_at >= self._start,
+                    QuestionnaireResponse.submitted_at < self._end,
+                    is_whole,
+                )
+                .group_by(
+                    QuestionnaireResponse.organisation_id,
+                    QuestionnaireResponse.questionnaire_id,
+                    score,
+                )
+            )
+            for organisation_id, questionnaire_id, value, number in await self._rows(statement):
+                code, overall = versions[questionnaire_id]
+                assert overall is not None
+                counts = self.counts[organisation_id]
+                side = SATISFACTION_CODES[code]
+                tally = counts.satisfaction.setdefault(
+                    side, SatisfactionCount(counts.threshold, overall[1])
+                )
+                tally.add(int(value), number)
+
+
+def _whole_number(
+    answers: Any, question_id: str, dialect: str
+) -> tuple[ColumnElement[Any], ColumnElement[bool]]:
+    """The answer to one question of a JSON answers column, and whether it is a whole number
+    (JSON true, 7.0 or "7" are not)."""
+    if dialect == "sqlite":
+        path = f'$."{question_id}"'
+        return func.json_extract(answers, path), func.json_type(answers, path) == "integer"
+    text = answers.op("->>", return_type=String)(literal(question_id, String))
+    return text, text.op("~", is_comparison=True)(literal(r"^-?[0-9]+$", String))
 
 
 def _overall(definition: QuestionnaireDefinition) -> tuple[str, int] | None:

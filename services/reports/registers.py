@@ -168,6 +168,9 @@ class RegisterReader:
         in_period = and_(
             Meeting.held_on >= self._period.first, Meeting.held_on <= self._period.last
         )
+        # The meetings of this organisation's pairs only: without the condition the database
+        # groups every meeting of every organisation (a municipality has a million).
+        own_pairs = select(MentoringPair.id).where(self._overlapping()).correlate(None)
         meetings = (
             select(
                 Meeting.pair_id,
@@ -176,6 +179,7 @@ class RegisterReader:
                 .filter(Meeting.held_on <= self._period.last)
                 .label("last"),
             )
+            .where(Meeting.pair_id.in_(own_pairs))
             .group_by(Meeting.pair_id)
             .subquery()
         )
@@ -303,8 +307,21 @@ class RegisterReader:
         )
 
     async def _meetings(self) -> tuple[MeetingRow, ...]:
+        # Columns rather than Meeting objects: a school's year is tens of thousands of meetings,
+        # and the objects (with their answers) cost ten times the reading.
         rows = await self._session.execute(
-            select(Meeting, MentoringPair.mentor_id, MentoringPair.mentee_id)
+            select(
+                Meeting.held_on,
+                Meeting.pair_id,
+                MentoringPair.mentor_id,
+                MentoringPair.mentee_id,
+                Meeting.kind,
+                Meeting.meeting_format,
+                Meeting.duration_minutes,
+                Meeting.topic,
+                Meeting.usefulness,
+                Meeting.next_step,
+            )
             .join(MentoringPair, MentoringPair.id == Meeting.pair_id)
             .where(
                 MentoringPair.organisation_id == self._organisation_id,
@@ -315,18 +332,29 @@ class RegisterReader:
         )
         return tuple(
             MeetingRow(
-                meeting.held_on,
-                meeting.pair_id,
+                held_on,
+                pair_id,
                 self._name(mentor_id),
                 self._name(mentee_id),
-                meeting.kind.value,
-                meeting.meeting_format.value if meeting.meeting_format else None,
-                meeting.duration_minutes,
-                meeting.topic or "",
-                meeting.usefulness,
-                meeting.next_step or "",
+                kind.value,
+                meeting_format.value if meeting_format else None,
+                duration_minutes,
+                topic or "",
+                usefulness,
+                next_step or "",
             )
-            for meeting, mentor_id, mentee_id in rows
+            for (
+                held_on,
+                pair_id,
+                mentor_id,
+                mentee_id,
+                kind,
+                meeting_format,
+                duration_minutes,
+                topic,
+                usefulness,
+                next_step,
+            ) in rows
         )
 
 

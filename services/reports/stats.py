@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from models import Organisation, Questionnaire, QuestionnaireResponse
 from services.core.access import Actor, load_actor
@@ -121,6 +122,20 @@ async def domain_changes(
     paired with their entry diagnosis in the same organisation (whenever it was given)."""
     if not organisation_ids:
         return ()
+    # Only the journeys with an exit in the period: the others' entries would be read for
+    # nothing (a municipality has tens of thousands).
+    finished = aliased(QuestionnaireResponse)
+    exit_questionnaire = aliased(Questionnaire)
+    exited = (
+        select(finished.organisation_id, finished.person_id)
+        .join(exit_questionnaire, exit_questionnaire.id == finished.questionnaire_id)
+        .where(
+            finished.organisation_id.in_(organisation_ids),
+            exit_questionnaire.code == EXIT,
+            finished.submitted_at >= start,
+            finished.submitted_at < end,
+        )
+    )
     rows = (
         await session.execute(
             select(
@@ -138,6 +153,9 @@ async def domain_changes(
                 Questionnaire.code.in_((ENTRY, EXIT)),
                 QuestionnaireResponse.submitted_at.is_not(None),
                 QuestionnaireResponse.submitted_at < end,
+                tuple_(QuestionnaireResponse.organisation_id, QuestionnaireResponse.person_id).in_(
+                    exited
+                ),
             )
             .order_by(QuestionnaireResponse.submitted_at)
         )
