@@ -968,8 +968,7 @@ def _run_steps(arguments: argparse.Namespace, database_url: str) -> list[tuple[f
 def _table(found: list[tuple[float, Timing]], database: str) -> None:
     print()
     print(
-        f"| {database} | best | worst | Python peak (tracemalloc) "
-        "| process peak (RSS; at rest before) |"
+        f"| {database} | best | worst | Python peak (tracemalloc) | process peak (at rest before) |"
     )
     print("|---|---|---|---|---|")
     for rest, t in found:

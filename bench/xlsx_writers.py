@@ -211,9 +211,7 @@ def main() -> None:
         return
     print(f"{arguments.rows:,} rows × {len(HEADER)} columns, each writer in a process of its own")
     print()
-    print(
-        "| Writer | best | worst | Python peak (tracemalloc) | process peak (RSS; at rest) | file |"
-    )
+    print("| Writer | best | worst | Python peak (tracemalloc) | process peak (at rest) | file |")
     print("|---|---|---|---|---|---|")
     for writer in arguments.writers:
         command = [sys.executable, "-m", "bench.xlsx_writers", "--one", writer]
