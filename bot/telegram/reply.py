@@ -62,7 +62,13 @@ SERVER_BACKOFF = (1.0, 2.0, 4.0)
 QUEUED_MESSAGE_ID = 0
 
 _QUIET_EDIT_ERRORS = ("message is not modified",)
-_GONE_MESSAGE_ERRORS = ("message to edit not found", "message can't be edited")
+_GONE_MESSAGE_ERRORS = (
+    "message to edit not found",
+    "message can't be edited",
+    # A "preparing…" note the person already deleted themselves: nothing left to remove.
+    "message to delete not found",
+    "message can't be deleted",
+)
 _STALE_QUERY_ERRORS = ("query is too old", "query id is invalid")
 
 

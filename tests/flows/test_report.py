@@ -10,13 +10,14 @@ from datetime import date, datetime
 from typing import Any
 
 import openpyxl
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.methods import DeleteMessage
 from sqlalchemy import select
 
 from bot.app import Application
 from models import AuditEntry
 from tests.conftest import PersonFactory
-from tests.fakes import FakeClock, RecordingSession, TelegramClient
+from tests.fakes import FakeClock, RecordingSession, TelegramClient, api_error
 from tests.flows.helpers import make_curator
 from tests.flows.test_stats import PNG, _school
 
@@ -229,3 +230,21 @@ async def test_others_are_refused(
     [stale] = await other.press(f"rb:{school.organisation_id}:garbage")
     assert stale in ("Это вам недоступно.", "Эта кнопка больше не действует.")
     assert session.documents == []
+
+
+async def test_a_preparing_message_already_gone_is_no_trouble(
+    superadmin: TelegramClient,
+    person: PersonFactory,
+    app: Application,
+    clock: FakeClock,
+    session: RecordingSession,
+) -> None:
+    curator, _curator_id, _ = await _school(superadmin, person, app, clock)
+    session.fail_next(
+        api_error(TelegramBadRequest, "Bad Request: message to delete not found"),
+        when=lambda method: isinstance(method, DeleteMessage),
+    )
+    await curator.send("/report")
+    replies = await curator.click("учебный год 2026/27")
+    assert not any("что-то пошло не так" in reply for reply in replies)
+    assert "mentoring_2026-09-01_2027-08-31.xlsx" in _files(session, curator.user.id)
