@@ -187,6 +187,7 @@ def create_dispatcher(
         membership.get_router(),
         start.get_router(),
         forms.get_cancel_router(),  # before settings: /cancel also drops the stored form
+        forms.get_answer_router(),  # early: a step of an open form needs no other router
         settings.get_router(),
         consent.get_router(),
         privacy.get_router(),

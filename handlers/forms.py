@@ -383,15 +383,23 @@ def get_cancel_router() -> Router:
     return router
 
 
+def get_answer_router() -> Router:
+    """A typed answer or a form's button while the FSM knows the form is open. Included early:
+    nothing else handles these, and a step then skips the filters of every other router (about
+    ninety checks, a third of a step's time)."""
+    router = Router(name="forms_answers")
+    router.message.register(on_text, StateFilter(FormStates.answering), TypedText())
+    router.callback_query.register(on_button, FormAnswerCallback.filter())
+    return router
+
+
 def get_router() -> Router:
-    """The engine's steps; included late, so that a person whose FSM state was lost (a restart)
-    reaches it with plain text only after every feature had its chance."""
+    """The engine's other steps; included late, so that a person whose FSM state was lost (a
+    restart) reaches it with plain text only after every feature had its chance, and a command
+    in a form reaches its own handler first."""
     router = Router(name="forms")
-    in_form = StateFilter(FormStates.answering)
     restored = (StateFilter(None), FormInProgress())
-    router.message.register(on_text, in_form, TypedText())
-    router.message.register(on_unexpected, in_form)
+    router.message.register(on_unexpected, StateFilter(FormStates.answering))
     router.message.register(on_text, *restored, TypedText())
     router.message.register(on_unexpected, *restored, NotACommand())
-    router.callback_query.register(on_button, FormAnswerCallback.filter())
     return router
