@@ -44,8 +44,35 @@ class MentorCandidate:
     fit: Fit
 
 
+MENTOR_ROLES = (ProfileRole.MENTOR, ProfileRole.BOTH)
+
+
 def capacity_of(profile: Profile, settings: ProgrammeSettings) -> int:
     return settings.default_capacity if profile.capacity is None else profile.capacity
+
+
+def is_available(profile: Profile, today: date) -> bool:
+    """Not away ("unavailable until") on this day."""
+    return profile.unavailable_until is None or profile.unavailable_until < today
+
+
+def agrees(decision: ConsentDecision | None, version: int | None, current: int | None) -> bool:
+    """A person's latest consent decision is agreement to the organisation's current text."""
+    return decision == ConsentDecision.AGREED and (version or 0) >= (current or 0)
+
+
+def mentor_side(profile: Profile, capacity: int, load: int) -> MentorSide:
+    return MentorSide(
+        person_id=profile.person_id,
+        domains=frozenset(profile.offered_domains),
+        subjects=frozenset(profile.subjects),
+        experience_years=profile.experience_years,
+        meeting_format=profile.meeting_format.value,
+        days=frozenset(profile.days),
+        times=frozenset(profile.times),
+        capacity=capacity,
+        load=load,
+    )
 
 
 async def live_loads(session: AsyncSession, mentor_ids: list[int]) -> dict[int, int]:
@@ -79,7 +106,7 @@ async def consented(session: AsyncSession, organisation_id: int, person_ids: lis
     return {
         person_id
         for person_id, decision in latest.items()
-        if decision.decision == ConsentDecision.AGREED and (decision.version or 0) >= current
+        if agrees(decision.decision, decision.version, current)
     }
 
 
@@ -173,7 +200,7 @@ async def rank_for_requests(
         .join(Person, Person.id == Profile.person_id)
         .where(
             Profile.organisation_id == organisation.id,
-            Profile.role.in_((ProfileRole.MENTOR, ProfileRole.BOTH)),
+            Profile.role.in_(MENTOR_ROLES),
             Person.status == PersonStatus.ACTIVE,
             identified(Person.id),
         )
@@ -181,11 +208,7 @@ async def rank_for_requests(
     if only is not None:
         query = query.where(Profile.person_id == only)
     found = (await session.execute(query)).all()
-    available = [
-        (profile, person)
-        for profile, person in found
-        if profile.unavailable_until is None or profile.unavailable_until < today
-    ]
+    available = [(profile, person) for profile, person in found if is_available(profile, today)]
     ids = [person.id for _profile, person in available]
     loads = await live_loads(session, ids)
     agreed = await consented(session, organisation.id, ids)
@@ -195,18 +218,7 @@ async def rank_for_requests(
         load = loads.get(person.id, 0)
         if person.id not in agreed or load >= capacity:
             continue
-        side = MentorSide(
-            person_id=person.id,
-            domains=frozenset(profile.offered_domains),
-            subjects=frozenset(profile.subjects),
-            experience_years=profile.experience_years,
-            meeting_format=profile.meeting_format.value,
-            days=frozenset(profile.days),
-            times=frozenset(profile.times),
-            capacity=capacity,
-            load=load,
-        )
-        mentors.append((profile, person, side, capacity - load))
+        mentors.append((profile, person, mentor_side(profile, capacity, load), capacity - load))
     mentee_profiles = {
         profile.person_id: profile
         for profile in await session.scalars(

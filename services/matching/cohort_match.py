@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from models import MentoringRequest, Organisation, PairOrigin, Person, RequestStatus
+from models import MentoringRequest, PairOrigin, Person, RequestStatus
 from services.core.access import load_actor
 from services.core.clock import Clock
 from services.core.errors import RequestProblem, RequestUnavailable, StaleAction
@@ -23,7 +23,7 @@ from services.matching.candidates import MentorCandidate, rank_for_requests
 from services.matching.cohort import Candidate, Objective, assign
 from services.matching.score import Reason
 from services.organisations.timezones import local_date
-from services.pairs.creation import create_pair
+from services.pairs.creation import create_pair, lock_request
 
 # A curator's edit of one line: the mentor they chose, or None to leave the request unmatched.
 Edits = Mapping[int, int | None]
@@ -166,20 +166,16 @@ class CohortMatchService:
                 async with self._transactions.write() as session:
                     actor = await load_actor(session, actor_id, self._superadmins)
                     actor.require_curator(organisation_id)
-                    request = await session.get(MentoringRequest, request_id)
-                    organisation = await session.get(Organisation, organisation_id)
-                    if request is None or organisation is None:
-                        raise StaleAction
-                    if request.organisation_id != organisation_id:
+                    target = await lock_request(session, request_id)
+                    if target is None or target.request.organisation_id != organisation_id:
                         raise StaleAction
                     pair = await create_pair(
                         session,
-                        request=request,
+                        target,
                         mentor_id=mentor_id,
                         origin=PairOrigin.COHORT_MATCH,
                         actor_id=actor_id,
                         now=now,
-                        today=local_date(now, organisation.timezone),
                     )
                     created.append(pair.id)
             except RequestUnavailable as error:

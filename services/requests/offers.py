@@ -36,7 +36,7 @@ from services.matching.candidates import (
 )
 from services.matching.score import Fit, Reason
 from services.organisations.timezones import local_date
-from services.pairs.creation import create_pair, offer_problem
+from services.pairs.creation import create_pair, lock_offer, lock_request, offer_problem
 from services.requests.brief import RequestBrief, request_brief
 from services.requests.offer_routing import reopen_after_failed_offer
 
@@ -103,20 +103,21 @@ class OfferService:
         """The mentor accepts; with `close_intake` they take no more mentees after this one."""
         now = self._clock.now()
         async with self._transactions.write() as session:
-            offer, request = await self._mentor_offer(session, actor_id, offer_id)
-            organisation = await organisation_of(session, request.organisation_id)
+            target = await lock_offer(session, offer_id)
+            if target is None or target.offer is None:
+                raise StaleAction
+            if target.offer.mentor_id != actor_id:
+                raise NotAllowed
             pair = await create_pair(
                 session,
-                request=request,
+                target,
                 mentor_id=actor_id,
                 origin=PairOrigin.MENTOR_ACCEPTED,
                 actor_id=actor_id,
                 now=now,
-                today=local_date(now, organisation.timezone),
-                offer=offer,
             )
             if close_intake:
-                await _close_intake(session, actor_id, request.organisation_id, now)
+                await _close_intake(session, actor_id, pair.organisation_id, now)
             return await _result(session, pair.id, pair.mentee_id, actor_id, pair.status.value)
 
     async def decline(
@@ -197,18 +198,16 @@ class OfferService:
         """A mentor takes an open request from /requests."""
         now = self._clock.now()
         async with self._transactions.write() as session:
-            request = await session.get(MentoringRequest, request_id)
-            if request is None:
+            target = await lock_request(session, request_id)
+            if target is None:
                 raise StaleAction
-            organisation = await organisation_of(session, request.organisation_id)
             pair = await create_pair(
                 session,
-                request=request,
+                target,
                 mentor_id=actor_id,
                 origin=PairOrigin.MENTOR_TOOK,
                 actor_id=actor_id,
                 now=now,
-                today=local_date(now, organisation.timezone),
             )
             return await _result(session, pair.id, pair.mentee_id, actor_id, pair.status.value)
 
@@ -217,19 +216,17 @@ class OfferService:
         now = self._clock.now()
         async with self._transactions.write() as session:
             actor = await load_actor(session, actor_id, self._superadmins)
-            request = await session.get(MentoringRequest, request_id)
-            if request is None:
+            target = await lock_request(session, request_id)
+            if target is None:
                 raise StaleAction
-            actor.require_curator(request.organisation_id)
-            organisation = await organisation_of(session, request.organisation_id)
+            actor.require_curator(target.request.organisation_id)
             pair = await create_pair(
                 session,
-                request=request,
+                target,
                 mentor_id=mentor_id,
                 origin=PairOrigin.CURATOR_ASSIGNED,
                 actor_id=actor_id,
                 now=now,
-                today=local_date(now, organisation.timezone),
             )
             return await _result(
                 session, pair.id, pair.mentee_id, mentor_id, pair.status.value, name_of=mentor_id
