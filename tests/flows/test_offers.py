@@ -3,8 +3,13 @@ reason and a comment), reminders and expiry, and mentors browsing open requests 
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from datetime import date
+
+import pytest
 from aiogram.methods import EditMessageReplyMarkup
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select, update
 
 from bot.app import Application
 from bot.telegram.callbacks import (
@@ -47,6 +52,12 @@ EXPIRED = "Время на ответ по этому запросу истек�
 TAKEN = "У этого запроса уже есть наставник. Ничего не изменено."
 MENTEE_NAME = "Иванова Анна Петровна"  # the cast's first mentee
 THANKS = "Спасибо, наставляемому предложат другого наставника."
+NOT_ELIGIBLE = (
+    "Этот наставник сейчас не может взять запрос (недоступен, нет мест или пара уже есть)."
+)
+NO_PLACE = (
+    "У вас нет свободных мест для наставляемых. Чтобы взять больше, измените число мест в /profile."
+)
 
 
 async def _team(
@@ -182,6 +193,85 @@ async def test_accept_starts_the_pair_and_a_second_press_changes_nothing(
             select(Profile.capacity).where(Profile.person_id == team.id_of(mentor))
         )
     assert capacity == 2
+
+
+@contextmanager
+def statements(app: Application) -> Iterator[list[str]]:
+    """The SQL statements the application sends during the block."""
+    sent: list[str] = []
+
+    def count(*args: object) -> None:
+        if not str(args[2]).lstrip().upper().startswith("BEGIN"):
+            sent.append(str(args[2]))
+
+    engine = app.database.engine.sync_engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield sent
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+
+
+async def test_an_accept_is_a_handful_of_statements(
+    app: Application, superadmin: TelegramClient, person: PersonFactory, sender: OutboxSender
+) -> None:
+    """The press a mentor waits on most: a few statements, not one per rule it checks."""
+    team, mentee, [mentor] = await _team(app, superadmin, person)
+    await _offer_to(app, team, mentee, mentor)
+    await sender.run_once()
+    mentor.new_texts()  # the offer
+    with statements(app) as sent:
+        [reply] = await mentor.click(ACCEPT)
+    assert f"Ваш наставляемый: <b>{MENTEE_NAME}</b>" in reply
+    assert len(sent) <= 12, "\n".join(sent)
+
+
+async def _away(app: Application, mentor_id: int, mentee_id: int) -> None:
+    async with app.database.write() as db:
+        await db.execute(
+            update(Profile)
+            .where(Profile.person_id == mentor_id)
+            .values(unavailable_until=date(2027, 6, 1))
+        )
+
+
+async def _blocked(app: Application, mentor_id: int, mentee_id: int) -> None:
+    async with app.database.write() as db:
+        db.add(PairingBlock(mentee_id=mentee_id, mentor_id=mentor_id, created_at=FakeClock().now()))
+
+
+async def _full(app: Application, mentor_id: int, mentee_id: int) -> None:
+    async with app.database.write() as db:
+        await db.execute(update(Profile).where(Profile.person_id == mentor_id).values(capacity=0))
+
+
+@pytest.mark.parametrize(
+    ("change", "answer"),
+    [
+        (_away, NOT_ELIGIBLE),
+        (_blocked, NOT_ELIGIBLE),
+        (_full, NO_PLACE),
+    ],
+    ids=["mentor-away", "pairing-blocked", "no-free-place"],
+)
+async def test_accept_checks_the_rules_again(
+    app: Application,
+    superadmin: TelegramClient,
+    person: PersonFactory,
+    sender: OutboxSender,
+    change: Callable[[Application, int, int], Awaitable[None]],
+    answer: str,
+) -> None:
+    """What changed after the offer was made is seen when the mentor presses Accept."""
+    team, mentee, [mentor] = await _team(app, superadmin, person)
+    request_id, offer_id = await _offer_to(app, team, mentee, mentor)
+    await sender.run_once()
+    mentor.new_texts()  # the offer
+    await change(app, team.id_of(mentor), team.id_of(mentee))
+    assert await mentor.click(ACCEPT) == [answer]
+    assert await _pairs(app) == []
+    assert (await _offer(app, offer_id)).status == OfferStatus.PENDING
+    assert (await _request(app, request_id)).status == RequestStatus.AWAITING_MENTOR
 
 
 async def test_accept_and_close_the_intake(
