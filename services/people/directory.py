@@ -147,7 +147,9 @@ class PeopleService:
         if known is not None and known.needs_no_write(self._clock.now(), username, chat_id):
             return known.view
         try:
-            return await self._record_contact(key, language_code, username, chat_id)
+            return await self._record_contact(
+                key, language_code, username, chat_id, surely_new=known is None
+            )
         except IntegrityError:
             # Two first updates from one new person raced (PostgreSQL); the other one created
             # the rows, so this second attempt finds them.
@@ -174,16 +176,26 @@ class PeopleService:
         return known
 
     async def _record_contact(
-        self, key: AccountKey, language_code: str | None, username: str | None, chat_id: str | None
+        self,
+        key: AccountKey,
+        language_code: str | None,
+        username: str | None,
+        chat_id: str | None,
+        *,
+        surely_new: bool = False,
     ) -> PersonView:
+        """`surely_new`: a read a moment ago found no such account, so it is not looked up
+        again; if another update created it meanwhile, the unique account key refuses the
+        insert and `touch` calls this again without the flag."""
         now = self._clock.now()
         async with self._transactions.write() as session:
-            found = await _by_account(session, key)
+            found = None if surely_new else await _by_account(session, key)
             is_new = found is None
             if found is None:
                 person = Person(
                     locale=locale_from_language_code(language_code, self._default_locale),
                     status=PersonStatus.ACTIVE,
+                    username=None,  # a stranger's @username is not kept (see `touch`)
                     created_at=now,
                     last_seen_at=now,
                 )
@@ -210,7 +222,8 @@ class PeopleService:
                 audit.record(session, at=now, action="person.reachable_again", actor_id=person.id)
             person.last_seen_at = now
             person.username = _kept_username(bool(person.full_name), username)
-            standing = await self._standing(session, person.id, key)
+            # A new person has no roles yet: nothing to read.
+            standing = await self._standing(session, person.id, key, () if is_new else None)
             if _superadmin_missing(standing.actor):
                 session.add(
                     RoleAssignment(person_id=person.id, role=RoleKind.SUPERADMIN, granted_at=now)

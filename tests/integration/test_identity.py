@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from sqlalchemy import func, select
 
 from bot.app import Application
 from bot.telegram.identity import TELEGRAM, telegram_key
-from models import MessengerAccount, Person
+from models import AuditEntry, MessengerAccount, Person
 from services.core.identity import AccountKey
 from tests.conftest import SUPERADMIN_TELEGRAM_ID
 from tests.fakes import FakeClock
@@ -17,6 +19,23 @@ async def _counts(app: Application) -> tuple[int, int]:
         people = await db.scalar(select(func.count(Person.id)))
         accounts = await db.scalar(select(func.count(MessengerAccount.id)))
     return people or 0, accounts or 0
+
+
+async def test_two_first_updates_at_once_make_one_person(app: Application) -> None:
+    """Both find no account and both insert; the second is refused by the unique account key
+    and finds the first one's person instead of failing."""
+    first, second = await asyncio.gather(
+        app.services.people.touch(telegram_key(77), "ru", chat_id="77"),
+        app.services.people.touch(telegram_key(77), "ru", chat_id="77"),
+    )
+    assert first.id == second.id
+    assert sorted([first.is_new, second.is_new]) == [False, True]
+    assert await _counts(app) == (1, 1)
+    async with app.database.read() as db:
+        contacts = await db.scalar(
+            select(func.count(AuditEntry.id)).where(AuditEntry.action == "person.first_contact")
+        )
+    assert contacts == 1
 
 
 async def test_second_contact_finds_the_person_by_their_account(
