@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import Executable, event
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -116,10 +116,9 @@ class Database:
         self._read_sessions = async_sessionmaker(
             engine, expire_on_commit=False, sync_session_class=session_class
         )
+        self._write_engine = engine.execution_options(**{_WRITE_OPTION: True})
         self._write_sessions = async_sessionmaker(
-            engine.execution_options(**{_WRITE_OPTION: True}),
-            expire_on_commit=False,
-            sync_session_class=session_class,
+            self._write_engine, expire_on_commit=False, sync_session_class=session_class
         )
 
     @property
@@ -139,6 +138,17 @@ class Database:
             return
         async with self._sqlite_writer, self._write_sessions() as session, session.begin():
             yield session
+
+    async def write_one(self, statement: Executable, parameters: dict[str, Any]) -> int:
+        if self._sqlite_writer is None:
+            return await self._run_one(statement, parameters)
+        async with self._sqlite_writer:
+            return await self._run_one(statement, parameters)
+
+    async def _run_one(self, statement: Executable, parameters: dict[str, Any]) -> int:
+        async with self._write_engine.begin() as connection:
+            result = await connection.execute(statement, parameters)
+            return int(getattr(result, "rowcount", 0) or 0)
 
     def on_commit(self, listener: Callable[[CommittedWrites], None]) -> None:
         self._commit_listeners.append(listener)

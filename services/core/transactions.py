@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
+from sqlalchemy import Executable
 from sqlalchemy.ext.asyncio import AsyncSession
 
 # In `CommittedWrites.tables`: a statement whose target the database layer could not name.
@@ -39,6 +40,13 @@ class Transactions(Protocol):
     def read(self) -> AbstractAsyncContextManager[AsyncSession]: ...
 
     def write(self) -> AbstractAsyncContextManager[AsyncSession]: ...
+
+    async def write_one(self, statement: Executable, parameters: dict[str, Any]) -> int:
+        """One prebuilt INSERT, UPDATE or DELETE in a write transaction of its own, without an
+        ORM session; returns the rows it matched. For the hottest single-row writes (a form's
+        step), where the session's machinery costs more than the statement. No commit listener
+        hears of it, so only a writer that remembers its own effect may use it."""
+        ...
 
     def on_commit(self, listener: Callable[[CommittedWrites], None]) -> None:
         """Call `listener` right after each transaction that wrote something commits."""

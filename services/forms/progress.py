@@ -14,7 +14,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import BindParameter, bindparam, delete, select, update
 
 from models import FormProgress
 from services.core.clock import Clock
@@ -59,6 +59,46 @@ def _copy(progress: Progress) -> Progress:
         context=json.loads(json.dumps(progress.context)),
         answers=json.loads(json.dumps(progress.answers)),
     )
+
+
+# A step's two writes, built once (building costs more than running them) and run without an
+# ORM session (`Transactions.write_one`): this service remembers what they wrote.
+_COLUMNS = FormProgress.__table__.c
+
+
+def _new(column: str) -> BindParameter[Any]:
+    """A parameter for a new value, typed like its column (JSON, UTC datetimes)."""
+    return bindparam(f"new_{column}", type_=_COLUMNS[column].type)
+
+
+_SAVE = (
+    update(FormProgress)
+    .where(
+        FormProgress.id == bindparam("form"),
+        FormProgress.step == bindparam("from_step"),
+        FormProgress.submitted_at.is_(None),
+    )
+    .values(
+        {
+            column: _new(column)
+            for column in (
+                "context",
+                "answers",
+                "current_question",
+                "reviewing",
+                "message_id",
+                "step",
+                "updated_at",
+                "expires_at",
+            )
+        }
+    )
+)
+_SHOWN = (
+    update(FormProgress)
+    .where(FormProgress.id == bindparam("form"), FormProgress.step == bindparam("at_step"))
+    .values(message_id=_new("message_id"))
+)
 
 
 class FormMemory:
@@ -193,42 +233,38 @@ class FormProgressService:
         now = self._clock.now()
         self._memory.forget(progress.person_id)
         expires_at = now + timedelta(days=EXPIRY_DAYS)
-        async with self._transactions.write() as session:
-            result = await session.execute(
-                update(FormProgress)
-                .where(
-                    FormProgress.id == progress.id,
-                    FormProgress.step == from_step,
-                    FormProgress.submitted_at.is_(None),
-                )
-                .values(
+        saved = (
+            await self._transactions.write_one(
+                _SAVE,
+                {
+                    "form": progress.id,
+                    "from_step": from_step,
                     # The context too: an edit's undo lives there.
-                    context=progress.context,
-                    answers=progress.answers,
-                    current_question=progress.current,
-                    reviewing=progress.reviewing,
-                    message_id=progress.shown_message_id,
-                    step=progress.step,
-                    updated_at=now,
-                    expires_at=expires_at,
-                )
-                .execution_options(synchronize_session=False, **_OWN)
+                    "new_context": progress.context,
+                    "new_answers": progress.answers,
+                    "new_current_question": progress.current,
+                    "new_reviewing": progress.reviewing,
+                    "new_message_id": progress.shown_message_id,
+                    "new_step": progress.step,
+                    "new_updated_at": now,
+                    "new_expires_at": expires_at,
+                },
             )
-            saved = bool(getattr(result, "rowcount", 0))
+            > 0
+        )
         if saved:
             self._memory.put(progress, expires_at)
         return saved
 
     async def shown(self, progress: Progress, message_id: int) -> None:
         """The current question reached the person's screen in this message."""
-        async with self._transactions.write() as session:
-            result = await session.execute(
-                update(FormProgress)
-                .where(FormProgress.id == progress.id, FormProgress.step == progress.step)
-                .values(message_id=message_id)
-                .execution_options(synchronize_session=False, **_OWN)
+        marked = (
+            await self._transactions.write_one(
+                _SHOWN,
+                {"form": progress.id, "at_step": progress.step, "new_message_id": message_id},
             )
-            marked = bool(getattr(result, "rowcount", 0))
+            > 0
+        )
         progress.shown_message_id = message_id
         if marked:
             self._memory.shown(progress.person_id, progress.step, message_id)
