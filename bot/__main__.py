@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import logging
 import re
 import sys
@@ -186,6 +187,8 @@ async def _run_polling(app: Application, bot: Bot) -> int:
     sender = create_sender(app, bot)
     scheduler = create_scheduler(sender, app.services)
     scheduler.start()
+    gc.collect()
+    gc.freeze()
     logger.info(
         "Nastavnik %s started: database %s, long polling, bot @%s",
         _package_version(),

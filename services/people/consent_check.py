@@ -1,62 +1,63 @@
 """Whether a person still has a consent to give: the question the consent gate asks on nearly
-every update, in one prebuilt statement (`ConsentService.pending` says what exactly is missing)."""
+every update. It is a correlated subquery, so the person's own lookup carries it (one statement
+per update the bot does not remember); `ConsentService.pending` says what exactly is missing."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import BindParameter, Select, bindparam, func, or_, select
+from sqlalchemy import ColumnElement, Select, bindparam, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute, aliased
 
-from models import Consent, ConsentDecision, ConsentDocument
+from models import Consent, ConsentDecision, ConsentDocument, RoleAssignment, RoleKind
 
 
-def _missing_consents_statement() -> Select[Any]:
-    """How many of `organisation_ids` have a consent text whose current version the person has
-    not agreed to. Built once: it runs for nearly every update."""
-    organisation_ids: BindParameter[list[int]] = bindparam("organisation_ids", expanding=True)
-    current = (
-        select(
-            ConsentDocument.organisation_id.label("organisation_id"),
-            func.max(ConsentDocument.version).label("version"),
-        )
-        .where(ConsentDocument.organisation_id.in_(organisation_ids))
-        .group_by(ConsentDocument.organisation_id)
-        .subquery()
+def missing_consents(
+    person_id: ColumnElement[int] | InstrumentedAttribute[int],
+) -> ColumnElement[int]:
+    """How many organisations the person takes part in have a consent text whose current
+    version the person has not agreed to (no decision, a refusal, or an older version)."""
+    role = aliased(RoleAssignment)
+    latest = aliased(Consent)
+    # Correlated with the role two levels up, which SQLAlchemy does not find by itself.
+    current_version = (
+        select(func.max(ConsentDocument.version))
+        .where(ConsentDocument.organisation_id == role.organisation_id)
+        .correlate(role)
+        .scalar_subquery()
     )
-    latest = (
-        select(Consent.organisation_id.label("organisation_id"), func.max(Consent.id).label("id"))
-        .where(
-            Consent.person_id == bindparam("person_id"),
-            Consent.organisation_id.in_(organisation_ids),
-        )
-        .group_by(Consent.organisation_id)
-        .subquery()
+    latest_id = (
+        select(func.max(Consent.id))
+        .where(Consent.person_id == role.person_id, Consent.organisation_id == role.organisation_id)
+        .correlate(role)
+        .scalar_subquery()
+    )
+    agreed_to_current = exists().where(
+        latest.id == latest_id,
+        latest.decision == ConsentDecision.AGREED,
+        func.coalesce(latest.version, 0) >= current_version,
     )
     return (
         select(func.count())
-        .select_from(current)
-        .outerjoin(latest, latest.c.organisation_id == current.c.organisation_id)
-        .outerjoin(Consent, Consent.id == latest.c.id)
+        .select_from(role)
         .where(
-            or_(
-                Consent.id.is_(None),
-                Consent.decision != ConsentDecision.AGREED,
-                func.coalesce(Consent.version, 0) < current.c.version,
-            )
+            role.person_id == person_id,
+            role.role == RoleKind.PARTICIPANT,
+            exists().where(ConsentDocument.organisation_id == role.organisation_id),
+            ~agreed_to_current,
         )
+        .scalar_subquery()
     )
 
 
-_MISSING_CONSENTS = _missing_consents_statement()
+def _missing_statement() -> Select[Any]:
+    return select(missing_consents(bindparam("person_id")))
 
 
-async def consent_missing(
-    session: AsyncSession, person_id: int, organisation_ids: list[int]
-) -> bool:
-    """Whether any of these organisations has a consent text the person has not agreed to in
-    its current version (the gate then asks; `ConsentService.pending` says what exactly)."""
-    missing = await session.scalar(
-        _MISSING_CONSENTS, {"person_id": person_id, "organisation_ids": organisation_ids}
-    )
-    return bool(missing)
+_MISSING = _missing_statement()
+
+
+async def consent_missing(session: AsyncSession, person_id: int) -> bool:
+    """Whether the person has a consent to give in any organisation they take part in."""
+    return bool(await session.scalar(_MISSING, {"person_id": person_id}))

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import Select, and_, bindparam, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -18,7 +18,7 @@ from services.core.clock import Clock
 from services.core.errors import ValidationFailed
 from services.core.identity import AccountKey
 from services.core.transactions import Transactions
-from services.people.consent_check import consent_missing
+from services.people.consent_check import consent_missing, missing_consents
 from services.people.standing_cache import StandingCache
 
 SUPPORTED_LOCALES = ("ru", "en")
@@ -163,8 +163,8 @@ class PeopleService:
             found = await _with_roles(session, key)
             if found is None:
                 return None
-            person, account, assignments = found
-            standing = await self._standing(session, person.id, key, assignments)
+            person, account, assignments, consents_missing = found
+            standing = await self._standing(session, person.id, key, assignments, consents_missing)
         known = _Known(
             standing.view(person),
             person.last_seen_at,
@@ -245,9 +245,10 @@ class PeopleService:
         person_id: int,
         key: AccountKey,
         assignments: Sequence[RoleAssignment] | None = None,
+        consents_missing: bool | None = None,
     ) -> _Standing:
-        """Roles (unless already read with the person) and whether a consent is missing (one
-        statement, only for participants), inside the caller's transaction. The account the
+        """Roles and whether a consent is missing (one statement, only for participants), each
+        unless already read with the person, inside the caller's transaction. The account the
         update came from decides superadmin powers, as `load_actor` does."""
         if assignments is None:
             assignments = (
@@ -260,15 +261,10 @@ class PeopleService:
             is_superadmin=key in self._superadmins,
             roles=tuple(RoleView(a.role, a.organisation_id, a.programme_role) for a in assignments),
         )
-        participant_of = [
-            a.organisation_id
-            for a in assignments
-            if a.role == RoleKind.PARTICIPANT and a.organisation_id is not None
-        ]
-        needs_consent = bool(participant_of) and await consent_missing(
-            session, person_id, participant_of
-        )
-        return _Standing(actor, needs_consent)
+        if consents_missing is None:
+            participates = any(a.role == RoleKind.PARTICIPANT for a in assignments)
+            consents_missing = participates and await consent_missing(session, person_id)
+        return _Standing(actor, consents_missing)
 
     async def actor(self, person_id: int) -> Actor:
         async with self._transactions.read() as session:
@@ -381,25 +377,33 @@ def _kept_username(has_name: bool, username: str | None) -> str | None:
     return username[:64] if username and has_name else None
 
 
+def _with_roles_statement() -> Select[Person, MessengerAccount, RoleAssignment, int]:
+    return (
+        select(Person, MessengerAccount, RoleAssignment, missing_consents(Person.id))
+        .join(MessengerAccount, MessengerAccount.person_id == Person.id)
+        .outerjoin(RoleAssignment, RoleAssignment.person_id == Person.id)
+        .where(
+            MessengerAccount.messenger == bindparam("messenger"),
+            MessengerAccount.external_user_id == bindparam("external_user_id"),
+        )
+    )
+
+
+# Built once: it runs for every update from a person the bot does not remember.
+_WITH_ROLES = _with_roles_statement()
+
+
 async def _with_roles(
     session: AsyncSession, key: AccountKey
-) -> tuple[Person, MessengerAccount, list[RoleAssignment]] | None:
-    """The person of this account with the account and all their roles, in one statement."""
-    rows = (
-        await session.execute(
-            select(Person, MessengerAccount, RoleAssignment)
-            .join(MessengerAccount, MessengerAccount.person_id == Person.id)
-            .outerjoin(RoleAssignment, RoleAssignment.person_id == Person.id)
-            .where(
-                MessengerAccount.messenger == key.messenger,
-                MessengerAccount.external_user_id == key.external_user_id,
-            )
-        )
-    ).all()
+) -> tuple[Person, MessengerAccount, list[RoleAssignment], bool] | None:
+    """The person of this account with the account, all their roles and whether a consent is
+    missing, in one statement."""
+    parameters = {"messenger": key.messenger, "external_user_id": key.external_user_id}
+    rows = (await session.execute(_WITH_ROLES, parameters)).all()
     if not rows:
         return None
-    person, account = rows[0][0], rows[0][1]
-    return person, account, [row[2] for row in rows if row[2] is not None]
+    person, account, _role, missing = rows[0]
+    return person, account, [row[2] for row in rows if row[2] is not None], bool(missing)
 
 
 async def _by_account(
