@@ -77,6 +77,7 @@ async def main_async(arguments: argparse.Namespace) -> None:
                     repeats=arguments.repeats,
                     log_level=arguments.log_level,
                     strangers=arguments.strangers,
+                    returning=arguments.returning,
                 )
                 print(black_box_table(results, kind))
                 return
@@ -119,6 +120,11 @@ def main() -> None:
         "--strangers",
         action="store_true",
         help="black-box: /help from people the bot has never seen (default: known people)",
+    )
+    parser.add_argument(
+        "--returning",
+        action="store_true",
+        help="black-box: time each person's second /help, which the bot process remembers",
     )
     arguments = parser.parse_args()
     if arguments.updates is None:

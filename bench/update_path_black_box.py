@@ -5,7 +5,9 @@ the same number of `/help` updates, each from a different person, queued before 
 handed out through getUpdates. Answers per second run from the first update handed out to the
 last answer received. By default the people are known to the real bot: made just before through
 `PeopleService.touch`, as if each had written once a moment ago (no organisation). With
-`--strangers` they are people it has never seen. The bots take turns (the echo bot, then the
+`--strangers` they are people it has never seen. With `--returning` each person writes twice
+and only the second wave is timed: the path of a person's every later message, whom the process
+remembers (the first wave runs untimed before it). The bots take turns (the echo bot, then the
 real bot, in each round), so they never share the CPU.
 """
 
@@ -47,16 +49,40 @@ async def _seed_people(database_url: str, user_ids: list[int]) -> None:
         await app.database.dispose()
 
 
+def _help_wave(first_update_id: int, user_ids: list[int]) -> list[dict[str, object]]:
+    return [
+        text_message(first_update_id + index, user_id=user_id, text="/help")
+        for index, user_id in enumerate(user_ids)
+    ]
+
+
+async def _answered(
+    process: asyncio.subprocess.Process, api: FakeBotApi, wanted: set[int], since: int
+) -> None:
+    """Wait until every wanted chat got a message after the first `since` messages."""
+    deadline = time.monotonic() + ANSWER_DEADLINE_SECONDS
+    while process.returncode is None and time.monotonic() < deadline:
+        if wanted <= {message.chat_id for message in api.messages[since:]}:
+            return
+        await asyncio.sleep(0.05)
+
+
 async def _feed_one(
-    name: str, command: list[str], env: dict[str, str], user_ids: list[int], folder: Path
+    name: str,
+    command: list[str],
+    env: dict[str, str],
+    user_ids: list[int],
+    folder: Path,
+    *,
+    returning: bool = False,
 ) -> BlackBoxResult:
+    """One bot process, fed one /help from each person; with `returning`, a second one from
+    each once all are answered, and only that second wave is measured."""
     async with FakeBotApi() as api:
-        api.add_updates(
-            text_message(index + 1, user_id=user_id, text="/help")
-            for index, user_id in enumerate(user_ids)
-        )
+        api.add_updates(_help_wave(1, user_ids))
         wanted = set(user_ids)
         log = folder / f"{name}-{user_ids[0]}.log"
+        since, started = 0, None
         with log.open("wb") as output:
             process = await asyncio.create_subprocess_exec(
                 *command,
@@ -66,32 +92,40 @@ async def _feed_one(
                 stdout=output,
                 stderr=asyncio.subprocess.STDOUT,
             )
-        deadline = time.monotonic() + ANSWER_DEADLINE_SECONDS
-        try:
-            while process.returncode is None and time.monotonic() < deadline:
-                if wanted <= {message.chat_id for message in api.messages}:
-                    break
-                await asyncio.sleep(0.05)
-        finally:
-            if process.returncode is None:
-                process.send_signal(signal.SIGTERM)
-                try:
-                    await asyncio.wait_for(process.wait(), STOP_TIMEOUT_SECONDS)
-                except TimeoutError:
-                    process.kill()
-                    await process.wait()
-    answers = [message for message in api.messages if message.chat_id in wanted]
+            try:
+                await _answered(process, api, wanted, since)
+                if returning:
+                    since, started = len(api.messages), time.monotonic()
+                    api.add_updates(_help_wave(len(user_ids) + 1, user_ids))
+                    await _answered(process, api, wanted, since)
+            finally:
+                if process.returncode is None:
+                    process.send_signal(signal.SIGTERM)
+                    try:
+                        await asyncio.wait_for(process.wait(), STOP_TIMEOUT_SECONDS)
+                    except TimeoutError:
+                        process.kill()
+                        await process.wait()
+    answers = [message for message in api.messages[since:] if message.chat_id in wanted]
     answered = len({message.chat_id for message in answers})
     if answered < len(user_ids):
         tail = log.read_text(errors="replace")[-2000:]
         print(f"{name}: only {answered} of {len(user_ids)} answered; its log ends:\n{tail}")
-    started = api.first_update_at
+    if started is None:
+        started = api.first_update_at
     seconds = max(m.at for m in answers) - started if answers and started is not None else 0.0
     return BlackBoxResult(name, len(user_ids), answered, seconds)
 
 
 async def run_black_box(
-    database_url: str, folder: Path, *, updates: int, repeats: int, log_level: str, strangers: bool
+    database_url: str,
+    folder: Path,
+    *,
+    updates: int,
+    repeats: int,
+    log_level: str,
+    strangers: bool,
+    returning: bool = False,
 ) -> list[BlackBoxResult]:
     """`repeats` rounds of: the echo bot, then the real bot; new people in every round."""
     await upgrade(database_url)
@@ -117,7 +151,7 @@ async def run_black_box(
             ("bare aiogram echo", [sys.executable, str(ECHO_BOT)]),
             ("nastavnik", [sys.executable, "-m", "bot"]),
         ):
-            result = await _feed_one(name, command, env, user_ids, folder)
+            result = await _feed_one(name, command, env, user_ids, folder, returning=returning)
             results.append(result)
             print(
                 f"round {index + 1}/{repeats}: {name}: {result.answered}/{result.updates} "
