@@ -89,10 +89,16 @@ def _install_sqlite_transaction_control(engine: AsyncEngine) -> None:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Connection) -> None:
-        if connection.get_execution_options().get(_WRITE_OPTION):
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        begin = (
+            "BEGIN IMMEDIATE" if connection.get_execution_options().get(_WRITE_OPTION) else "BEGIN"
+        )
+        driver = connection.connection.driver_connection
+        if isinstance(driver, sqlite_driver.PrefetchingConnection):
+            # Our driver sends it with the transaction's first statement anyway; handing it over
+            # directly skips a pass through SQLAlchemy's statement machinery per transaction.
+            driver.pending_begin = begin
         else:
-            connection.exec_driver_sql("BEGIN")
+            connection.exec_driver_sql(begin)
 
 
 class Database:
