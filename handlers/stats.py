@@ -17,7 +17,6 @@ from aiogram.types import (
 from aiogram.utils.i18n import gettext as _
 
 from bot.container import Services
-from bot.documents import charts
 from bot.documents.words import indicator_line, indicator_name, percent, period_name, source_name
 from bot.telegram.callbacks import StatsCallback
 from bot.telegram.html import Html
@@ -206,6 +205,8 @@ def counts_of(found: OrganisationStats | RollUp) -> Counts:
 
 async def send_charts(bot: Bot, chat_id: int, found: OrganisationStats | RollUp) -> None:
     """The four charts as PNG files, drawn in a worker thread (the bot keeps answering)."""
+    from bot.documents import charts  # on first use, as `bot.documents.maker` explains
+
     for chart in await charts.draw_counts(counts_of(found), found.period, found.changes):
         await bot.send_document(chat_id, BufferedInputFile(chart.png, filename=chart.filename))
 
