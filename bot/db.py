@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Executable, event
+from sqlalchemy import Executable, Row, event
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -144,6 +144,12 @@ class Database:
             return
         async with self._sqlite_writer, self._write_sessions() as session, session.begin():
             yield session
+
+    async def read_rows(
+        self, statement: Executable, parameters: dict[str, Any]
+    ) -> Sequence[Row[Any]]:
+        async with self.engine.begin() as connection:
+            return (await connection.execute(statement, parameters)).all()
 
     async def write_one(self, statement: Executable, parameters: dict[str, Any]) -> int:
         if self._sqlite_writer is None:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from sqlalchemy import Executable
+from sqlalchemy import Executable, Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
 # In `CommittedWrites.tables`: a statement whose target the database layer could not name.
@@ -40,6 +40,13 @@ class Transactions(Protocol):
     def read(self) -> AbstractAsyncContextManager[AsyncSession]: ...
 
     def write(self) -> AbstractAsyncContextManager[AsyncSession]: ...
+
+    async def read_rows(
+        self, statement: Executable, parameters: dict[str, Any]
+    ) -> Sequence[Row[Any]]:
+        """One prebuilt SELECT of columns in a read transaction of its own, without an ORM
+        session: for the lookup made on nearly every update."""
+        ...
 
     async def write_one(self, statement: Executable, parameters: dict[str, Any]) -> int:
         """One prebuilt INSERT, UPDATE or DELETE in a write transaction of its own, without an

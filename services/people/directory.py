@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import Select, and_, bindparam, or_, select
 from sqlalchemy.exc import IntegrityError
@@ -79,10 +79,10 @@ class _Standing:
     actor: Actor
     needs_consent: bool
 
-    def view(self, person: Person, *, is_new: bool = False) -> PersonView:
-        return PersonView(
-            person.id, person.locale, person.status, self.actor, self.needs_consent, is_new
-        )
+    def view(
+        self, person_id: int, locale: str, status: PersonStatus, *, is_new: bool = False
+    ) -> PersonView:
+        return PersonView(person_id, locale, status, self.actor, self.needs_consent, is_new)
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,23 +156,30 @@ class PeopleService:
             return await self._record_contact(key, language_code, username, chat_id)
 
     async def _read_known(self, key: AccountKey) -> _Known | None:
-        """The person of this account, their roles and consent, in one read transaction;
-        remembered until a commit changes them (see `standing_cache`)."""
+        """The person of this account, their roles and consent: one statement in one read
+        transaction, without an ORM session (it runs for every update from a person the bot
+        does not remember); remembered until a commit changes them (see `standing_cache`)."""
         token = self._known.token()
-        async with self._transactions.read() as session:
-            found = await _with_roles(session, key)
-            if found is None:
-                return None
-            person, account, assignments, consents_missing = found
-            standing = await self._standing(session, person.id, key, assignments, consents_missing)
-        known = _Known(
-            standing.view(person),
-            person.last_seen_at,
-            person.username,
-            bool(person.full_name),
-            account.chat_id,
+        rows = await self._transactions.read_rows(
+            _WITH_ROLES, {"messenger": key.messenger, "external_user_id": key.external_user_id}
         )
-        self._known.put(key, person.id, known, token)
+        if not rows:
+            return None
+        first = rows[0]
+        roles = tuple(
+            RoleView(row.role, row.organisation_id, row.programme_role)
+            for row in rows
+            if row.role is not None
+        )
+        standing = _Standing(self._actor(first.id, key, roles), bool(first.consents_missing))
+        known = _Known(
+            standing.view(first.id, first.locale, first.status),
+            first.last_seen_at,
+            first.username,
+            bool(first.full_name),
+            first.chat_id,
+        )
+        self._known.put(key, first.id, known, token)
         return known
 
     async def _record_contact(
@@ -222,8 +229,7 @@ class PeopleService:
                 audit.record(session, at=now, action="person.reachable_again", actor_id=person.id)
             person.last_seen_at = now
             person.username = _kept_username(bool(person.full_name), username)
-            # A new person has no roles yet: nothing to read.
-            standing = await self._standing(session, person.id, key, () if is_new else None)
+            standing = await self._standing(session, person.id, key, is_new=is_new)
             if _superadmin_missing(standing.actor):
                 session.add(
                     RoleAssignment(person_id=person.id, role=RoleKind.SUPERADMIN, granted_at=now)
@@ -237,34 +243,28 @@ class PeopleService:
                     role=RoleKind.SUPERADMIN.value,
                     source="SUPERADMIN_IDS",
                 )
-            return standing.view(person, is_new=is_new)
+            return standing.view(person.id, person.locale, person.status, is_new=is_new)
+
+    def _actor(self, person_id: int, key: AccountKey, roles: tuple[RoleView, ...]) -> Actor:
+        # The account the update came from decides superadmin powers, as `load_actor` does.
+        return Actor(person_id=person_id, is_superadmin=key in self._superadmins, roles=roles)
 
     async def _standing(
-        self,
-        session: AsyncSession,
-        person_id: int,
-        key: AccountKey,
-        assignments: Sequence[RoleAssignment] | None = None,
-        consents_missing: bool | None = None,
+        self, session: AsyncSession, person_id: int, key: AccountKey, *, is_new: bool
     ) -> _Standing:
-        """Roles and whether a consent is missing (one statement, only for participants), each
-        unless already read with the person, inside the caller's transaction. The account the
-        update came from decides superadmin powers, as `load_actor` does."""
-        if assignments is None:
-            assignments = (
-                await session.scalars(
-                    select(RoleAssignment).where(RoleAssignment.person_id == person_id)
-                )
-            ).all()
-        actor = Actor(
-            person_id=person_id,
-            is_superadmin=key in self._superadmins,
-            roles=tuple(RoleView(a.role, a.organisation_id, a.programme_role) for a in assignments),
-        )
-        if consents_missing is None:
-            participates = any(a.role == RoleKind.PARTICIPANT for a in assignments)
-            consents_missing = participates and await consent_missing(session, person_id)
-        return _Standing(actor, consents_missing)
+        """Roles and whether a consent is missing (one statement each, the second only for
+        participants), inside the caller's transaction; a new person has neither."""
+        if is_new:
+            return _Standing(self._actor(person_id, key, ()), False)
+        assignments = (
+            await session.scalars(
+                select(RoleAssignment).where(RoleAssignment.person_id == person_id)
+            )
+        ).all()
+        roles = tuple(RoleView(a.role, a.organisation_id, a.programme_role) for a in assignments)
+        participates = any(a.role == RoleKind.PARTICIPANT for a in assignments)
+        missing = participates and await consent_missing(session, person_id)
+        return _Standing(self._actor(person_id, key, roles), missing)
 
     async def actor(self, person_id: int) -> Actor:
         async with self._transactions.read() as session:
@@ -377,9 +377,24 @@ def _kept_username(has_name: bool, username: str | None) -> str | None:
     return username[:64] if username and has_name else None
 
 
-def _with_roles_statement() -> Select[Person, MessengerAccount, RoleAssignment, int]:
+def _with_roles_statement() -> Select[*tuple[Any, ...]]:
+    """The person of an account with the account's chat, every role (one row each, or one row
+    of NULLs) and whether a consent is missing. Built once: it runs for every update from a
+    person the bot does not remember."""
     return (
-        select(Person, MessengerAccount, RoleAssignment, missing_consents(Person.id))
+        select(
+            Person.id,
+            Person.locale,
+            Person.status,
+            Person.last_seen_at,
+            Person.username,
+            Person.full_name,
+            MessengerAccount.chat_id,
+            RoleAssignment.role,
+            RoleAssignment.organisation_id,
+            RoleAssignment.programme_role,
+            missing_consents(Person.id).label("consents_missing"),
+        )
         .join(MessengerAccount, MessengerAccount.person_id == Person.id)
         .outerjoin(RoleAssignment, RoleAssignment.person_id == Person.id)
         .where(
@@ -389,21 +404,7 @@ def _with_roles_statement() -> Select[Person, MessengerAccount, RoleAssignment, 
     )
 
 
-# Built once: it runs for every update from a person the bot does not remember.
 _WITH_ROLES = _with_roles_statement()
-
-
-async def _with_roles(
-    session: AsyncSession, key: AccountKey
-) -> tuple[Person, MessengerAccount, list[RoleAssignment], bool] | None:
-    """The person of this account with the account, all their roles and whether a consent is
-    missing, in one statement."""
-    parameters = {"messenger": key.messenger, "external_user_id": key.external_user_id}
-    rows = (await session.execute(_WITH_ROLES, parameters)).all()
-    if not rows:
-        return None
-    person, account, _role, missing = rows[0]
-    return person, account, [row[2] for row in rows if row[2] is not None], bool(missing)
 
 
 async def _by_account(
