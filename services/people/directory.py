@@ -5,9 +5,8 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
-from sqlalchemy import Select, and_, bindparam, or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -18,7 +17,8 @@ from services.core.clock import Clock
 from services.core.errors import ValidationFailed
 from services.core.identity import AccountKey
 from services.core.transactions import Transactions
-from services.people.consent_check import consent_missing, missing_consents
+from services.people.accounts import STANDING_BY_ACCOUNT, by_account
+from services.people.consent_check import consent_missing
 from services.people.standing_cache import StandingCache
 
 SUPPORTED_LOCALES = ("ru", "en")
@@ -161,7 +161,8 @@ class PeopleService:
         does not remember); remembered until a commit changes them (see `standing_cache`)."""
         token = self._known.token()
         rows = await self._transactions.read_rows(
-            _WITH_ROLES, {"messenger": key.messenger, "external_user_id": key.external_user_id}
+            STANDING_BY_ACCOUNT,
+            {"messenger": key.messenger, "external_user_id": key.external_user_id},
         )
         if not rows:
             return None
@@ -196,7 +197,7 @@ class PeopleService:
         insert and `touch` calls this again without the flag."""
         now = self._clock.now()
         async with self._transactions.write() as session:
-            found = None if surely_new else await _by_account(session, key)
+            found = None if surely_new else await by_account(session, key)
             is_new = found is None
             if found is None:
                 person = Person(
@@ -355,7 +356,7 @@ class PeopleService:
         """The person blocked (kicked) or unblocked the bot in their messenger."""
         now = self._clock.now()
         async with self._transactions.write() as session:
-            found = await _by_account(session, key)
+            found = await by_account(session, key)
             if found is None:
                 return
             person, _account = found
@@ -375,52 +376,6 @@ class PeopleService:
 
 def _kept_username(has_name: bool, username: str | None) -> str | None:
     return username[:64] if username and has_name else None
-
-
-def _with_roles_statement() -> Select[*tuple[Any, ...]]:
-    """The person of an account with the account's chat, every role (one row each, or one row
-    of NULLs) and whether a consent is missing. Built once: it runs for every update from a
-    person the bot does not remember."""
-    return (
-        select(
-            Person.id,
-            Person.locale,
-            Person.status,
-            Person.last_seen_at,
-            Person.username,
-            Person.full_name,
-            MessengerAccount.chat_id,
-            RoleAssignment.role,
-            RoleAssignment.organisation_id,
-            RoleAssignment.programme_role,
-            missing_consents(Person.id).label("consents_missing"),
-        )
-        .join(MessengerAccount, MessengerAccount.person_id == Person.id)
-        .outerjoin(RoleAssignment, RoleAssignment.person_id == Person.id)
-        .where(
-            MessengerAccount.messenger == bindparam("messenger"),
-            MessengerAccount.external_user_id == bindparam("external_user_id"),
-        )
-    )
-
-
-_WITH_ROLES = _with_roles_statement()
-
-
-async def _by_account(
-    session: AsyncSession, key: AccountKey
-) -> tuple[Person, MessengerAccount] | None:
-    found = (
-        await session.execute(
-            select(Person, MessengerAccount)
-            .join(MessengerAccount, MessengerAccount.person_id == Person.id)
-            .where(
-                MessengerAccount.messenger == key.messenger,
-                MessengerAccount.external_user_id == key.external_user_id,
-            )
-        )
-    ).first()
-    return None if found is None else (found[0], found[1])
 
 
 def _menu_level(actor: Actor) -> MenuLevel:
