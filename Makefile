@@ -50,10 +50,12 @@ locales: dev
 bench: dev
 	$(BIN)/python -m bench.outbox_throughput
 
-# The path of one update (docs/benchmarks.md): in-process on SQLite, then black-box.
+# The path of one update (docs/benchmarks.md): in-process on SQLite, then black-box (people the
+# process has not seen yet, then each person's second message).
 bench-updates: dev
 	$(BIN)/python -m bench.update_path
 	$(BIN)/python -m bench.update_path --black-box
+	$(BIN)/python -m bench.update_path --black-box --returning
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
