@@ -4,11 +4,9 @@ the form service (consent withdrawn) is not handed out again."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import timedelta
 
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from bot.app import Application
 from models import FormProgress, Person
@@ -18,26 +16,9 @@ from tests.conftest import PersonFactory
 from tests.fakes import START, TelegramClient
 from tests.flows.helpers import curator_invite, join_with_consent, make_curator
 from tests.identity import of_telegram
+from tests.statements import counted_statements
 
 NAME = "Иванова Анна Петровна"
-
-
-@contextmanager
-def form_reads(app: Application) -> Iterator[list[str]]:
-    """SELECTs on the form table during the block."""
-    reads: list[str] = []
-
-    def count(*args: object) -> None:
-        statement = str(args[2])
-        if statement.lstrip().upper().startswith("SELECT") and "form_progress" in statement:
-            reads.append(statement)
-
-    engine = app.database.engine.sync_engine
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield reads
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
 
 
 async def _person_id(app: Application, telegram_id: int) -> int:
@@ -55,10 +36,13 @@ async def test_a_form_step_reads_no_form_and_stores_the_answer(
     teacher = person(4001)
     await join_with_consent(teacher, await curator_invite(curator, "Наставляемый"))
 
-    with form_reads(app) as reads:
+    with counted_statements(app) as sent:
         replies = await teacher.send(NAME)
     assert "Ваша должность?" in replies[-1]
-    assert reads == []
+    form_reads = [
+        s for s in sent if s.lstrip().upper().startswith("SELECT") and "form_progress" in s
+    ]
+    assert form_reads == []
 
     person_id = await _person_id(app, 4001)
     async with app.database.read() as db:

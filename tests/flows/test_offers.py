@@ -3,13 +3,12 @@ reason and a comment), reminders and expiry, and mentors browsing open requests 
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Awaitable, Callable
 from datetime import date
 
 import pytest
 from aiogram.methods import EditMessageReplyMarkup
-from sqlalchemy import event, func, select, update
+from sqlalchemy import func, select, update
 
 from bot.app import Application
 from bot.telegram.callbacks import (
@@ -38,6 +37,7 @@ from tests.conftest import PersonFactory
 from tests.fakes import FakeClock, RecordingSession, TelegramClient
 from tests.flows.mentoring import Cast, cast, file_request
 from tests.identity import of_telegram
+from tests.statements import counted_statements
 
 ACCEPT = "✅ Принять"
 ACCEPT_AND_CLOSE = "Принять и больше не брать"
@@ -195,23 +195,6 @@ async def test_accept_starts_the_pair_and_a_second_press_changes_nothing(
     assert capacity == 2
 
 
-@contextmanager
-def statements(app: Application) -> Iterator[list[str]]:
-    """The SQL statements the application sends during the block."""
-    sent: list[str] = []
-
-    def count(*args: object) -> None:
-        if not str(args[2]).lstrip().upper().startswith("BEGIN"):
-            sent.append(str(args[2]))
-
-    engine = app.database.engine.sync_engine
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield sent
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-
-
 async def test_an_accept_is_a_handful_of_statements(
     app: Application, superadmin: TelegramClient, person: PersonFactory, sender: OutboxSender
 ) -> None:
@@ -220,7 +203,7 @@ async def test_an_accept_is_a_handful_of_statements(
     await _offer_to(app, team, mentee, mentor)
     await sender.run_once()
     mentor.new_texts()  # the offer
-    with statements(app) as sent:
+    with counted_statements(app) as sent:
         [reply] = await mentor.click(ACCEPT)
     assert f"Ваш наставляемый: <b>{MENTEE_NAME}</b>" in reply
     assert len(sent) <= 12, "\n".join(sent)

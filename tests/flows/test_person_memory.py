@@ -5,11 +5,8 @@ at their very next message (or, made outside the bot, within a minute)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 import sqlalchemy as sa
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from bot.app import Application
 from bot.db import Database, create_engine
@@ -19,23 +16,9 @@ from tests.conftest import PersonFactory
 from tests.fakes import FakeClock, TelegramClient
 from tests.flows.helpers import complete_profile, curator_invite, join_with_consent, make_curator
 from tests.identity import of_telegram
+from tests.statements import counted_statements
 
 AGREE = "✅ Я согласен(на)"
-
-
-@contextmanager
-def counted_statements(app: Application) -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def count(*args: object) -> None:
-        statements.append(str(args[2]))
-
-    engine = app.database.engine.sync_engine
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
 
 
 async def _participant(
