@@ -85,7 +85,6 @@ from bot.documents.word_context import (
     analytical_context,
     municipal_context,
     order_context,
-    person_name,
     quarterly_context,
 )
 from services.reports.documents import MunicipalReport, SchoolReport
@@ -97,7 +96,6 @@ __all__ = [
     "analytical_report",
     "municipal_report",
     "order_draft",
-    "person_name",
     "quarterly_report",
     "template_path",
 ]

@@ -9,77 +9,36 @@ minus the other side would show it. Free-text answers never reach a document."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, date, datetime
+from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from aiogram.utils.i18n import get_i18n
 from aiogram.utils.i18n import gettext as _
-from babel.numbers import format_decimal
 
+from bot.documents.word_format import (
+    DASH,
+    capitalised,
+    decimal_text,
+    fewer_than_minimum,
+    local_day,
+    person_name,
+    share,
+    yes_no,
+)
+from bot.documents.word_results import questionnaire
+from bot.documents.word_summary import is_hidden, summary
 from bot.documents.words import indicator_name, indicator_rule, percent, period_name, source_name
 from bot.telegram.labels import domain_name, participant_status_name, profile_role_name
 from bot.telegram.mentoring_labels import mentoring_type_name, pair_status_name
 from models import PairStatus, PersonStatus, ProfileRole
-from services.questionnaires.results import CampaignResults
-from services.questionnaires.schema import Kind, QuestionDefinition
-from services.questionnaires.scores import ALL, MIN_GROUP, QuestionResult, Satisfaction
+from services.questionnaires.scores import MIN_GROUP
 from services.reports.counts import LONG_WAIT_DAYS, NO_PROFILE, Counts, SatisfactionCount, months
 from services.reports.documents import MunicipalReport, SchoolReport
-from services.reports.indicators import Measured, Source
+from services.reports.indicators import Measured
 from services.reports.periods import Period
-from services.reports.registers import Named
 from services.reports.stats import OrganisationStats
 
 Context = dict[str, Any]
-DASH = "—"
 DEFAULT_TIMEZONE = "Europe/Moscow"  # a roll-up of no organisations has no zone of its own
-
-
-def person_name(person: Named) -> str:
-    """The ФИО, or "participant № N" for someone who withdrew consent."""
-    if person.full_name:
-        return person.full_name
-    if person.withdrawn_number is not None:
-        return _("participant № {number}").format(number=person.withdrawn_number)
-    return DASH
-
-
-def day(value: date) -> str:
-    return f"{value:%d.%m.%Y}"
-
-
-def local_day(moment: datetime, timezone: str) -> str:
-    if moment.tzinfo is None:  # stored UTC read back without its zone
-        moment = moment.replace(tzinfo=UTC)
-    return day(moment.astimezone(ZoneInfo(timezone)).date())
-
-
-def _language() -> str:
-    return get_i18n().current_locale
-
-
-def _decimal(value: float | None) -> str:
-    """ "3,75" in Russian, up to two decimals."""
-    if value is None:
-        return DASH
-    return format_decimal(value, format="0.##", locale=_language())
-
-
-def _capital(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
-def _yes_no(value: bool | None) -> str:
-    return DASH if value is None else _("yes") if value else _("no")
-
-
-def _share(part: int, whole: int) -> str:
-    return percent(round(100 * part / whole, 1)) if whole else DASH
-
-
-def _fewer() -> str:
-    return _("fewer than {minimum} answers").format(minimum=MIN_GROUP)
 
 
 def header(
@@ -147,19 +106,10 @@ def count_labels() -> dict[str, str]:
     }
 
 
-def _hidden(value: Measured) -> bool:
-    """A satisfaction share over one or two answers would tell what those people answered."""
-    return (
-        value.source == Source.RESPONSES
-        and value.denominator is not None
-        and value.denominator < MIN_GROUP
-    )
-
-
 def indicator_rows(values: Iterable[Measured], threshold: int | None) -> list[Context]:
     rows = []
     for value in values:
-        hidden = _hidden(value)
+        hidden = is_hidden(value)
         rows.append(
             {
                 "name": indicator_name(value.indicator),
@@ -169,26 +119,26 @@ def indicator_rows(values: Iterable[Measured], threshold: int | None) -> list[Co
                 "value": DASH if hidden else percent(value.percent),
                 "target_year": str(value.target_year),
                 "target": percent(value.target),
-                "met": DASH if hidden else _yes_no(value.met),
+                "met": DASH if hidden else yes_no(value.met),
                 "rule": indicator_rule(value.indicator, threshold),
             }
         )
     return rows
 
 
-def satisfaction_share(tally: SatisfactionCount | None) -> str:
+def satisfactionshare(tally: SatisfactionCount | None) -> str:
     """ "75 %" where at least MIN_GROUP answered, else a dash."""
     if tally is None or tally.n < MIN_GROUP:
         return DASH
-    return _share(tally.satisfied, tally.n)
+    return share(tally.satisfied, tally.n)
 
 
 def _satisfaction_figure(tally: SatisfactionCount | None) -> str:
     if tally is None or tally.n == 0:
         return DASH
     if tally.n < MIN_GROUP:
-        return _fewer()
-    return f"{_share(tally.satisfied, tally.n)}, " + _("n = {n}").format(n=tally.n)
+        return fewer_than_minimum()
+    return f"{share(tally.satisfied, tally.n)}, " + _("n = {n}").format(n=tally.n)
 
 
 def _figures(counts: Counts) -> list[Context]:
@@ -232,7 +182,7 @@ def _month_rows(counts: Counts, period: Period) -> list[Context]:
                 "meetings": str(counts.meetings_by_month.get(month, 0)),
                 "met": str(met),
                 "due": str(due),
-                "compliance": _share(met, due),
+                "compliance": share(met, due),
             }
         )
     return rows
@@ -248,14 +198,14 @@ def _domain(domain: str) -> str:
 def _status_name(status: PersonStatus) -> str:
     if status == PersonStatus.ACTIVE:
         return _("Active")
-    return _capital(participant_status_name(status.value))
+    return capitalised(participant_status_name(status.value))
 
 
 def counts_context(stats: OrganisationStats, threshold: int | None) -> Context:
     """Indicators, participants, pairs, figures, months and before/after: no personal data."""
     counts = stats.counts
     roles = [
-        {"name": _capital(profile_role_name(role)), "number": str(counts.roles.get(role, 0))}
+        {"name": capitalised(profile_role_name(role)), "number": str(counts.roles.get(role, 0))}
         for role in (ProfileRole.MENTOR, ProfileRole.MENTEE, ProfileRole.BOTH)
     ]
     roles.append(
@@ -270,7 +220,10 @@ def counts_context(stats: OrganisationStats, threshold: int | None) -> Context:
             for status in PersonStatus
         ],
         "pair_states": [
-            {"name": _capital(pair_status_name(status)), "number": str(counts.pairs.get(status, 0))}
+            {
+                "name": capitalised(pair_status_name(status)),
+                "number": str(counts.pairs.get(status, 0)),
+            }
             for status in PairStatus
         ],
         "pairs_total": str(counts.pairs_total),
@@ -280,184 +233,11 @@ def counts_context(stats: OrganisationStats, threshold: int | None) -> Context:
             {
                 "domain": _domain(change.domain),
                 "n": str(change.n),
-                "before": _decimal(change.before) if change.shown else DASH,
-                "after": _decimal(change.after) if change.shown else DASH,
+                "before": decimal_text(change.before) if change.shown else DASH,
+                "after": decimal_text(change.after) if change.shown else DASH,
             }
             for change in stats.changes
         ],
-    }
-
-
-def summary(stats: OrganisationStats) -> list[str]:
-    """The report's opening sentences."""
-    counts = stats.counts
-    cycles = counts.cycles_met + counts.cycles_missed
-    lines = [
-        _(
-            "Participants: {total}, of them mentors {mentors}, mentees {mentees}, "
-            "mentors and mentees at once {both}."
-        ).format(
-            total=counts.participants,
-            mentors=counts.roles.get(ProfileRole.MENTOR, 0),
-            mentees=counts.roles.get(ProfileRole.MENTEE, 0),
-            both=counts.roles.get(ProfileRole.BOTH, 0),
-        ),
-        _(
-            "Pairs that worked during the period: {pairs}, of them formed in the period "
-            "{started}, completed {completed}; mentors in pairs: {mentors}, mentees in pairs: "
-            "{mentees}."
-        ).format(
-            pairs=counts.pairs_total,
-            started=counts.pairs_started,
-            completed=counts.pairs_completed,
-            mentors=counts.mentors_in_pairs,
-            mentees=counts.mentees_in_pairs,
-        ),
-    ]
-    if cycles:
-        lines.append(
-            _(
-                "Meetings held: {meetings}. Pairs met in {met} of {cycles} meeting cycles: "
-                "cadence compliance {compliance}."
-            ).format(
-                meetings=counts.meetings,
-                met=counts.cycles_met,
-                cycles=cycles,
-                compliance=percent(counts.compliance),
-            )
-        )
-    else:
-        lines.append(
-            _("Meetings held: {meetings}. No meeting cycles were due in the period.").format(
-                meetings=counts.meetings
-            )
-        )
-    if counts.responses_opened:
-        lines.append(
-            _("Questionnaires finished: {submitted} of {opened} ({completion}).").format(
-                submitted=counts.responses_submitted,
-                opened=counts.responses_opened,
-                completion=percent(counts.completion),
-            )
-        )
-    judged = [value for value in stats.indicators if value.met is not None and not _hidden(value)]
-    lines.append(
-        _("Indicators that met their targets: {met} of {computed}.").format(
-            met=sum(1 for value in judged if value.met), computed=len(judged)
-        )
-    )
-    unknown = [
-        indicator_name(value.indicator) for value in stats.indicators if value.denominator is None
-    ]
-    if unknown:
-        lines.append(
-            _("Not computed, as the denominator is not known: {names}.").format(
-                names="; ".join(unknown)
-            )
-        )
-    return lines
-
-
-def _group_name(group: str) -> str:
-    names = {
-        ALL: _("All respondents"),
-        "mentee": _("Mentees"),
-        "mentor": _("Mentors"),
-        "curator": _("Curators"),
-    }
-    return names.get(group, group)
-
-
-def _distribution(
-    result: QuestionResult, question: QuestionDefinition | None, language: str
-) -> str:
-    """ "yes — 5; no — 2": the answers to a choice; a scale has its mean and median instead."""
-    if question is None or result.kind not in (Kind.CHOICE, Kind.MULTI, Kind.YES_NO):
-        return ""
-    names = {option.id: option.text[language] for option in question.options}
-    names.update({"yes": _("yes"), "no": _("no"), "other": _("other")})
-    return "; ".join(f"{names.get(code, code)} — {number}" for code, number in result.distribution)
-
-
-def _rate_line(rate: Satisfaction, shown: bool) -> str:
-    name = _group_name(rate.group)
-    if not shown:
-        return f"{name}: {_fewer()}" if not rate.shown else f"{name}: {_not_broken_down()}"
-    return _("{group}: {percent} satisfied, n = {n}").format(
-        group=name, percent=_share(rate.satisfied, rate.n), n=rate.n
-    )
-
-
-def _not_broken_down() -> str:
-    return _("not broken down, as another group has fewer than {minimum} answers").format(
-        minimum=MIN_GROUP
-    )
-
-
-def questionnaire(found: CampaignResults) -> Context:
-    """One questionnaire's figures: answers, satisfaction by its rule, per question mean,
-    median and the answers to choices, by group. Never its free-text answers."""
-    language = _language()
-    definition, results = found.definition, found.results
-    questions = {question.id: question for question in definition.questions}
-    sides = [group for group in results.groups if group.group != ALL]
-    everyone = sum(group.respondents for group in results.groups if group.group == ALL)
-    # A side is shown only when every side is: else the whole minus the others would show it.
-    sides_shown = all(group.shown for group in sides)
-    side_questions = {
-        result.question_id: all(
-            other.shown
-            for group in sides
-            for other in group.questions
-            if other.question_id == result.question_id
-        )
-        for group in sides
-        for result in group.questions
-    }
-    rates_shown = all(rate.shown for rate in results.satisfaction if rate.group != ALL)
-    rule = ""
-    if results.satisfaction:
-        first = results.satisfaction[0]
-        rule = _(
-            "Satisfied: respondents whose overall score is at least {threshold} of {maximum}."
-        ).format(threshold=first.threshold, maximum=first.maximum)
-    groups = []
-    for group in results.groups:
-        own = group.group == ALL
-        shown = group.shown and (own or sides_shown)
-        rows = []
-        for result in group.questions if shown else ():
-            visible = result.shown and (own or side_questions.get(result.question_id, False))
-            question = questions.get(result.question_id)
-            rows.append(
-                {
-                    "text": question.text[language] if question else result.question_id,
-                    "n": str(result.n),
-                    "mean": _decimal(result.mean) if visible else DASH,
-                    "median": _decimal(result.median) if visible else DASH,
-                    "distribution": _distribution(result, question, language) if visible else DASH,
-                }
-            )
-        groups.append(
-            {
-                "name": f"{_group_name(group.group)}, " + _("n = {n}").format(n=group.respondents),
-                "shown": shown,
-                "rows": rows,
-                "note": _capital(_fewer() if not group.shown else _not_broken_down()) + ".",
-            }
-        )
-    return {
-        "title": definition.title[language],
-        "code": definition.id,
-        "answered": _("Answered: {answered} of {invited} asked.").format(
-            answered=everyone, invited=found.invited
-        ),
-        "rule": rule,
-        "satisfaction": [
-            _rate_line(rate, rate.shown and (rate.group == ALL or rates_shown))
-            for rate in results.satisfaction
-        ],
-        "groups": groups,
     }
 
 
@@ -581,8 +361,8 @@ def _organisation_row(name: str, counts: Counts) -> Context:
         "pairs": str(counts.pairs_total),
         "meetings": str(counts.meetings),
         "compliance": percent(counts.compliance),
-        "mentee_satisfaction": satisfaction_share(counts.satisfaction.get("mentee")),
-        "mentor_satisfaction": satisfaction_share(counts.satisfaction.get("mentor")),
+        "mentee_satisfaction": satisfactionshare(counts.satisfaction.get("mentee")),
+        "mentor_satisfaction": satisfactionshare(counts.satisfaction.get("mentor")),
     }
 
 
