@@ -147,8 +147,8 @@ def _compliance_figure(months: Sequence[str], cycles: Mapping[str, tuple[int, in
 def _side_title(side: str, data: SatisfactionData) -> str:
     percent = round(100 * data.satisfied / data.n)
     words = {
-        "mentee": _("Mentees: {percent} % satisfied (score ≥ {threshold}), n = {n}"),
-        "mentor": _("Mentors: {percent} % satisfied (score ≥ {threshold}), n = {n}"),
+        "mentee": _("Mentees: {percent} % are satisfied (score ≥ {threshold}), n = {n}"),
+        "mentor": _("Mentors: {percent} % are satisfied (score ≥ {threshold}), n = {n}"),
     }
     return words[side].format(percent=percent, threshold=data.threshold, n=data.n)
 

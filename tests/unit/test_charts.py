@@ -136,7 +136,7 @@ def _panels(figure: Figure) -> tuple[Axes, Axes]:
 @pytest.mark.usefixtures("english")
 def test_satisfaction_colours_the_scores_at_or_above_the_threshold() -> None:
     mentees, _mentors_ax = _panels(charts._satisfaction_figure({"mentee": MENTEES}))
-    assert mentees.get_title() == "Mentees: 78 % satisfied (score ≥ 7), n = 9"
+    assert mentees.get_title() == "Mentees: 78 % are satisfied (score ≥ 7), n = 9"
     bars = mentees.patches
     assert len(bars) == 10  # scores 1..10, the empty ones too
     colours = {bar.get_facecolor() for bar in bars[6:]}  # scores 7..10
