@@ -27,9 +27,9 @@ from bot.telegram.redraw import send_or_edit
 from bot.telegram.texts import Texts, format_local
 from models import RoleKind
 from services.core.errors import StaleAction
-from services.reports.counts import Counts
 from services.reports.indicators import Measured
 from services.reports.stats import OrganisationStats, RollUp
+from services.reports.tallies import Counts
 
 SHOW, CHARTS, ROLLUP = "show", "charts", "rollup"
 ROWS_PER_PAGE = 20

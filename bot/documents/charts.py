@@ -24,8 +24,8 @@ from matplotlib.ticker import MaxNLocator
 
 from bot.telegram.labels import domain_name
 from services.questionnaires.scores import MIN_GROUP, Change
-from services.reports.counts import Counts, months
 from services.reports.periods import Period
+from services.reports.tallies import Counts, months
 
 ChangeData = Change  # the entry/exit means per domain, as services.questionnaires computes them
 

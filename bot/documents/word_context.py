@@ -31,11 +31,11 @@ from bot.telegram.labels import domain_name, participant_status_name, profile_ro
 from bot.telegram.mentoring_labels import mentoring_type_name, pair_status_name
 from models import PairStatus, PersonStatus, ProfileRole
 from services.questionnaires.scores import MIN_GROUP
-from services.reports.counts import LONG_WAIT_DAYS, NO_PROFILE, Counts, SatisfactionCount, months
 from services.reports.documents import MunicipalReport, SchoolReport
 from services.reports.indicators import Measured
 from services.reports.periods import Period
 from services.reports.stats import OrganisationStats
+from services.reports.tallies import LONG_WAIT_DAYS, NO_PROFILE, Counts, SatisfactionCount, months
 
 Context = dict[str, Any]
 DEFAULT_TIMEZONE = "Europe/Moscow"  # a roll-up of no organisations has no zone of its own

@@ -52,11 +52,11 @@ from bot.telegram.mentoring_labels import (
 )
 from services.questionnaires.results import CampaignResults
 from services.questionnaires.scores import MIN_GROUP
-from services.reports.counts import Counts
 from services.reports.documents import MunicipalReport, SchoolReport
 from services.reports.indicators import Measured
 from services.reports.registers import Named
 from services.reports.stats import OrganisationStats
+from services.reports.tallies import Counts
 
 MAX_CELL = 32_767  # Excel's limit on the characters of one cell
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from services.questionnaires.scores import MIN_GROUP
-from services.reports.counts import Counts, SatisfactionCount
 from services.reports.indicators import Indicator, Measured, Source, target
+from services.reports.tallies import Counts, SatisfactionCount
 
 _ADDED = (
     "teachers_with_profile",

@@ -20,11 +20,12 @@ from services.core.lookups import organisation_of
 from services.core.transactions import Transactions
 from services.questionnaires.library import current_definition
 from services.questionnaires.scores import Answered, Change, before_after
-from services.reports.counts import ENTRY, EXIT, Counts, count, today_in
+from services.reports.counts import count, today_in
 from services.reports.figures import EnteredFigures
 from services.reports.indicators import Indicator, Measured, Source, measured, target
 from services.reports.periods import Period, programme_year, programme_year_so_far
 from services.reports.rollup import add_counts, organisations_with_mentors, rolled
+from services.reports.tallies import ENTRY, EXIT, Counts
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,13 +29,13 @@ from bot.telegram.i18n import create_i18n
 from services.questionnaires.results import CampaignResults
 from services.questionnaires.schema import QuestionnaireDefinition
 from services.questionnaires.scores import Answered, Change, results
-from services.reports.counts import Counts, SatisfactionCount
 from services.reports.documents import AwaitingOrder, MunicipalReport, SchoolReport
 from services.reports.figures import EnteredFigures
 from services.reports.periods import Period
 from services.reports.registers import Named, PairRow, Registers
 from services.reports.rollup import add_counts, organisations_with_mentors, rolled
 from services.reports.stats import OrganisationStats, RollUp, indicators
+from services.reports.tallies import Counts, SatisfactionCount
 
 PERIOD = Period(date(2026, 9, 1), date(2026, 12, 3))
 MADE_AT = datetime(2026, 12, 3, 3, 0, tzinfo=UTC)  # 10:00 in Krasnoyarsk
