@@ -17,7 +17,8 @@ uniquely named database is created on it for the run and dropped at the end.
 
 Black-box (`--black-box`): the real bot (`python -m bot`) and a bare aiogram echo bot
 (`bench/echo_bot.py`) as processes, each fed the same `/help` updates through the fake Bot API's
-getUpdates; see `bench/update_path_black_box.py`.
+getUpdates; see `bench/update_path_black_box.py`. `--returning` times each person's second
+`/help` (a person the process remembers), `--strangers` people the bot has never seen.
 """
 
 from __future__ import annotations
