@@ -36,7 +36,6 @@ import asyncio
 import gc
 import json
 import random
-import resource
 import subprocess
 import sys
 import tempfile
@@ -50,6 +49,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import func, insert, select, text
 
+from bench.memory import peak_rss_mb
 from bot.app import Application, create_application, prepare_content
 from bot.config import Settings
 from bot.migrate import upgrade
@@ -763,20 +763,6 @@ class Timing:
     note: str = ""
 
 
-def _rss_mb() -> float:
-    """The process's peak resident size. On Linux ru_maxrss of a process started by another
-    keeps the parent's peak at the fork (the builder's, here), so the kernel's high-water mark
-    of this process's own memory (VmHWM) is read where there is one."""
-    try:
-        status = Path("/proc/self/status").read_text()
-    except OSError:
-        status = ""
-    for line in status.splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024  # kB
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
-
-
 async def _measure(
     name: str, call: Callable[[], Awaitable[T]], repeats: int, describe: Callable[[T], str]
 ) -> tuple[Timing, T]:
@@ -794,7 +780,7 @@ async def _measure(
     _current, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     timing.peak_mb = peak / 2**20
-    timing.rss_mb = _rss_mb()
+    timing.rss_mb = peak_rss_mb()
     timing.note = describe(result)
     print(
         f"  {name}: best {min(timing.seconds):.2f} s, worst {max(timing.seconds):.2f} s, "
@@ -860,37 +846,41 @@ async def _time_step(
     from bot.documents.maker import DocumentMaker  # the documents need matplotlib & co
 
     if step == "b":
-        data, school = await _measure(
-            "(b) school /report data",
+        return await _time_report(
+            app,
+            "(b) school",
             lambda: services.reports.for_organisation(town.curator_id, town.school_id, year),
-            repeats,
+            lambda school: DocumentMaker().school(school),
             _school_note,
+            repeats,
+            documents,
         )
-        if not documents:
-            return [data]
-        with app.i18n.context(), app.i18n.use_locale("ru"):
-            files, _ = await _measure(
-                "(b) school /report files",
-                lambda: DocumentMaker().school(school),
-                repeats,
-                _files,
-            )
-        return [data, files]
-    data, municipal = await _measure(
-        "(d) municipal /report data",
+    return await _time_report(
+        app,
+        "(d) municipal",
         lambda: services.reports.for_coordinator(town.superadmin_id, year),
-        repeats,
+        lambda municipal: DocumentMaker().municipal(municipal),
         lambda report: _rollup_note(report.roll_up),
+        repeats,
+        documents,
     )
+
+
+async def _time_report(
+    app: Application,
+    label: str,
+    read: Callable[[], Awaitable[Any]],
+    draw: Callable[[Any], Awaitable[Any]],
+    note: Callable[[Any], str],
+    repeats: int,
+    documents: bool,
+) -> list[Timing]:
+    """A /report: reading its data, then (with `documents`) drawing its files in Russian."""
+    data, report = await _measure(f"{label} /report data", read, repeats, note)
     if not documents:
         return [data]
     with app.i18n.context(), app.i18n.use_locale("ru"):
-        files, _ = await _measure(
-            "(d) municipal /report files",
-            lambda: DocumentMaker().municipal(municipal),
-            repeats,
-            _files,
-        )
+        files, _ = await _measure(f"{label} /report files", lambda: draw(report), repeats, _files)
     return [data, files]
 
 
@@ -933,7 +923,7 @@ async def time_step(arguments: argparse.Namespace, database_url: str) -> None:
         town = await _find(app)
         if arguments.step in "bd" and arguments.documents:
             import bot.documents.maker  # noqa: F401  (loaded before the resting size is taken)
-        rest = _rss_mb()
+        rest = peak_rss_mb()
         timings = await _time_step(
             app, town, arguments.step, arguments.repeats, arguments.documents
         )

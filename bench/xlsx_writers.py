@@ -25,20 +25,20 @@ import argparse
 import gc
 import io
 import json
-import resource
 import subprocess
 import sys
 import time
 import tracemalloc
 from collections.abc import Callable, Iterator
 from datetime import date, timedelta
-from pathlib import Path
 from typing import Any
 
 import openpyxl
 import xlsxwriter
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
+
+from bench.memory import peak_rss_mb
 
 HEADER = (
     "№",
@@ -161,22 +161,9 @@ WRITERS: dict[str, Callable[[int], bytes]] = {
 }
 
 
-def _rss_mb() -> float:
-    """The process's peak resident size: its own high-water mark (VmHWM) on Linux, where
-    ru_maxrss of a child keeps its parent's peak at the fork."""
-    try:
-        status = Path("/proc/self/status").read_text()
-    except OSError:
-        status = ""
-    for line in status.splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024  # kB
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
-
-
 def measure(writer: str, count: int, repeats: int) -> dict[str, Any]:
     write = WRITERS[writer]
-    rest = _rss_mb()
+    rest = peak_rss_mb()
     seconds = []
     size = 0
     for _ in range(repeats):
@@ -193,7 +180,7 @@ def measure(writer: str, count: int, repeats: int) -> dict[str, Any]:
         "writer": writer,
         "seconds": seconds,
         "peak_mb": peak / 2**20,
-        "rss_mb": _rss_mb(),
+        "rss_mb": peak_rss_mb(),
         "rest_mb": rest,
         "size_kb": size / 1024,
     }
